@@ -1,0 +1,17 @@
+"""Test settings: fast hashing, in-memory SQLite unless FUPIN_DATABASE_URL points at PostgreSQL."""
+
+from .base import *
+from .base import BASE_DIR, database_from_env
+
+DEBUG = False
+SECRET_KEY = "fupin-test-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATABASES = {"default": database_from_env(BASE_DIR / "var" / "test.sqlite3")}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+AXES_COOLOFF_TIME = None  # locked stays locked until reset: tests must not depend on the clock
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "root": {"handlers": ["null"], "level": "ERROR"},
+}

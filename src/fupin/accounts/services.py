@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from fupin.areas.models import Area
+from fupin.audit.services import audit_record, diff, snapshot
+from fupin.core import codes
+from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+
+from .models import ROLE_LEVEL, Role, User
+from .permissions import require_can_write
+
+USER_FIELDS = ("username", "display_name", "phone", "role", "area_id", "is_active", "is_staff")
+
+
+def _check_role_area(role: str, area: Area) -> None:
+    if role not in Role.values:
+        raise ValidationError(f"角色“{role}”无效")
+    wanted = ROLE_LEVEL[role]
+    if wanted is not None and area.level != wanted:
+        raise ValidationError(
+            f"角色“{Role(role).label}”须绑定到{codes.LEVEL_NAMES[wanted]}级区划，"
+            f"“{area.name}”是{codes.LEVEL_NAMES[area.level]}级"
+        )
+
+
+def _require_manage(actor: Any, area: Area, role: str) -> None:
+    """Users are managed by the province admin anywhere, and by officers for areas strictly below their own."""
+    if actor is None or actor.is_superuser:
+        return
+    if actor.role == Role.PROVINCE_ADMIN:
+        require_can_write(actor, area.code)
+        return
+    if actor.role not in (Role.PREFECTURE_OFFICER, Role.COUNTY_OFFICER):
+        raise PermissionDeniedError("您的角色不能管理用户账号")
+    require_can_write(actor, area.code, from_above=True)
+    if role == Role.INSPECTOR:
+        raise PermissionDeniedError("督查审计员账号只能由省级管理员创建")
+
+
+def _get_area(code: str) -> Area:
+    try:
+        area = Area.objects.filter(code=codes.normalize(code)).first()
+    except codes.AreaCodeError as exc:
+        raise ValidationError(str(exc)) from exc
+    if area is None:
+        raise NotFoundError(f"区划“{code}”不存在")
+    return area
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    area_code: str,
+    display_name: str = "",
+    phone: str = "",
+    check_password: bool = True,
+) -> User:
+    username = username.strip()
+    if not username:
+        raise ValidationError("用户名不能为空")
+    area = _get_area(area_code)
+    _check_role_area(role, area)
+    _require_manage(actor, area, role)
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"用户名“{username}”已存在")
+    user = User(
+        username=username,
+        role=role,
+        area=area,
+        display_name=display_name,
+        phone=phone,
+        is_staff=role in (Role.PROVINCE_ADMIN, Role.PREFECTURE_OFFICER, Role.COUNTY_OFFICER, Role.INSPECTOR),
+    )
+    if check_password:
+        try:
+            validate_password(password, user)
+        except DjangoValidationError as exc:
+            raise ValidationError("密码不符合要求：" + "；".join(exc.messages)) from exc
+    user.set_password(password)
+    user.save()
+    audit_record(actor=actor, action="user.create", entity=user, changes=diff(None, snapshot(user, USER_FIELDS)))
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: Any,
+    user: User,
+    role: str | None = None,
+    area_code: str | None = None,
+    display_name: str | None = None,
+    phone: str | None = None,
+    is_active: bool | None = None,
+) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old = snapshot(user, USER_FIELDS)
+    _require_manage(actor, user.area, user.role) if user.area else None
+    area = _get_area(area_code) if area_code is not None else user.area
+    new_role = role if role is not None else user.role
+    if area is not None:
+        _check_role_area(new_role, area)
+        _require_manage(actor, area, new_role)
+    user.role, user.area = new_role, area
+    if display_name is not None:
+        user.display_name = display_name
+    if phone is not None:
+        user.phone = phone
+    if is_active is not None:
+        if actor is not None and actor.pk == user.pk and not is_active:
+            raise ValidationError("不能停用自己的账号")
+        user.is_active = is_active
+    user.save()
+    delta = diff(old, snapshot(user, USER_FIELDS))
+    if delta:
+        audit_record(actor=actor, action="user.update", entity=user, changes=delta)
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, actor: Any, user: User, password: str) -> None:
+    """Set a password (own change, or an admin reset). The audit row says it changed, never the value."""
+    if actor is not None and actor.pk != user.pk and user.area:
+        _require_manage(actor, user.area, user.role)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationError("密码不符合要求：" + "；".join(exc.messages)) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        action="user.password_change" if actor is not None and actor.pk == user.pk else "user.password_reset",
+        entity=user,
+        changes={"password": ["******", "******(已更改)"]},
+        area_code=user.area_id or "520000000000",
+    )

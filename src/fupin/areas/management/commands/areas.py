@@ -1,0 +1,28 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fupin.areas.loader import DEFAULT_SOURCE, DivisionFileError
+from fupin.areas.services import areas_load
+from fupin.core import codes
+
+
+class Command(BaseCommand):
+    help = "行政区划：load 从内置的国家统计局区划代码文件载入或更新 省→市→县→乡→村 五级区划（可重复执行）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["load"])
+        parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="区划 CSV 所在目录")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = areas_load(actor=None, source=options["source"])
+        except DivisionFileError as exc:
+            raise CommandError(str(exc)) from exc
+        levels = "，".join(f"{codes.LEVEL_NAMES[lvl]} {n}" for lvl, n in sorted(result.by_level.items()))
+        self.stdout.write(f"区划载入完成：{levels}")
+        self.stdout.write(
+            f"新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}；"
+            f"村 {result.by_kind['village']}，社区 {result.by_kind['community']}"
+        )

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from fupin.core import codes, scoping
+from fupin.core.errors import NotFoundError
+
+from .models import Area, AreaClassification
+
+
+def areas_visible(*, viewer: Any) -> QuerySet[Area]:
+    return scoping.scoped(Area, viewer)
+
+
+def area_get(*, viewer: Any, code: str) -> Area:
+    try:
+        code = codes.normalize(code)
+    except codes.AreaCodeError:
+        raise NotFoundError("区划不存在") from None
+    area = areas_visible(viewer=viewer).filter(code=code).select_related("parent").first()
+    if area is None:
+        raise NotFoundError("区划不存在或不在您的管辖范围内")
+    return area
+
+
+def area_home(*, viewer: Any) -> Area | None:
+    """The area a user starts from: their own, or the province for a superuser."""
+    if getattr(viewer, "area_id", None):
+        return Area.objects.filter(code=viewer.area_id).first()
+    if getattr(viewer, "is_superuser", False):
+        return Area.objects.filter(level=codes.PROVINCE).order_by("code").first()
+    return None
+
+
+def area_children(*, viewer: Any, area: Area) -> QuerySet[Area]:
+    return areas_visible(viewer=viewer).filter(parent=area).order_by("code")
+
+
+def area_descendants(*, viewer: Any, area: Area, level: int | None = None) -> QuerySet[Area]:
+    """All units below ``area`` (optionally of one level): one indexed range scan on the code."""
+    lo, hi = area.code_range
+    qs = areas_visible(viewer=viewer).filter(code__gt=lo, code__lte=hi)
+    if level is not None:
+        qs = qs.filter(level=level)
+    return qs.order_by("code")
+
+
+def area_ancestors(*, area: Area) -> list[Area]:
+    """Strict ancestors, top first, in one query. Names of ancestors are not secret (breadcrumbs)."""
+    wanted = codes.ancestor_codes(area.code, area.level)
+    return list(Area.objects.filter(code__in=wanted).order_by("code"))
+
+
+def area_level_counts(*, viewer: Any, area: Area) -> dict[int, int]:
+    """Number of units of each level below ``area`` (villages and communities counted together)."""
+    rows = area_descendants(viewer=viewer, area=area).values("level").annotate(n=Count("code")).order_by()
+    return {row["level"]: row["n"] for row in rows}
+
+
+def area_kind_counts(*, viewer: Any, area: Area, level: int) -> dict[str, int]:
+    rows = area_descendants(viewer=viewer, area=area, level=level).values("kind").annotate(n=Count("code"))
+    return {row["kind"]: row["n"] for row in rows.order_by()}
+
+
+def area_search(*, viewer: Any, text: str, limit: int = 50) -> QuerySet[Area]:
+    text = text.strip()
+    qs = areas_visible(viewer=viewer)
+    if text.isdigit():
+        return qs.filter(code__startswith=text)[:limit]
+    return qs.filter(name__contains=text).order_by("level", "code")[:limit]
+
+
+def classifications(
+    *, viewer: Any, year: int | None = None, kind: str | None = None, area: Area | None = None
+) -> QuerySet[AreaClassification]:
+    qs = scoping.scoped(AreaClassification, viewer).select_related("area")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if area is not None:
+        lo, hi = area.code_range
+        qs = qs.filter(area_id__gte=lo, area_id__lte=hi)
+    return qs.order_by("area_id", "kind")
+
+
+def classification_counts(*, viewer: Any, area: Area, year: int) -> dict[str, int]:
+    rows = classifications(viewer=viewer, year=year, area=area).values("kind").annotate(n=Count("id")).order_by()
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def area_children_stats(*, viewer: Any, area: Area) -> list[dict[str, Any]]:
+    """Each child of ``area`` with the number of units of each level below it — two queries in all."""
+    from django.db.models.functions import Substr
+
+    children = list(area_children(viewer=viewer, area=area))
+    if not children:
+        return []
+    digits = codes.LEVEL_DIGITS[area.level + 1]
+    rows = (
+        area_descendants(viewer=viewer, area=area)
+        .filter(level__gt=area.level + 1)
+        .annotate(child=Substr("code", 1, digits))
+        .values("child", "level", "kind")
+        .annotate(n=Count("code"))
+        .order_by()
+    )
+    stats: dict[str, dict[str, int]] = {}
+    for row in rows:
+        bucket = stats.setdefault(row["child"], {})
+        bucket[f"level{row['level']}"] = bucket.get(f"level{row['level']}", 0) + row["n"]
+        if row["level"] == codes.VILLAGE:
+            bucket[row["kind"]] = bucket.get(row["kind"], 0) + row["n"]
+    return [{"area": c, **stats.get(c.prefix, {})} for c in children]

@@ -1,0 +1,41 @@
+"""Django admin for fupin: a scoped, read-only browser over every model.
+
+Writes go through services only (validation, permissions, audit), so the admin never writes; it lists and
+shows what the user's area allows, and out-of-scope objects do not exist for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from . import scoping
+
+
+class ScopedReadOnlyAdmin(admin.ModelAdmin):
+    list_per_page = 50
+    show_full_result_count = False  # no COUNT(*) over millions of rows on every page
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return scoping.scoped(super().get_queryset(request), request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        user: Any = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        return obj is None or scoping.scope_of(user).contains(scoping.code_of(obj))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

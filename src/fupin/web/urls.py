@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password-change"),
+    path("areas/<str:code>/", views.area_detail, name="area-detail"),
+    path("areas/<str:code>/export.<str:fmt>", views.area_export, name="area-export"),
+    path("search/", views.search, name="search"),
+    path("audit/", views.audit_list, name="audit-list"),
+]

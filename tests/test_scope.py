@@ -1,0 +1,138 @@
+"""Out-of-scope reads are refused for every role and every model (table-driven; new models must join).
+
+For each area-bound model a maker below creates one object in county B. Users of every role bound inside county A
+(or its prefecture) must not see it: not through the scoped selector, not in the web pages, not in the API, not in
+the admin, not in exports. A model without a maker, or a fupin model neither registered nor exempted, fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from fupin.accounts.models import Role, User
+from fupin.areas.models import Area, AreaClassification
+from fupin.audit.models import AuditEntry
+from fupin.audit.services import audit_record
+from fupin.core import scoping
+
+from .conftest import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
+
+pytestmark = pytest.mark.django_db
+
+
+def _make_area() -> models.Model:
+    return Area.objects.get(code=first_village(COUNTY_B))
+
+
+def _make_classification() -> models.Model:
+    return AreaClassification.objects.create(area_id=first_village(COUNTY_B), year=2017, kind="weak_village")
+
+
+def _make_user() -> models.Model:
+    return make_user("victim-b", Role.FIRST_SECRETARY, first_village(COUNTY_B))
+
+
+def _make_audit_entry() -> models.Model:
+    area = Area.objects.get(code=COUNTY_B)
+    return audit_record(actor=None, action="test.touch", entity=area, changes={"x": [1, 2]})
+
+
+MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
+    Area: _make_area,
+    AreaClassification: _make_classification,
+    User: _make_user,
+    AuditEntry: _make_audit_entry,
+}
+
+# admin change URL and web/API URLs that must answer 404 for an out-of-scope object
+ADMIN = {
+    Area: "areas/area",
+    AreaClassification: "areas/areaclassification",
+    User: "accounts/user",
+    AuditEntry: "audit/auditentry",
+}
+ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
+
+
+def test_every_fupin_model_is_scoped_or_exempted_with_a_reason():
+    fupin_models = {m for m in apps.get_models() if m.__module__.startswith("fupin.")}
+    covered = set(scoping.registered()) | set(scoping.exempted())
+    assert fupin_models - covered == set(), "register the model with fupin.core.scoping (or exempt it)"
+    assert set(scoping.registered()) - set(MAKERS) == set(), "add a maker for the new model to MAKERS"
+
+
+@pytest.mark.parametrize("model", list(MAKERS), ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ROLES)
+def test_out_of_scope_object_is_invisible(model, role, client):
+    users = users_in_county(COUNTY_A, "a")
+    viewer = users[role]
+    obj = MAKERS[model]()
+    # Selector layer
+    assert not scoping.scoped(model, viewer).filter(pk=obj.pk).exists()
+    # ... while a user inside B does see it (so the test would catch a filter that hides everything)
+    insider = make_user("insider-b", Role.COUNTY_OFFICER, COUNTY_B)
+    assert scoping.scoped(model, insider).filter(pk=obj.pk).exists()
+    client.force_login(viewer)
+    # Admin: the change view of an object outside the scope is treated as missing
+    response = client.get(f"/admin/{ADMIN[model]}/{_admin_pk(obj)}/change/")
+    assert response.status_code in (302, 403, 404)
+    if response.status_code == 302:  # to the login page (not staff) or to the index ("does not exist")
+        location = response["Location"]
+        assert location.startswith("/admin/login/") or f"/{_admin_pk(obj)}/" not in location
+
+
+def _admin_pk(obj: Any) -> str:
+    from django.contrib.admin.utils import quote
+
+    return quote(obj.pk)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_web_api_and_exports_refuse_another_county(role, client):
+    viewer = users_in_county(COUNTY_A, "a")[role]
+    client.force_login(viewer)
+    village_b = first_village(COUNTY_B)
+    for url in (
+        f"/areas/{COUNTY_B}/",
+        f"/areas/{village_b}/",
+        f"/areas/{COUNTY_B}/export.csv",
+        f"/areas/{COUNTY_B}/export.xlsx",
+        f"/api/areas/{COUNTY_B}",
+        f"/api/areas/{COUNTY_B}/children",
+        f"/api/areas/{village_b}/classifications",
+    ):
+        assert client.get(url).status_code == 404, url
+    # A search for the other county's name finds nothing
+    assert "从江县" not in client.get("/search/", {"q": "从江"}).content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_exports_of_own_area_contain_nothing_outside_it(role, client):
+    viewer = users_in_county(COUNTY_A, "a")[role]
+    client.force_login(viewer)
+    response = client.get(f"/areas/{viewer.area_id}/export.csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    codes_out = [line.split(",")[0] for line in body.splitlines()[1:]]
+    lo, hi = scoping.scope_of(viewer).lo, scoping.scope_of(viewer).hi
+    assert all(lo <= c <= hi for c in codes_out)
+
+
+def test_anonymous_sees_nothing(client):
+    assert client.get(f"/areas/{COUNTY_A}/").status_code == 302
+    assert client.get(f"/api/areas/{COUNTY_A}").status_code == 401
+    assert not scoping.scoped(Area, None).exists()
+
+
+def test_user_sees_own_area_in_web_and_api(client):
+    user = make_user("c", Role.COUNTY_OFFICER, COUNTY_A)
+    assert client.post("/login/", {"username": "c", "password": PASSWORD}).status_code == 302
+    assert "威宁彝族回族苗族自治县" in client.get(f"/areas/{COUNTY_A}/").content.decode()
+    data = client.get(f"/api/areas/{COUNTY_A}").json()
+    assert data["name"] == "威宁彝族回族苗族自治县"
+    assert [a["code"] for a in data["ancestors"]] == ["520000000000", "520500000000"]
+    assert user.area_id == COUNTY_A

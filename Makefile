@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/fupin
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test lint test-sqlite test-postgres serve migrate clean
+.PHONY: demo test lint test-sqlite test-postgres serve migrate clean browser-deps screenshots
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PY)）"; exit 2; }
@@ -26,17 +26,24 @@ demo: migrate
 	$(BIN)/fupin runserver 127.0.0.1:8000
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/fupin makemigrations --check --dry-run
 
-test-sqlite: $(STAMP)
+# Debian's Chromium (and CJK fonts for screenshots) for the browser tests; Playwright drives it, never downloads one.
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+screenshots: $(STAMP) browser-deps
+	$(BIN)/python scripts/screenshots.py
+
+test-sqlite: $(STAMP) browser-deps
 	env -u FUPIN_DATABASE_URL $(BIN)/pytest
 
 # A PostgreSQL run that cannot reach its server fails here; it never skips.
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) browser-deps
 	$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('/fupin','/postgres'), connect_timeout=5).close()" \
 	  || { echo "PostgreSQL 无法连接：$(PG_URL)"; exit 1; }
 	FUPIN_DATABASE_URL=$(PG_URL) $(BIN)/pytest

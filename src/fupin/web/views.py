@@ -64,7 +64,8 @@ def _kind_counts(viewer: Any, area: Any) -> dict[str, int]:
     if area.level >= codes.VILLAGE:
         return {}
     counts = area_selectors.area_kind_counts(viewer=viewer, area=area, level=codes.VILLAGE)
-    return {Kind(k).label: n for k, n in sorted(counts.items())}
+    order = [Kind.VILLAGE, Kind.COMMUNITY, Kind.OTHER]
+    return {Kind(k).label: counts[k] for k in order if counts.get(k)}
 
 
 def _year(request: HttpRequest) -> int:

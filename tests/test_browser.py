@@ -1,0 +1,127 @@
+"""A real Chromium, driven by Playwright, against a real server process with the demo data."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+FUPIN = str(Path(sys.executable).with_name("fupin"))
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "Fupin@2017demo"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "FUPIN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+        env.pop("FUPIN_DATABASE_URL", None)
+        for args in (["migrate", "-v0"], ["demo"]):
+            subprocess.run([FUPIN, *args], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+        proc = subprocess.Popen(  # noqa: S603
+            [FUPIN, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{url}/login/", timeout=1)  # noqa: S310 - loopback
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield url
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian chromium is installed by `make test` (browser-deps)"
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-background-networking"]
+        )
+        yield b
+        b.close()
+
+
+def _login(browser, server, username, password=PASSWORD):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    return page
+
+
+@pytest.mark.parametrize(
+    ("username", "heading"),
+    [
+        ("admin", "贵州省"),
+        ("inspector", "贵州省"),
+        ("bijie", "毕节市"),
+        ("weining", "威宁彝族回族苗族自治县"),
+        ("township", "陕桥街道"),
+        ("secretary", "村"),
+    ],
+)
+def test_each_role_logs_in_to_its_own_area(browser, server, username, heading):
+    page = _login(browser, server, username)
+    assert heading in page.locator("h1").inner_text()
+    page.close()
+
+
+def test_drill_down_from_province_to_village_by_clicking(browser, server):
+    page = _login(browser, server, "admin")
+    page.click("text=毕节市")
+    page.click("text=威宁彝族回族苗族自治县")
+    page.click("text=陕桥街道")
+    page.click("text=阳关村村民委员会")
+    assert "阳关村村民委员会" in page.locator("h1").inner_text()
+    assert "陕桥街道" in page.locator(".crumbs").inner_text()
+    page.close()
+
+
+def test_out_of_scope_url_is_refused(browser, server):
+    page = _login(browser, server, "weining")
+    response = page.goto(f"{server}/areas/522633000000/")  # 从江县, another prefecture
+    assert response is not None
+    assert response.status == 404
+    assert "不在您的管辖范围内" in page.content()
+    page.close()
+
+
+def test_bad_password_change_shows_message_next_to_field(browser, server):
+    page = _login(browser, server, "township")
+    page.goto(f"{server}/password/")
+    page.fill("#id_old_password", "wrong-old-password")
+    page.fill("#id_new_password1", "Another-Pass-77")
+    page.fill("#id_new_password2", "Another-Pass-77")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.locator(".field-error").first.inner_text() == "原密码不正确"
+    page.close()
+
+
+def test_wrong_password_shows_chinese_error(browser, server):
+    page = _login(browser, server, "bijie", "not-the-password")
+    assert "用户名" in page.locator(".error").inner_text()
+    page.close()

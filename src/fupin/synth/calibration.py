@@ -1,0 +1,52 @@
+"""The figures the synthetic province reproduces (POLICY.md §7 and the seed article). Changing one here changes
+the generator; docs/synthetic-data.md explains each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+YEARS = (2014, 2015, 2016, 2017)
+
+# Registered poor still in poverty at the end of each year (people). 2017 is the article's 280.32万.
+REMAINING_POOR: dict[int, int] = {2014: 6_230_000, 2015: 4_930_000, 2016: 4_020_000, 2017: 2_803_200}
+INCIDENCE_2017 = 0.0775
+# Rural population implied by the article: 2,803,200 ÷ 7.75% (POLICY.md: ≈36M).
+RURAL_POPULATION = round(REMAINING_POOR[2017] / INCIDENCE_2017)
+
+POOR_COUNTIES_DESIGNATED = 66
+POOR_COUNTIES_EXITED_2017 = ("520381",)  # 赤水市 left the list in 2017, the first in Guizhou
+DEEP_POVERTY_COUNTIES = (
+    "520204", "520324", "520325", "520326", "520425", "520525", "520526",
+    "520527", "520627", "522324", "522326", "522327", "522632", "522633",
+)  # fmt: skip
+EXTREMELY_POOR_TOWNSHIPS = 20
+DEEP_POVERTY_VILLAGES = 2_760
+POOR_VILLAGES = 9_000
+# Not given by the article: plausible shares, documented as synthetic.
+WEAK_VILLAGES = 1_200
+DISORDERLY_VILLAGES = 300
+INDUSTRY_VILLAGES = 2_000
+SPECIALISED_VILLAGES = 600
+
+# How much likelier a resident of each kind of county is to be registered poor (relative weights).
+INCIDENCE_WEIGHT = {"deep": 3.0, "poor": 1.6, "exited": 0.3, "other": 0.25}
+# Household sizes 1..8 (mean ≈ 3.1 people, POLICY.md: ≈3 per registered household).
+HOUSEHOLD_SIZE_P = (0.12, 0.20, 0.25, 0.20, 0.12, 0.06, 0.03, 0.02)
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    counties: tuple[str, ...] | None  # None = every county
+    prefecture: str | None = None
+    notes: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+SCALES = {
+    # One small deep-poverty county (66 rural villages): fast enough for every CI run.
+    "tiny": Scale("tiny", ("520325",), notes="道真仡佬族苗族自治县"),
+    # One prefecture: 毕节市, the one with most poor.
+    "county": Scale("county", None, prefecture="5205", notes="毕节市"),
+    "province": Scale("province", None, notes="贵州省全省"),
+}

@@ -1,0 +1,142 @@
+"""The synthetic province: exact seed figures, valid people, determinism (tiny scale for the heavy parts)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from functools import cache
+
+import numpy as np
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from stdnum.cn import ric
+
+from fupin.synth import calibration as cal
+from fupin.synth.allocate import largest_remainder, sizes_to_total
+from fupin.synth.county import CAUSES
+from fupin.synth.generate import generate
+from fupin.synth.province import plan_province
+
+
+@cache
+def plan():
+    return plan_province(2017)
+
+
+def _classes(kind, year):
+    return [c for c, y, k in plan().classifications if k == kind and y == year]
+
+
+def test_province_counts_hit_the_seed_figures_exactly():
+    assert len(_classes("poor_county", 2014)) == 66
+    assert len(_classes("poor_county", 2017)) == 65
+    assert sorted(c[:6] for c in _classes("deep_poverty_county", 2017)) == sorted(cal.DEEP_POVERTY_COUNTIES)
+    assert len(_classes("extremely_poor_township", 2017)) == 20
+    assert {t[:6] for t in _classes("extremely_poor_township", 2017)} <= set(cal.DEEP_POVERTY_COUNTIES)
+    deep_villages = set(_classes("deep_poverty_village", 2017))
+    assert len(deep_villages) == 2760
+    assert deep_villages <= set(_classes("poor_village", 2017))
+    assert len(_classes("poor_village", 2017)) == 9000
+
+
+def test_registered_poor_history_and_incidence():
+    counties = plan().counties.values()
+    for year, total in cal.REMAINING_POOR.items():
+        assert sum(c.remaining[year] for c in counties) == total
+    rural = sum(c.rural_population for c in counties)
+    assert rural == 36_170_323
+    assert round(cal.REMAINING_POOR[2017] / rural * 100, 2) == 7.75
+    for c in counties:  # nobody is added after 2014: the remaining count only falls
+        assert c.remaining[2014] >= c.remaining[2015] >= c.remaining[2016] >= c.remaining[2017]
+
+
+def test_deep_poverty_counties_are_poorer():
+    counties = plan().counties.values()
+
+    def incidence(kind):
+        cs = [c for c in counties if c.kind == kind]
+        return sum(c.remaining[2017] for c in cs) / sum(c.rural_population for c in cs)
+
+    assert incidence("deep") > incidence("poor") > incidence("other")
+    assert incidence("exited") < 0.03  # 赤水 exited in 2017: below the western 3% line
+
+
+def test_largest_remainder_is_exact_and_proportional():
+    parts = largest_remainder(10, np.array([1.0, 1.0, 1.0]))
+    assert parts.tolist() == [4, 3, 3]
+    assert largest_remainder(2_803_200, np.arange(1, 89, dtype=float)).sum() == 2_803_200
+
+
+def test_household_sizes_add_up_exactly():
+    rng = np.random.default_rng(5)
+    for total in (1, 2, 7, 1000, 12345):
+        sizes = sizes_to_total(rng, total, cal.HOUSEHOLD_SIZE_P)
+        assert sizes.sum() == total
+        assert sizes.min() >= 1
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tiny")
+    manifest = generate(scale="tiny", seed=7, out=out, progress=None)
+    return out, manifest
+
+
+def test_tiny_counts_match_the_county_targets(tiny):
+    out, manifest = tiny
+    target = pq.read_table(out / "county_targets.parquet").to_pylist()[0]
+    households = pq.read_table(out / "households.parquet")
+    members = pq.read_table(out / "members.parquet")
+    assert members.num_rows == pc.sum(households["size"]).as_py() == target["remaining_2014"]
+    exit_year = households["exit_year"].to_pylist()
+    sizes = households["size"].to_pylist()
+    for year in cal.YEARS:
+        still = sum(s for s, e in zip(sizes, exit_year, strict=True) if e is None or e > year)
+        assert still == target[f"remaining_{year}"]
+    counts = Counter(members["household_id"].to_pylist())
+    assert all(counts[h] == s for h, s in zip(households["household_id"].to_pylist(), sizes, strict=True))
+    assert manifest["rows"]["members"] == members.num_rows
+    years = pq.read_table(out / "household_years.parquet")
+    assert years.num_rows == households.num_rows * len(cal.YEARS)
+
+
+def test_every_generated_person_has_a_valid_id_number(tiny):
+    out, _ = tiny
+    members = pq.read_table(out / "members.parquet").to_pylist()
+    ids = [m["person_id"] for m in members]
+    assert len(set(ids)) == len(ids)
+    for m in members:
+        pid = m["person_id"]
+        assert len(pid) == 18
+        assert ric.calc_check_digit(pid) == pid[-1]
+        assert pid[:6] == "520325"  # born in the county: 道真
+        assert ric.get_birth_date(pid) == m["birth_date"]
+        assert (int(pid[16]) % 2 == 1) == (m["sex"] == "男")
+        assert date(1915, 1, 1) <= m["birth_date"] <= date(2017, 12, 31)
+
+
+def test_households_are_plausible(tiny):
+    out, _ = tiny
+    members = pq.read_table(out / "members.parquet").to_pylist()
+    heads = [m for m in members if m["relation"] == "户主"]
+    households = pq.read_table(out / "households.parquet")
+    assert len(heads) == households.num_rows
+    assert all((date(2017, 12, 31) - h["birth_date"]).days >= 18 * 365 for h in heads)
+    causes = set(households["main_cause"].to_pylist())
+    assert causes <= set(CAUSES)
+    assert len(CAUSES) == 12  # the 12 causes of POLICY.md §1
+    years = pq.read_table(out / "household_years.parquet").to_pylist()
+    line = {2014: 2800, 2015: 2855, 2016: 2952, 2017: 2952}
+    for row in years[:20000]:
+        assert (row["income_per_capita"] < line[row["year"]]) == row["poor"]
+
+
+def test_same_seed_same_files_other_seed_other_files(tiny, tmp_path):
+    out, manifest = tiny
+    again = generate(scale="tiny", seed=7, out=tmp_path / "again", progress=None)
+    assert again["files"] == manifest["files"]
+    other = generate(scale="tiny", seed=8, out=tmp_path / "other", progress=None)
+    assert other["files"]["members.parquet"] != manifest["files"]["members.parquet"]
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["seed"] == 7

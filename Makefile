@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/fupin
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test lint test-sqlite test-postgres serve migrate clean browser-deps screenshots
+.PHONY: demo test lint test-sqlite test-postgres serve migrate clean browser-deps screenshots bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PY)）"; exit 2; }
@@ -26,8 +26,8 @@ demo: migrate
 	$(BIN)/fupin runserver 127.0.0.1:8000
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/fupin makemigrations --check --dry-run
@@ -49,6 +49,10 @@ test-postgres: $(STAMP) browser-deps
 	FUPIN_DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 test: lint test-sqlite test-postgres
+
+# Every benchmark, several runs each; rewrites docs/benchmarks.md. `make bench NAMES="synth"` for some.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(NAMES)
 
 clean:
 	rm -rf $(VENV) var

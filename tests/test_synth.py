@@ -102,15 +102,19 @@ def test_tiny_counts_match_the_county_targets(tiny):
     assert years.num_rows == households.num_rows * len(cal.YEARS)
 
 
-def test_every_generated_person_has_a_valid_id_number(tiny):
+def test_every_generated_person_has_a_valid_id_number_but_the_planted_faults(tiny):
     out, _ = tiny
     members = pq.read_table(out / "members.parquet").to_pylist()
+    members += pq.read_table(out / "survey_members.parquet").to_pylist()
     ids = [m["person_id"] for m in members]
     assert len(set(ids)) == len(ids)
+    assert len({i[:17] for i in ids}) == len(ids)  # unique even ignoring the check digit
+    faulty = {a["person_id"] for a in _answers(out) if a["kind"] == "dq_id_checksum"}
+    assert faulty
     for m in members:
         pid = m["person_id"]
         assert len(pid) == 18
-        assert ric.calc_check_digit(pid) == pid[-1]
+        assert (ric.calc_check_digit(pid) == pid[-1]) == (pid not in faulty)
         assert pid[:6] == "520325"  # born in the county: 道真
         assert ric.get_birth_date(pid) == m["birth_date"]
         assert (int(pid[16]) % 2 == 1) == (m["sex"] == "男")
@@ -129,8 +133,13 @@ def test_households_are_plausible(tiny):
     assert len(CAUSES) == 12  # the 12 causes of POLICY.md §1
     years = pq.read_table(out / "household_years.parquet").to_pylist()
     line = {2014: 2800, 2015: 2855, 2016: 2952, 2017: 2952}
-    for row in years[:20000]:
-        assert (row["income_per_capita"] < line[row["year"]]) == row["poor"]
+    wrong_exit = {a["household_id"] for a in _answers(out) if a["kind"] == "wrong_exit"}
+    for row in years:
+        if row["household_id"] in wrong_exit and row["year"] == 2017:
+            assert row["income_per_capita"] < line[2017]
+            assert not row["poor"]
+        else:
+            assert (row["income_per_capita"] < line[row["year"]]) == row["poor"]
 
 
 def test_same_seed_same_files_other_seed_other_files(tiny, tmp_path):
@@ -140,3 +149,66 @@ def test_same_seed_same_files_other_seed_other_files(tiny, tmp_path):
     other = generate(scale="tiny", seed=8, out=tmp_path / "other", progress=None)
     assert other["files"]["members.parquet"] != manifest["files"]["members.parquet"]
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["seed"] == 7
+
+
+def _answers(out):
+    return pq.read_table(out / "answers.parquet").to_pylist()
+
+
+def _read(out, name):
+    return pq.read_table(out / f"{name}.parquet").to_pylist()
+
+
+def test_answer_file_lists_exactly_what_was_planted(tiny):
+    """Each answer has its evidence in the data, and every record that meets a rule's definition is an answer."""
+    out, _ = tiny
+    answers = _answers(out)
+    by_kind = {}
+    for a in answers:
+        by_kind.setdefault(a["kind"], set()).add(a["person_id"] or a["household_id"])
+    assert set(by_kind) == {
+        "wrong_car", "wrong_town_housing", "wrong_business", "wrong_state_payroll", "deceased_member",
+        "wrong_exit", "dq_id_checksum", "dq_cause_illness_all_healthy", "dq_migrant_months", "missed",
+    }  # fmt: skip
+    households = {h["household_id"]: h for h in _read(out, "households")}
+    members = _read(out, "members")
+    person_household = {m["person_id"]: m["household_id"] for m in members}
+    still_poor = {p for p, h in person_household.items() if households[h]["exit_year"] is None}
+
+    def flagged(rows, key, rule):
+        return {r[key] for r in rows if rule(r) and r[key] in still_poor}
+
+    assert flagged(_read(out, "vehicles"), "owner_id", lambda r: r["value_yuan"] >= 30_000) == by_kind["wrong_car"]
+    assert any(r["value_yuan"] == 29_999 for r in _read(out, "vehicles"))  # the decoy just below the threshold
+    assert (
+        flagged(_read(out, "real_estate"), "owner_id", lambda r: r["kind"] == "商品住房")
+        == by_kind["wrong_town_housing"]
+    )
+    assert (
+        flagged(_read(out, "businesses"), "legal_rep_id", lambda r: r["status"] == "存续") == by_kind["wrong_business"]
+    )
+    assert flagged(_read(out, "state_payroll"), "person_id", lambda r: True) == by_kind["wrong_state_payroll"]
+    assert (
+        flagged(_read(out, "deaths"), "person_id", lambda r: r["death_date"] <= date(2017, 12, 31))
+        == by_kind["deceased_member"]
+    )
+    years = [y for y in _read(out, "household_years") if y["year"] == 2017]
+    wrong_exit = {
+        y["household_id"]
+        for y in years
+        if households[y["household_id"]]["exit_year"] == 2017 and y["income_per_capita"] < 2952
+    }
+    assert wrong_exit == by_kind["wrong_exit"]
+    members_of = {}
+    for m in members:
+        members_of.setdefault(m["household_id"], []).append(m)
+    all_healthy = {
+        h for h, row in households.items()
+        if row["main_cause"] == "因病" and all(m["health"] == "健康" for m in members_of[h])
+    }  # fmt: skip
+    assert all_healthy == by_kind["dq_cause_illness_all_healthy"]
+    assert {m["person_id"] for m in members if not 0 <= m["migrant_months"] <= 12} == by_kind["dq_migrant_months"]
+    missed = {h["household_id"] for h in _read(out, "survey_households") if h["income_per_capita"] < 2952}
+    assert missed == by_kind["missed"]
+    dead = {r["person_id"] for r in _read(out, "hukou") if r["status"] == "死亡注销"}
+    assert dead == by_kind["deceased_member"]

@@ -42,8 +42,8 @@ ATTRIBUTES = np.array(["一般贫困户", "低保贫困户", "特困供养贫困
 GRADES = np.array(["A", "B", "C", "D"], dtype=object)
 
 
-def county_seed(seed: int, county: str) -> np.random.Generator:
-    return np.random.default_rng([seed, int(county)])
+def county_seed(seed: int, county: str, salt: int = 0) -> np.random.Generator:
+    return np.random.default_rng([seed, int(county), salt])
 
 
 def generate_county(  # noqa: PLR0915 - one linear recipe reads best top to bottom

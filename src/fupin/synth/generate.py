@@ -14,10 +14,40 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import calibration as cal
-from .county import generate_county
+from .county import county_seed, generate_county
+from .planted import plant, survey
 from .province import ProvincePlan, plan_province
 
-FILES = ("area_classifications", "county_targets", "households", "members", "household_years")
+FILES = (
+    "area_classifications", "county_targets", "households", "members", "household_years",
+    "answers", "vehicles", "real_estate", "businesses", "state_payroll", "deaths", "hukou",
+    "survey_households", "survey_members",
+)  # fmt: skip
+
+SCHEMAS = {
+    "answers": pa.schema(
+        [("kind", pa.string()), ("household_id", pa.string()), ("person_id", pa.string()), ("year", pa.int16()),
+         ("detail", pa.string())]
+    ),
+    "vehicles": pa.schema(
+        [("owner_id", pa.string()), ("plate", pa.string()), ("vehicle_type", pa.string()), ("value_yuan", pa.int64()),
+         ("registered_on", pa.date32())]
+    ),
+    "real_estate": pa.schema(
+        [("owner_id", pa.string()), ("county_code", pa.string()), ("kind", pa.string()), ("location", pa.string()),
+         ("floor_area_m2", pa.float64()), ("registered_on", pa.date32())]
+    ),
+    "businesses": pa.schema(
+        [("legal_rep_id", pa.string()), ("name", pa.string()), ("status", pa.string()),
+         ("registered_capital", pa.float64()), ("registered_on", pa.date32())]
+    ),
+    "state_payroll": pa.schema([("person_id", pa.string()), ("employer", pa.string()), ("monthly_pay", pa.float64())]),
+    "deaths": pa.schema([("person_id", pa.string()), ("death_date", pa.date32())]),
+    "hukou": pa.schema(
+        [("person_id", pa.string()), ("household_id", pa.string()), ("village_code", pa.string()),
+         ("status", pa.string())]
+    ),
+}  # fmt: skip
 
 
 def _progress(done: int, total: int, started: float, label: str) -> None:
@@ -80,15 +110,34 @@ def generate(
         out / "county_targets.parquet",
     )
     writers: dict[str, pq.ParquetWriter] = {}
-    counts = {"households": 0, "members": 0, "household_years": 0}
+    counts = dict.fromkeys(FILES[2:], 0)
+
+    def write(name: str, table: pa.Table) -> None:
+        if name not in writers:
+            writers[name] = pq.ParquetWriter(out / f"{name}.parquet", table.schema, compression="zstd")
+        writers[name].write_table(table)
+        counts[name] += table.num_rows
+
     try:
         for i, code in enumerate(counties):
-            tables = generate_county(plan.counties[code], plan.village_weight, seed)
-            for name, table in zip(("households", "members", "household_years"), tables, strict=True):
-                if name not in writers:
-                    writers[name] = pq.ParquetWriter(out / f"{name}.parquet", table.schema, compression="zstd")
-                writers[name].write_table(table)
-                counts[name] += table.num_rows
+            county = plan.counties[code]
+            households, members, years = generate_county(county, plan.village_weight, seed)
+            rng = county_seed(seed, code, salt=1)
+            households, members, years, planted = plant(rng, code, households, members, years)
+            s_households, s_members, missed = survey(rng, code, county.rural_villages)
+            write("households", households)
+            write("members", members)
+            write("household_years", years)
+            write("answers", pa.Table.from_pylist(planted.answers + missed, SCHEMAS["answers"]))
+            write("vehicles", pa.Table.from_pylist(planted.vehicles, SCHEMAS["vehicles"]))
+            write("real_estate", pa.Table.from_pylist(planted.real_estate, SCHEMAS["real_estate"]))
+            write("businesses", pa.Table.from_pylist(planted.businesses, SCHEMAS["businesses"]))
+            write("state_payroll", pa.Table.from_pylist(planted.payroll, SCHEMAS["state_payroll"]))
+            write("deaths", pa.Table.from_pylist(planted.deaths, SCHEMAS["deaths"]))
+            write("hukou", _hukou(households, members, s_members, planted))
+            if s_households.num_rows:
+                write("survey_households", s_households)
+                write("survey_members", s_members)
             if progress:
                 progress(i + 1, len(counties), started, plan.counties[code].name)
     finally:
@@ -104,11 +153,26 @@ def generate(
         "rows": counts,
         "registered_poor_remaining": {str(y): sum(c.remaining[y] for c in targets) for y in cal.YEARS},
         "rural_population": sum(c.rural_population for c in targets),
-        "files": {f"{n}.parquet": _sha256(out / f"{n}.parquet") for n in FILES},
+        "files": {f"{n}.parquet": _sha256(out / f"{n}.parquet") for n in FILES if (out / f"{n}.parquet").exists()},
         "seconds": round(time.monotonic() - started, 2),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
+
+
+def _hukou(households: pa.Table, members: pa.Table, s_members: pa.Table, planted: Any) -> pa.Table:
+    """The public-security household register: every person of the county we generated, with status."""
+    dead = {d["person_id"] for d in planted.deaths if d["death_date"].year <= 2017}
+    village_of = dict(zip(households["household_id"].to_pylist(), households["village_code"].to_pylist(), strict=True))
+    rows = []
+    for table in (members, s_members):
+        if not table.num_rows:
+            continue
+        for p, h in zip(table["person_id"].to_pylist(), table["household_id"].to_pylist(), strict=True):
+            village = village_of.get(h, h[:12])
+            rows.append({"person_id": p, "household_id": h, "village_code": village,
+                         "status": "死亡注销" if p in dead else "正常"})  # fmt: skip
+    return pa.Table.from_pylist(rows, SCHEMAS["hukou"])
 
 
 def _sha256(path: Path) -> str:

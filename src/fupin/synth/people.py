@@ -43,11 +43,16 @@ def id_numbers(county: str, birth: np.ndarray, sequence: np.ndarray) -> pa.Array
 
 
 def unique_sequences(
-    rng: np.random.Generator, birth: np.ndarray, male: np.ndarray, taken: set[tuple[int, int]] | None = None
+    rng: np.random.Generator, birth: np.ndarray, male: np.ndarray, block: tuple[int, int] = (0, 400)
 ) -> np.ndarray:
-    """3-digit sequence numbers, odd for men, even for women, unique per birth date within one county."""
+    """3-digit sequence numbers, odd for men, even for women, unique per birth date within one county.
+
+    ``block`` is the range of sequence pairs to draw from (0..500): the registered poor use 0–399 and the
+    surveyed non-registered households 400–499, so the two never collide.
+    """
+    lo, hi = block
     days = birth.astype("datetime64[D]").astype(np.int64)
-    seq = rng.integers(0, 500, size=len(days)) * 2 + male.astype(np.int64)
+    seq = rng.integers(lo, hi, size=len(days)) * 2 + male.astype(np.int64)
     for _ in range(50):
         key = days * 1000 + seq
         _, first = np.unique(key, return_index=True)
@@ -55,7 +60,7 @@ def unique_sequences(
         dup[first] = False
         if not dup.any():
             return seq
-        seq[dup] = rng.integers(0, 500, size=int(dup.sum())) * 2 + male[dup].astype(np.int64)
+        seq[dup] = rng.integers(lo, hi, size=int(dup.sum())) * 2 + male[dup].astype(np.int64)
     raise RuntimeError("could not find unique ID sequence numbers (a county with too many people per day)")
 
 

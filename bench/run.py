@@ -1,0 +1,154 @@
+"""One benchmark harness: `make bench` (or `.venv/bin/python bench/run.py [NAME ...] [--smoke]`).
+
+Each benchmark runs several times in a fresh subprocess; the harness records the median and spread of wall
+time, the peak resident memory of the child (wait4 rusage), the data size, and the ratio against a baseline
+measured in the same run (or a stated goal). Results go to docs/benchmarks.md, rewritten from the tables this
+harness produced — never typed by hand. `--smoke` runs everything at tiny scale once (CI), writing nowhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FUPIN = str(Path(sys.executable).with_name("fupin"))
+RESULTS = ROOT / "bench" / "results.json"
+DOC = ROOT / "docs" / "benchmarks.md"
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    output: str
+
+
+def run_child(args: list[str], env: dict[str, str] | None = None) -> Run:
+    started = time.perf_counter()
+    proc = subprocess.Popen(  # noqa: S603 - our own commands
+        args, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(args)}\n{output}")
+    return Run(seconds, usage.ru_maxrss / 1024, output)
+
+
+def bench_synth(smoke: bool, repeat: int) -> dict[str, object]:
+    scales = ["tiny"] if smoke else ["tiny", "county", "province"]
+    rows = []
+    for scale in scales:
+        runs = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for i in range(1 if smoke else repeat):
+                runs.append(run_child([FUPIN, "synth", "--scale", scale, "--seed", str(2017 + i), "--out", tmp]))
+            manifest = json.loads((Path(tmp) / "manifest.json").read_text(encoding="utf-8"))
+        rows.append(_row(f"synth {scale}", runs, f"{manifest['rows']['members']:,} people, "
+                         f"{manifest['rows']['households']:,} households", baseline=("goal 600 s", 600.0)))  # fmt: skip
+    return {"name": "synth", "title": "Synthetic province → Parquet (`fupin synth`)", "rows": rows}
+
+
+def bench_areas(smoke: bool, repeat: int) -> dict[str, object]:
+    runs, floor = [], []
+    for _ in range(1 if smoke else repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {"FUPIN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings.base", "FUPIN_DATABASE_URL": ""}
+            run_child([FUPIN, "migrate", "-v0"], env)
+            runs.append(run_child([FUPIN, "areas", "load"], env))
+        # Floor: only reading and validating the five CSV files, no database.
+        floor.append(
+            run_child([sys.executable, "-c", "from fupin.areas.loader import read_divisions; read_divisions()"])
+        )
+    base = statistics.median(r.seconds for r in floor)
+    return {
+        "name": "areas",
+        "title": "Division tree load into SQLite (`fupin areas load`, 19,572 units, audited)",
+        "rows": [_row("areas load (SQLite)", runs, "19,572 units", baseline=("CSV read+validate only", base))],
+    }
+
+
+def _row(label: str, runs: list[Run], size: str, baseline: tuple[str, float]) -> dict[str, object]:
+    secs = [r.seconds for r in runs]
+    median = statistics.median(secs)
+    return {
+        "case": label,
+        "data": size,
+        "runs": len(runs),
+        "median_s": round(median, 3),
+        "spread_s": f"{min(secs):.3f}–{max(secs):.3f}",
+        "peak_mb": round(max(r.peak_mb for r in runs), 1),
+        "baseline": f"{baseline[0]} ({baseline[1]:.3f} s)",
+        "ratio": round(median / baseline[1], 3) if baseline[1] else None,
+    }
+
+
+BENCHMARKS: dict[str, Callable[[bool, int], dict[str, object]]] = {"synth": bench_synth, "areas": bench_areas}
+
+
+def machine() -> str:
+    mem = ""
+    try:
+        kb = int(
+            next(
+                line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            ).split()[1]
+        )
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}, {platform.system()}"
+
+
+def render(results: dict[str, dict[str, object]]) -> str:
+    lines = ["# Benchmarks", "", "Produced by `make bench` (bench/run.py); do not edit by hand.", ""]
+    for result in results.values():
+        lines += [f"## {result['title']}", "", f"Machine: {result['machine']} · date: {result['date']}", ""]
+        lines.append("| case | data | runs | median (s) | spread (s) | peak memory (MB) | baseline | ratio |")
+        lines.append("|---|---|---|---|---|---|---|---|")
+        for row in result["rows"]:  # type: ignore[attr-defined]
+            lines.append(
+                f"| {row['case']} | {row['data']} | {row['runs']} | {row['median_s']} | {row['spread_s']} | "
+                f"{row['peak_mb']} | {row['baseline']} | {row['ratio']} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run (default: all)")
+    parser.add_argument("--smoke", action="store_true", help="tiny scale, once, write nothing (CI)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    names = args.names or list(BENCHMARKS)
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() and not args.smoke else {}
+    for name in names:
+        result = BENCHMARKS[name](args.smoke, args.repeat)
+        result["machine"] = machine()
+        result["date"] = datetime.now(UTC).strftime("%Y-%m-%d")
+        results[name] = result
+        for row in result["rows"]:  # type: ignore[attr-defined]
+            print(f"{row['case']}: median {row['median_s']} s, peak {row['peak_mb']} MB, ratio {row['ratio']}")  # noqa: T201
+    if not args.smoke:
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        DOC.write_text(render(results), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

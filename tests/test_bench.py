@@ -1,0 +1,19 @@
+"""CI runs every benchmark at tiny scale as a smoke test: it must not break. Nothing here is timed."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_benchmark_runs_at_tiny_scale():
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    assert "synth tiny: median" in out.stdout
+    assert "areas load (SQLite): median" in out.stdout

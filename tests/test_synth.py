@@ -212,3 +212,35 @@ def test_answer_file_lists_exactly_what_was_planted(tiny):
     assert missed == by_kind["missed"]
     dead = {r["person_id"] for r in _read(out, "hukou") if r["status"] == "死亡注销"}
     assert dead == by_kind["deceased_member"]
+
+
+def test_cadre_counts_hit_the_article_exactly():
+    from fupin.synth.cadres import plan_cadres
+
+    cadres = plan_cadres(plan(), 2017)
+    assert len(cadres.group_villages) == 8_782
+    assert len(cadres.first_secretary_villages) == 8_542
+    assert cadres.first_secretary_villages <= set(cadres.group_villages)
+    assert sum(cadres.resident_cadres.values()) == 43_000
+    assert len(cadres.team_counties) == 85
+    assert {v[:6] for v in cadres.group_villages} <= set(cadres.team_counties)
+    deep = set(_classes("deep_poverty_village", 2017))
+    assert deep <= set(cadres.group_villages)  # every deep-poverty village has a work group
+
+
+def test_tiny_cadres_are_the_countys_share_and_valid(tiny):
+    out, manifest = tiny
+    groups = _read(out, "work_groups")
+    cadres = _read(out, "cadres")
+    assert manifest["rows"]["work_groups"] == len(groups)
+    assert sum(g["has_first_secretary"] for g in groups) == sum(c["role_2017"] == "first_secretary" for c in cadres)
+    assert sum(g["resident_cadres"] for g in groups) == sum(c["role_2017"] == "resident_cadre" for c in cadres)
+    assert {c["cadre_type"] for c in cadres} <= {"党群", "政法", "经济", "农业", "科技"}
+    assert all(c["years_of_work"] >= 2 for c in cadres if c["role_2017"] == "first_secretary")
+    people = {m["person_id"] for m in _read(out, "members")} | {m["person_id"] for m in _read(out, "survey_members")}
+    for c in cadres:
+        assert ric.calc_check_digit(c["person_id"]) == c["person_id"][-1]
+        assert ric.get_birth_date(c["person_id"]) == c["birth_date"]
+        assert c["person_id"] not in people
+    units = {u["unit_id"] for u in _read(out, "helping_units")}
+    assert {c["unit_id"] for c in cadres} <= units

@@ -28,6 +28,15 @@ DISORDERLY_VILLAGES = 300
 INDUSTRY_VILLAGES = 2_000
 SPECIALISED_VILLAGES = 600
 
+# Cadres in the villages, 2018 (the article).
+FIRST_SECRETARIES = 8_542
+RESIDENT_CADRES = 43_000
+COUNTY_WORK_TEAMS = 85
+VILLAGE_WORK_GROUPS = 8_782
+VILLAGE_PARTY_ORGANIZATIONS = 13_615
+# Helping units per level (synthetic): provincial organs/SOEs/institutions, per prefecture, per county.
+UNITS_PROVINCE, UNITS_PER_PREFECTURE, UNITS_PER_COUNTY = 60, 40, 25
+
 # How much likelier a resident of each kind of county is to be registered poor (relative weights).
 INCIDENCE_WEIGHT = {"deep": 3.0, "poor": 1.6, "exited": 0.3, "other": 0.25}
 # Household sizes 1..8 (mean ≈ 3.1 people, POLICY.md: ≈3 per registered household).

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import calibration as cal
+from .cadres import CadrePlan, generate_cadres, plan_cadres
 from .county import county_seed, generate_county
 from .planted import plant, survey
 from .province import ProvincePlan, plan_province
@@ -21,7 +22,7 @@ from .province import ProvincePlan, plan_province
 FILES = (
     "area_classifications", "county_targets", "households", "members", "household_years",
     "answers", "vehicles", "real_estate", "businesses", "state_payroll", "deaths", "hukou",
-    "survey_households", "survey_members",
+    "survey_households", "survey_members", "helping_units", "work_groups", "cadres",
 )  # fmt: skip
 
 SCHEMAS = {
@@ -83,34 +84,15 @@ def generate(
     started = time.monotonic()
     plan = plan_province(seed)
     counties = counties_for(plan, scale)
-    wanted = set(counties)
-
-    classes = [c for c in plan.classifications if c[0][:6] in wanted or c[0][:6] not in plan.counties]
-    pq.write_table(
-        pa.table(
-            {
-                "area_code": [c[0] for c in classes],
-                "year": pa.array([c[1] for c in classes], pa.int16()),
-                "kind": [c[2] for c in classes],
-            }
-        ),
-        out / "area_classifications.parquet",
-    )
     targets = [plan.counties[c] for c in counties]
-    pq.write_table(
-        pa.table(
-            {
-                "county_code": [c.code + "000000" for c in targets],
-                "name": [c.name for c in targets],
-                "kind": [c.kind for c in targets],
-                "rural_population": pa.array([c.rural_population for c in targets], pa.int64()),
-                **{f"remaining_{y}": pa.array([c.remaining[y] for c in targets], pa.int64()) for y in cal.YEARS},
-            }
-        ),
-        out / "county_targets.parquet",
-    )
+
+    cadre_plan = plan_cadres(plan, seed)
+    groups, teams = _write_plan_tables(plan, cadre_plan, counties, out)
     writers: dict[str, pq.ParquetWriter] = {}
     counts = dict.fromkeys(FILES[2:], 0)
+    counts["work_groups"] = len(groups)
+    counts["helping_units"] = cadre_plan.units.num_rows
+    counts["county_work_teams"] = len({v[:6] for v in groups} & teams)
 
     def write(name: str, table: pa.Table) -> None:
         if name not in writers:
@@ -135,6 +117,7 @@ def generate(
             write("state_payroll", pa.Table.from_pylist(planted.payroll, SCHEMAS["state_payroll"]))
             write("deaths", pa.Table.from_pylist(planted.deaths, SCHEMAS["deaths"]))
             write("hukou", _hukou(households, members, s_members, planted))
+            write("cadres", generate_cadres(cadre_plan, code, seed))
             if s_households.num_rows:
                 write("survey_households", s_households)
                 write("survey_members", s_members)
@@ -158,6 +141,53 @@ def generate(
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
+
+
+def _write_plan_tables(
+    plan: ProvincePlan, cadre_plan: CadrePlan, counties: list[str], out: Path
+) -> tuple[list[str], set[str]]:
+    """Area classifications, county targets, helping units and work groups of the counties generated."""
+    wanted = set(counties)
+    classes = [c for c in plan.classifications if c[0][:6] in wanted or c[0][:6] not in plan.counties]
+    pq.write_table(
+        pa.table(
+            {
+                "area_code": [c[0] for c in classes],
+                "year": pa.array([c[1] for c in classes], pa.int16()),
+                "kind": [c[2] for c in classes],
+            }
+        ),
+        out / "area_classifications.parquet",
+    )
+    targets = [plan.counties[c] for c in counties]
+    pq.write_table(
+        pa.table(
+            {
+                "county_code": [c.code + "000000" for c in targets],
+                "name": [c.name for c in targets],
+                "kind": [c.kind for c in targets],
+                "rural_population": pa.array([c.rural_population for c in targets], pa.int64()),
+                **{f"remaining_{y}": pa.array([c.remaining[y] for c in targets], pa.int64()) for y in cal.YEARS},
+            }
+        ),
+        out / "county_targets.parquet",
+    )
+    pq.write_table(cadre_plan.units, out / "helping_units.parquet")
+    groups = [v for v in cadre_plan.group_villages if v[:6] in wanted]
+    teams = set(cadre_plan.team_counties)
+    pq.write_table(
+        pa.table(
+            {
+                "village_code": groups,
+                "county_code": [v[:6] + "000000" for v in groups],
+                "has_first_secretary": [v in cadre_plan.first_secretary_villages for v in groups],
+                "resident_cadres": pa.array([cadre_plan.resident_cadres[v] for v in groups], pa.int16()),
+                "county_work_team": [v[:6] in teams for v in groups],
+            }
+        ),
+        out / "work_groups.parquet",
+    )
+    return groups, teams
 
 
 def _hukou(households: pa.Table, members: pa.Table, s_members: pa.Table, planted: Any) -> pa.Table:

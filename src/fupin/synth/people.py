@@ -43,12 +43,12 @@ def id_numbers(county: str, birth: np.ndarray, sequence: np.ndarray) -> pa.Array
 
 
 def unique_sequences(
-    rng: np.random.Generator, birth: np.ndarray, male: np.ndarray, block: tuple[int, int] = (0, 400)
+    rng: np.random.Generator, birth: np.ndarray, male: np.ndarray, block: tuple[int, int] = (0, 380)
 ) -> np.ndarray:
     """3-digit sequence numbers, odd for men, even for women, unique per birth date within one county.
 
-    ``block`` is the range of sequence pairs to draw from (0..500): the registered poor use 0–399 and the
-    surveyed non-registered households 400–499, so the two never collide.
+    ``block`` is the range of sequence pairs to draw from (0..500): the registered poor use 0–379, the surveyed
+    non-registered households 380–439 and cadres 440–499, so the groups never collide.
     """
     lo, hi = block
     days = birth.astype("datetime64[D]").astype(np.int64)

@@ -244,7 +244,7 @@ def survey(
     age[np.concatenate([[0], np.cumsum(sizes)[:-1]])] = rng.integers(25, 80, n)
     birth = np.datetime64("2017-12-31") - (age * 365.25 + rng.integers(0, 365, n_m)).astype("timedelta64[D]")
     male = rng.random(n_m) < 0.5
-    pid = id_numbers(county, birth, unique_sequences(rng, birth, male, block=(400, 500)))
+    pid = id_numbers(county, birth, unique_sequences(rng, birth, male, block=(380, 440)))
     members = pa.table(
         {
             "person_id": pid,

@@ -244,3 +244,24 @@ def test_tiny_cadres_are_the_countys_share_and_valid(tiny):
         assert c["person_id"] not in people
     units = {u["unit_id"] for u in _read(out, "helping_units")}
     assert {c["unit_id"] for c in cadres} <= units
+
+
+@pytest.mark.django_db
+def test_into_db_classifies_only_inside_the_generated_county_and_is_idempotent():
+    from django.core.management import call_command
+
+    from fupin.areas.models import AreaClassification
+    from fupin.areas.services import area_classification_set
+    from fupin.audit.models import AuditEntry
+
+    # A classification elsewhere in the province must survive a tiny-scale load.
+    area_classification_set(actor=None, area_code="522633", year=2017, kind="deep_poverty_county")
+    call_command("synth", "--scale", "tiny", "--seed", "2017", "--into-db", stdout=__import__("io").StringIO())
+    inside = AreaClassification.objects.filter(area__code__startswith="520325")
+    expected = [c for c in plan().classifications if c[0].startswith("520325")]
+    assert inside.count() == len(expected)
+    assert AreaClassification.objects.filter(area_id="522633000000", kind="deep_poverty_county").exists()
+    audited = AuditEntry.objects.filter(action="area.classify").count()
+    call_command("synth", "--scale", "tiny", "--seed", "2017", "--into-db", stdout=__import__("io").StringIO())
+    assert AuditEntry.objects.filter(action="area.classify").count() == audited  # nothing changed the second time
+    assert inside.count() == len(expected)

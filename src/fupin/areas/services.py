@@ -110,11 +110,16 @@ def area_classification_remove(*, actor: Any, area_code: str, year: int, kind: s
 
 @transaction.atomic
 def area_classifications_replace(
-    *, actor: Any, year: int, kind: str, area_codes: list[str], note: str = ""
+    *, actor: Any, year: int, kind: str, area_codes: list[str], note: str = "", within: str | None = None
 ) -> tuple[int, int]:
-    """Make the set of areas holding ``kind`` in ``year`` exactly ``area_codes`` (bulk, e.g. from the synthetic
-    province or a provincial list). Returns (added, removed). Audited per added/removed area."""
+    """Make the set of areas holding ``kind`` in ``year`` exactly ``area_codes`` — inside ``within`` (an area
+    code) if given, else province-wide (bulk, e.g. from the synthetic province or a provincial list).
+    Returns (added, removed). Audited per added/removed area."""
     wanted = {codes.normalize(c) for c in area_codes}
+    lo, hi = codes.code_range(within) if within else ("", "9" * codes.CODE_LENGTH)
+    outside = sorted(c for c in wanted if not lo <= c <= hi)
+    if outside:
+        raise ValidationError(f"区划 {'、'.join(outside[:5])} 不在 {within} 范围内")
     for code in sorted(wanted):
         require_can_write(actor, code, from_above=True)
     areas = Area.objects.in_bulk(list(wanted))
@@ -123,7 +128,9 @@ def area_classifications_replace(
         raise NotFoundError(f"区划不存在：{'、'.join(missing[:10])}")
     for area in areas.values():
         _validate_classification(area, year, kind)
-    current = {c.area_id: c for c in AreaClassification.objects.filter(year=year, kind=kind)}
+    current = {
+        c.area_id: c for c in AreaClassification.objects.filter(year=year, kind=kind, area_id__gte=lo, area_id__lte=hi)
+    }
     add = [AreaClassification(area_id=c, year=year, kind=kind, note=note) for c in sorted(wanted - set(current))]
     remove = [current[c] for c in sorted(set(current) - wanted)]
     for obj in remove:

@@ -42,6 +42,7 @@ def main() -> None:
         env.pop("FUPIN_DATABASE_URL", None)
         run("migrate", "-v0", env=env)
         run("demo", env=env)
+        run("synth", "--scale", "province", "--seed", "2017", "--into-db", env=env)
         server = subprocess.Popen(  # noqa: S603
             [FUPIN, "runserver", f"127.0.0.1:{PORT}", "--noreload"],
             env=env,

@@ -19,8 +19,10 @@ from fupin.areas.models import Area, AreaClassification
 from fupin.audit.models import AuditEntry
 from fupin.audit.services import audit_record
 from fupin.core import scoping
+from fupin.registry.models import Household, HouseholdYear, Member
 
 from .conftest import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
+from .registry_factory import make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +44,26 @@ def _make_audit_entry() -> models.Model:
     return audit_record(actor=None, action="test.touch", entity=area, changes={"x": [1, 2]})
 
 
+def _make_household() -> models.Model:
+    return make_household(first_village(COUNTY_B))
+
+
+def _make_member() -> models.Model:
+    return Member.objects.filter(household=make_household(first_village(COUNTY_B))).first()  # type: ignore[return-value]
+
+
+def _make_household_year() -> models.Model:
+    return HouseholdYear.objects.filter(household=make_household(first_village(COUNTY_B))).first()  # type: ignore[return-value]
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
     User: _make_user,
     AuditEntry: _make_audit_entry,
+    Household: _make_household,
+    Member: _make_member,
+    HouseholdYear: _make_household_year,
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -55,6 +72,9 @@ ADMIN = {
     AreaClassification: "areas/areaclassification",
     User: "accounts/user",
     AuditEntry: "audit/auditentry",
+    Household: "registry/household",
+    Member: "registry/member",
+    HouseholdYear: "registry/householdyear",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 
@@ -109,6 +129,12 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         assert client.get(url).status_code == 404, url
     # A search for the other county's name finds nothing
     assert "从江县" not in client.get("/search/", {"q": "从江"}).content.decode()
+    # Nor a household of the other county: not by its page, its number, its head's name or a member's ID number
+    household = make_household(village_b, head="李四海")
+    member = household.members.first()
+    assert client.get(f"/households/{household.household_no}/").status_code == 404
+    for q in (household.household_no, "李四海", member.id_number):
+        assert f"/households/{household.household_no}/" not in client.get("/households/", {"q": q}).content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES)

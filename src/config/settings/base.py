@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "fupin.areas",
     "fupin.accounts",
     "fupin.audit",
+    "fupin.registry",
     "fupin.web",
     "fupin.api",
 ]

@@ -87,7 +87,14 @@ def classifications(
 
 
 def classification_counts(*, viewer: Any, area: Area, year: int) -> dict[str, int]:
-    rows = classifications(viewer=viewer, year=year, area=area).values("kind").annotate(n=Count("id")).order_by()
+    """Classified units strictly below ``area`` (the area's own classifications are shown as its tags)."""
+    rows = (
+        classifications(viewer=viewer, year=year, area=area)
+        .exclude(area=area)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return {row["kind"]: row["n"] for row in rows}
 
 

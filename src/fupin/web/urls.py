@@ -11,5 +11,7 @@ urlpatterns = [
     path("areas/<str:code>/", views.area_detail, name="area-detail"),
     path("areas/<str:code>/export.<str:fmt>", views.area_export, name="area-export"),
     path("search/", views.search, name="search"),
+    path("households/", views.household_list, name="household-list"),
+    path("households/<str:household_no>/", views.household_detail, name="household-detail"),
     path("audit/", views.audit_list, name="audit-list"),
 ]

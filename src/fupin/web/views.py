@@ -16,6 +16,8 @@ from fupin.areas.models import Classification, Kind
 from fupin.audit.selectors import audit_entries
 from fupin.core import codes
 from fupin.core.errors import ApplicationError
+from fupin.registry import selectors as registry_selectors
+from fupin.registry.models import Status
 
 from .exports import csv_response, xlsx_response
 from .forms import PasswordChangeForm
@@ -137,3 +139,50 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, "密码已修改")
             return redirect("home")
     return render(request, "registration/password_change.html", {"form": form})
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    """Search with keyset pagination on the household number: no COUNT(*), no OFFSET over millions of rows."""
+    viewer = _user(request)
+    text = request.GET.get("q", "").strip()
+    area_code = request.GET.get("area", "").strip()
+    status = request.GET.get("status", "")
+    qs = registry_selectors.household_search(viewer=viewer, text=text, area_code=area_code, status=status)
+    after = request.GET.get("after", "")
+    if after:
+        qs = qs.filter(household_no__gt=after)
+    page = list(qs[:51])
+    more = len(page) > 50
+    page = page[:50]
+    return render(
+        request,
+        "web/household_list.html",
+        {
+            "households": page,
+            "q": text,
+            "area": area_code,
+            "status": status,
+            "statuses": Status.choices,
+            "next_after": page[-1].household_no if more else None,
+        },
+    )
+
+
+@login_required
+def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
+    viewer = _user(request)
+    household = registry_selectors.household_get(viewer=viewer, household_no=household_no)
+    members = registry_selectors.household_members(viewer=viewer, household=household)
+    for m in members:
+        m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "web/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "years": registry_selectors.household_years(viewer=viewer, household=household),
+            "ancestors": [*area_selectors.area_ancestors(area=household.village), household.village],
+        },
+    )

@@ -43,6 +43,7 @@ class Command(BaseCommand):
             ("inspector", Role.INSPECTOR, "520000000000", "省纪委督查员"),
             ("bijie", Role.PREFECTURE_OFFICER, "520500000000", "毕节市扶贫办"),
             ("weining", Role.COUNTY_OFFICER, county, "威宁县扶贫办"),
+            ("daozhen", Role.COUNTY_OFFICER, "520325000000", "道真县扶贫办（有合成建档立卡数据）"),
             ("township", Role.TOWNSHIP_OFFICER, township.code if township else county, "乡镇扶贫站"),
             ("secretary", Role.FIRST_SECRETARY, village.code if village else county, "第一书记"),
         ]

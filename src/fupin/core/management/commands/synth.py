@@ -1,12 +1,18 @@
+import tempfile
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from fupin.areas.models import Area, Classification
 from fupin.areas.services import area_classifications_replace, areas_load
+from fupin.core import codes
 from fupin.core.errors import ApplicationError
+from fupin.registry.models import Household
+from fupin.registry.services import registry_bulk_load
 from fupin.synth import calibration as cal
 from fupin.synth.generate import counties_for, generate
 from fupin.synth.province import plan_province
@@ -26,18 +32,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--into-db",
             action="store_true",
-            help="把区划分类（贫困县、深度贫困县、极贫乡镇、贫困村等，2014–2017）写入数据库；"
-            "户和人口的入库随建档立卡模块提供",
+            help="写入数据库：区划分类（贫困县、深度贫困县、极贫乡镇、贫困村等，2014–2017）和建档立卡户、成员、年度记录",
         )
+        parser.add_argument("--skip-registry", action="store_true", help="与 --into-db 同用：只写区划分类")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["out"] and not options["into_db"]:
             raise CommandError("请用 --out 指定输出目录，或用 --into-db 写入数据库")
-        if options["out"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            self._run(options, Path(tmp))
+
+    def _run(self, options: dict[str, Any], tmp: Path) -> None:
+        out = options["out"] or tmp
+        if options["out"] or (options["into_db"] and not options["skip_registry"]):
             try:
-                manifest = generate(
-                    scale=options["scale"], seed=options["seed"], out=options["out"], year=options["year"]
-                )
+                manifest = generate(scale=options["scale"], seed=options["seed"], out=out, year=options["year"])
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
             rows = manifest["rows"]
@@ -45,10 +54,39 @@ class Command(BaseCommand):
                 f"已生成 {manifest['counties']} 个县：{rows['households']} 户，{rows['members']} 人，"
                 f"年度记录 {rows['household_years']} 条；"
                 f"2017 年末贫困人口 {manifest['registered_poor_remaining']['2017']}，"
-                f"用时 {manifest['seconds']} 秒 → {options['out']}"
+                f"用时 {manifest['seconds']} 秒 → {options['out'] or '临时目录'}"
             )
         if options["into_db"]:
             self._into_db(options["scale"], options["seed"])
+            if not options["skip_registry"]:
+                self._registry_into_db(out)
+
+    def _registry_into_db(self, out: Path) -> None:
+        """Households, members and yearly records, county by county (each county all or nothing). Planted
+        data-quality faults (wrong check digits) are kept on purpose, so the ID check is off for this load."""
+        tables = {n: pq.read_table(out / f"{n}.parquet") for n in ("households", "members", "household_years")}
+        for county in sorted(set(tables["households"]["county_code"].to_pylist())):
+            lo, hi = codes.code_range(county)
+            if Household.objects.filter(village_id__gte=lo, village_id__lte=hi).exists():
+                self.stdout.write(f"{county}：已有建档立卡数据，跳过")
+                continue
+            hh = tables["households"].filter(pc.equal(tables["households"]["county_code"], county))
+            ids = hh["household_id"]
+            members = tables["members"].filter(pc.is_in(tables["members"]["household_id"], ids))
+            years = tables["household_years"].filter(pc.is_in(tables["household_years"]["household_id"], ids))
+            try:
+                result = registry_bulk_load(
+                    actor=None,
+                    area_code=county,
+                    households=hh.to_pylist(),
+                    members=members.to_pylist(),
+                    years=years.to_pylist(),
+                    source=f"synth:{out.name}:{county}",
+                    validate_ids=False,
+                )
+            except ApplicationError as exc:
+                raise CommandError(exc.message) from exc
+            self.stdout.write(f"{county}：{result.households} 户，{result.members} 人，{result.years} 条年度记录已入库")
 
     def _into_db(self, scale: str, seed: int) -> None:
         """Area classifications go in through the areas service (validated, audited, idempotent), replacing

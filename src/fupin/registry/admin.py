@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from fupin.core.admin_base import ScopedReadOnlyAdmin
+
+from .models import Household, HouseholdYear, Member
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedReadOnlyAdmin):
+    list_display = ("household_no", "head_name", "size", "attribute", "main_cause", "status", "village")
+    list_filter = ("status", "attribute", "main_cause")
+    search_fields = ("household_no", "head_name")
+    list_select_related = ("village",)
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedReadOnlyAdmin):
+    list_display = ("name", "household", "sex", "birth_date", "relation")
+    search_fields = ("name",)
+    list_select_related = ("household",)
+    exclude = ("id_number",)  # full ID numbers only on the household page, for the roles that may see them
+
+
+@admin.register(HouseholdYear)
+class HouseholdYearAdmin(ScopedReadOnlyAdmin):
+    list_display = ("household", "year", "poor", "income_per_capita", "housing_grade")
+    list_filter = ("year", "poor", "housing_grade")

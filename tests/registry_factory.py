@@ -1,0 +1,72 @@
+"""A small real household written through the registry service, for tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from fupin.registry.models import Household
+from fupin.registry.services import registry_bulk_load
+from fupin.synth.people import id_numbers, unique_sequences
+
+
+def person_ids(county: str, n: int, seed: int = 0) -> list[str]:
+    rng = np.random.default_rng(seed)
+    birth = np.array(["1970-01-01"] * n, dtype="datetime64[D]") + np.arange(n).astype("timedelta64[D]")
+    return id_numbers(county, birth, unique_sequences(rng, birth, np.ones(n, dtype=bool))).to_pylist()
+
+
+def make_household(village: str, number: int = 1, head: str = "张明华", size: int = 2) -> Household:
+    household_no = f"{village}{number:05d}"
+    ids = person_ids(village[:6], size, seed=number)
+    members = [
+        {
+            "person_id": pid,
+            "household_id": household_no,
+            "name": head if i == 0 else f"张{i}",
+            "sex": "男",
+            "birth_date": date(1970, 1, 1 + i),
+            "relation": "户主" if i == 0 else "子女",
+            "education": "初中",
+            "student": False,
+            "health": "健康",
+            "labour": "普通劳动力",
+            "migrant_months": 0,
+            "medical_insurance": True,
+            "critical_illness_insurance": True,
+        }
+        for i, pid in enumerate(ids)
+    ]
+    years = [
+        {
+            "household_id": household_no,
+            "year": 2017,
+            "poor": True,
+            "income_per_capita": 2000.5,
+            "wage_income": 1000,
+            "production_income": 2000,
+            "property_income": 0,
+            "transfer_income": 1001,
+            "food_ok": True,
+            "clothing_ok": True,
+            "education_ok": True,
+            "medical_ok": True,
+            "housing_grade": "C",
+            "relocated": False,
+            "water_ok": True,
+        }
+    ]
+    household = {
+        "household_id": household_no,
+        "village_code": village,
+        "attribute": "一般贫困户",
+        "main_cause": "缺资金",
+        "identified_year": 2014,
+        "exit_year": None,
+        "size": size,
+    }
+    registry_bulk_load(
+        actor=None, area_code=village, households=[household], members=members, years=years, source="test"
+    )
+    return Household.objects.get(household_no=household_no)

@@ -28,6 +28,9 @@ PAGES = [
     ("admin", "township", "/areas/520526004000/"),
     ("inspector", "audit", "/audit/"),
     ("weining", "county-officer-home", "/"),
+    ("daozhen", "households", "/households/?q=&status=poor"),
+    ("daozhen", "household", "FIRST_HOUSEHOLD"),
+    ("admin", "household-masked", "FIRST_HOUSEHOLD"),
 ]
 
 
@@ -42,7 +45,8 @@ def main() -> None:
         env.pop("FUPIN_DATABASE_URL", None)
         run("migrate", "-v0", env=env)
         run("demo", env=env)
-        run("synth", "--scale", "province", "--seed", "2017", "--into-db", env=env)
+        run("synth", "--scale", "province", "--seed", "2017", "--into-db", "--skip-registry", env=env)
+        run("synth", "--scale", "tiny", "--seed", "2017", "--into-db", env=env)
         server = subprocess.Popen(  # noqa: S603
             [FUPIN, "runserver", f"127.0.0.1:{PORT}", "--noreload"],
             env=env,
@@ -63,6 +67,9 @@ def main() -> None:
                         page.fill("#id_username", user)
                         page.fill("#id_password", "Fupin@2017demo")
                         page.click("button[type=submit]")
+                        if path == "FIRST_HOUSEHOLD":
+                            page.goto(f"http://127.0.0.1:{PORT}/households/?status=poor")
+                            path = page.locator("table.list a").first.get_attribute("href") or "/"
                         page.goto(f"http://127.0.0.1:{PORT}{path}")
                         page.screenshot(path=str(OUT / f"{name}{suffix}.png"), full_page=suffix == "")
                         page.close()

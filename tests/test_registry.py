@@ -93,3 +93,21 @@ def test_search_by_name_id_and_number(client):
     assert (
         f"/households/{household.household_no}/" not in client.get("/households/", {"q": "不存在的人"}).content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_keyset_pages_walk_every_household_once():
+    from fupin.areas.models import Area
+    from fupin.web.views import keyset_page
+
+    villages = Area.objects.filter(code__startswith="520526", kind="village").order_by("code")[:3]
+    for n, village in enumerate(villages, start=1):
+        make_household(village.code, number=n)
+    nos, after = [], ""
+    qs = Household.objects.order_by("household_no")
+    while True:
+        page, after = keyset_page(qs.filter(household_no__gt=after) if after else qs, "household_no", size=1)
+        nos += [h.household_no for h in page]
+        if after is None:
+            break
+    assert nos == list(qs.values_list("household_no", flat=True))

@@ -67,10 +67,11 @@ def main() -> None:
                         page.fill("#id_username", user)
                         page.fill("#id_password", "Fupin@2017demo")
                         page.click("button[type=submit]")
+                        target = path
                         if path == "FIRST_HOUSEHOLD":
                             page.goto(f"http://127.0.0.1:{PORT}/households/?status=poor")
-                            path = page.locator("table.list a").first.get_attribute("href") or "/"
-                        page.goto(f"http://127.0.0.1:{PORT}{path}")
+                            target = page.locator("table.list a").first.get_attribute("href") or "/"
+                        page.goto(f"http://127.0.0.1:{PORT}{target}")
                         page.screenshot(path=str(OUT / f"{name}{suffix}.png"), full_page=suffix == "")
                         page.close()
                 browser.close()

@@ -83,6 +83,33 @@ def bench_areas(smoke: bool, repeat: int) -> dict[str, object]:
     }
 
 
+def bench_registry_load(smoke: bool, repeat: int) -> dict[str, object]:
+    """The tiny county through `synth --into-db` into a fresh SQLite file, against generating it alone."""
+    runs, gen = [], []
+    for _ in range(1 if smoke else repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {"FUPIN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings.base", "FUPIN_DATABASE_URL": ""}
+            run_child([FUPIN, "migrate", "-v0"], env)
+            run_child([FUPIN, "areas", "load"], env)
+            runs.append(run_child([FUPIN, "synth", "--scale", "tiny", "--seed", "2017", "--into-db"], env))
+            gen.append(run_child([FUPIN, "synth", "--scale", "tiny", "--seed", "2017", "--out", f"{tmp}/pq"], env))
+    rows = sum(int(n) for n in _numbers(runs[-1].output))
+    base = statistics.median(r.seconds for r in gen)
+    return {
+        "name": "registry_load",
+        "title": "Registry bulk load into SQLite (`fupin synth --scale tiny --into-db`)",
+        "rows": [_row("tiny county → SQLite", runs, f"{rows:,} rows", baseline=("generate to Parquet only", base))],
+    }
+
+
+def _numbers(output: str) -> list[str]:
+    """Household, member and yearly-record counts from the command's `…户，…人，…条年度记录已入库` line."""
+    import re
+
+    line = next((ln for ln in output.splitlines() if "已入库" in ln), "")
+    return re.findall(r"(\d+) (?:户|人|条)", line)
+
+
 def _row(label: str, runs: list[Run], size: str, baseline: tuple[str, float]) -> dict[str, object]:
     secs = [r.seconds for r in runs]
     median = statistics.median(secs)
@@ -98,7 +125,11 @@ def _row(label: str, runs: list[Run], size: str, baseline: tuple[str, float]) ->
     }
 
 
-BENCHMARKS: dict[str, Callable[[bool, int], dict[str, object]]] = {"synth": bench_synth, "areas": bench_areas}
+BENCHMARKS: dict[str, Callable[[bool, int], dict[str, object]]] = {
+    "synth": bench_synth,
+    "areas": bench_areas,
+    "registry_load": bench_registry_load,
+}
 
 
 def machine() -> str:

@@ -19,7 +19,7 @@ from fupin.areas.models import Area, AreaClassification
 from fupin.audit.models import AuditEntry
 from fupin.audit.services import audit_record
 from fupin.core import scoping
-from fupin.registry.models import Household, HouseholdYear, Member
+from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
 
 from .conftest import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
 from .registry_factory import make_household
@@ -56,6 +56,44 @@ def _make_household_year() -> models.Model:
     return HouseholdYear.objects.filter(household=make_household(first_village(COUNTY_B))).first()  # type: ignore[return-value]
 
 
+def _make_helper() -> models.Model:
+    return Helper.objects.create(county_id=COUNTY_B, name="帮扶人", unit="县委办")
+
+
+def _make_procedure() -> models.Model:
+    from datetime import date
+
+    from fupin.registry.procedures import procedure_open
+
+    return procedure_open(
+        actor=None, household=make_household(first_village(COUNTY_B)), kind="exit", on=date(2018, 1, 2)
+    )
+
+
+def _make_procedure_step() -> models.Model:
+    from datetime import date
+
+    from fupin.registry.procedures import procedure_step_record
+
+    procedure = _make_procedure()
+    return procedure_step_record(
+        actor=None,
+        procedure=procedure,
+        step="review",
+        on=date(2018, 1, 3),
+        signer="x",
+        votes_total=3,
+        votes_present=3,
+        votes_for=3,
+    )
+
+
+def _make_import_batch() -> models.Model:
+    return ImportBatch.objects.create(
+        kind="households", file_name="b.xlsx", sha256="0" * 64, area_code=COUNTY_B, mode="atomic"
+    )
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -64,6 +102,10 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Household: _make_household,
     Member: _make_member,
     HouseholdYear: _make_household_year,
+    Helper: _make_helper,
+    Procedure: _make_procedure,
+    ProcedureStep: _make_procedure_step,
+    ImportBatch: _make_import_batch,
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -75,6 +117,10 @@ ADMIN = {
     Household: "registry/household",
     Member: "registry/member",
     HouseholdYear: "registry/householdyear",
+    Helper: "registry/helper",
+    Procedure: "registry/procedure",
+    ProcedureStep: "registry/procedurestep",
+    ImportBatch: "registry/importbatch",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

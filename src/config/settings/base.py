@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "fupin.areas",
     "fupin.accounts",
     "fupin.audit",
+    "fupin.policy",
     "fupin.registry",
     "fupin.web",
     "fupin.api",

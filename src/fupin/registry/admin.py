@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fupin.core.admin_base import ScopedReadOnlyAdmin
 
-from .models import Household, HouseholdYear, Member
+from .models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
 
 
 @admin.register(Household)
@@ -25,3 +25,28 @@ class MemberAdmin(ScopedReadOnlyAdmin):
 class HouseholdYearAdmin(ScopedReadOnlyAdmin):
     list_display = ("household", "year", "poor", "income_per_capita", "housing_grade")
     list_filter = ("year", "poor", "housing_grade")
+
+
+@admin.register(Helper)
+class HelperAdmin(ScopedReadOnlyAdmin):
+    list_display = ("name", "unit", "phone", "county")
+    search_fields = ("name", "unit")
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(ScopedReadOnlyAdmin):
+    list_display = ("household", "kind", "status", "year", "opened_on", "closed_on")
+    list_filter = ("kind", "status", "year")
+    list_select_related = ("household",)
+
+
+@admin.register(ProcedureStep)
+class ProcedureStepAdmin(ScopedReadOnlyAdmin):
+    list_display = ("procedure", "seq", "step", "on", "signer", "approved")
+    list_filter = ("step", "approved")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ScopedReadOnlyAdmin):
+    list_display = ("at", "kind", "file_name", "actor_username", "mode", "rows_total", "rows_taken", "rows_refused")
+    list_filter = ("kind", "mode", "dry_run")

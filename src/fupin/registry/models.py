@@ -35,10 +35,49 @@ class Cause(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    CANDIDATE = "candidate", "识别中"
     POOR = "poor", "未脱贫"
     EXITED = "exited", "已脱贫"
     RETURNED = "returned", "返贫"
     CANCELLED = "cancelled", "已注销"
+    REJECTED = "rejected", "未通过识别"
+
+
+class MonitoringGroup(models.TextChoices):
+    UNSTABLE = "脱贫不稳定户", "脱贫不稳定户"
+    MARGINAL = "边缘易致贫户", "边缘易致贫户"
+    SUDDEN = "突发严重困难户", "突发严重困难户"
+
+
+class Relation(models.TextChoices):
+    HEAD = "户主", "户主"
+    SPOUSE = "配偶", "配偶"
+    CHILD = "子女", "子女"
+    PARENT = "父母", "父母"
+    GRANDCHILD = "孙子女", "孙子女"
+    GRANDPARENT = "祖父母", "祖父母"
+    SIBLING = "兄弟姐妹", "兄弟姐妹"
+    CHILD_IN_LAW = "儿媳/女婿", "儿媳/女婿"
+    OTHER = "其他", "其他"
+
+
+@scoping.register("county_id")
+class Helper(models.Model):
+    """帮扶责任人: a cadre responsible for a few households of one county."""
+
+    county = models.ForeignKey("areas.Area", verbose_name="所在县", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("姓名", max_length=32)
+    unit = models.CharField("帮扶单位", max_length=100, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "帮扶责任人"
+        verbose_name_plural = "帮扶责任人"
+        ordering = ["county_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["county", "name", "phone"], name="helper_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）" if self.unit else self.name
 
 
 @scoping.register("village_id")
@@ -52,6 +91,12 @@ class Household(models.Model):
     exit_year = models.PositiveSmallIntegerField("脱贫年度", null=True, blank=True)
     head_name = models.CharField("户主姓名", max_length=32, blank=True)
     size = models.PositiveSmallIntegerField("家庭人口", default=0)
+    group_name = models.CharField("村民小组", max_length=32, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    helper = models.ForeignKey(
+        Helper, verbose_name="帮扶责任人", null=True, blank=True, on_delete=models.SET_NULL, related_name="households"
+    )
+    monitoring_group = models.CharField("监测对象类型", max_length=16, choices=MonitoringGroup.choices, blank=True)
 
     class Meta:
         verbose_name = "贫困户"
@@ -81,11 +126,13 @@ class Member(models.Model):
     name = models.CharField("姓名", max_length=32, db_index=True)
     sex = models.CharField("性别", max_length=2)
     birth_date = models.DateField("出生日期")
-    relation = models.CharField("与户主关系", max_length=16)
+    relation = models.CharField("与户主关系", max_length=16, choices=Relation.choices)
     education = models.CharField("文化程度", max_length=16, blank=True)
     student = models.BooleanField("在校生", default=False)
     health = models.CharField("健康状况", max_length=16, blank=True)
     labour = models.CharField("劳动技能", max_length=16, blank=True)
+    disability = models.CharField("残疾情况", max_length=16, blank=True)
+    deceased_on = models.DateField("死亡日期", null=True, blank=True)
     migrant_months = models.SmallIntegerField("务工时间(月)", default=0)
     medical_insurance = models.BooleanField("基本医疗保险", default=True)
     critical_illness_insurance = models.BooleanField("大病保险", default=True)
@@ -117,6 +164,12 @@ class HouseholdYear(models.Model):
     housing_grade = models.CharField("住房等级", max_length=1)
     relocated = models.BooleanField("易地扶贫搬迁", default=False)
     water_ok = models.BooleanField("饮水安全", default=True)
+    water_litres = models.PositiveSmallIntegerField("人均日供水量(升)", null=True, blank=True)
+    water_quality_ok = models.BooleanField("水质达标", null=True, blank=True)
+    water_minutes = models.PositiveSmallIntegerField("往返取水时间(分钟)", null=True, blank=True)
+    water_cut_days = models.PositiveSmallIntegerField("年停水天数", null=True, blank=True)
+    production_costs = models.DecimalField("生产经营费用", max_digits=12, decimal_places=2, default=0)
+    arable_land = models.DecimalField("耕地面积(亩)", max_digits=8, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = "年度记录"
@@ -126,3 +179,98 @@ class HouseholdYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.year}"
+
+
+class ProcedureKind(models.TextChoices):
+    IDENTIFICATION = "identification", "贫困识别"
+    EXIT = "exit", "脱贫退出"
+    RETURN = "return", "返贫认定"
+    MONITORING = "monitoring", "防返贫监测"
+    CANCELLATION = "cancellation", "注销"
+
+
+class ProcedureStatus(models.TextChoices):
+    OPEN = "open", "进行中"
+    COMPLETED = "completed", "已完成"
+    REFUSED = "refused", "未通过"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+@scoping.register("village_id")
+class Procedure(models.Model):
+    """One run of a lifecycle procedure for a household; its steps are dated and signed (see procedures.py)."""
+
+    household = models.ForeignKey(Household, verbose_name="户", on_delete=models.PROTECT, related_name="procedures")
+    village = models.ForeignKey("areas.Area", verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("程序", max_length=16, choices=ProcedureKind.choices)
+    status = models.CharField("状态", max_length=16, choices=ProcedureStatus.choices, default=ProcedureStatus.OPEN)
+    year = models.PositiveSmallIntegerField("年度")
+    reason = models.CharField("事由", max_length=200, blank=True)
+    outcome = models.CharField("结论", max_length=200, blank=True)
+    opened_on = models.DateField("启动日期")
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "程序"
+        verbose_name_plural = "程序"
+        ordering = ["household_id", "opened_on", "id"]
+        indexes = [models.Index(fields=["kind", "status", "village"], name="procedure_kind_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.get_status_display()}）"
+
+
+@scoping.register("village_id")
+class ProcedureStep(models.Model):
+    procedure = models.ForeignKey(Procedure, verbose_name="程序", on_delete=models.PROTECT, related_name="steps")
+    village = models.ForeignKey("areas.Area", verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveSmallIntegerField("顺序")
+    step = models.CharField("环节", max_length=32)
+    on = models.DateField("日期")
+    signer = models.CharField("签字人", max_length=64)
+    approved = models.BooleanField("通过", default=True)
+    votes_total = models.PositiveSmallIntegerField("应到代表", null=True, blank=True)
+    votes_present = models.PositiveSmallIntegerField("实到代表", null=True, blank=True)
+    votes_for = models.PositiveSmallIntegerField("赞成票", null=True, blank=True)
+    notice_start = models.DateField("公示开始", null=True, blank=True)
+    notice_end = models.DateField("公示结束", null=True, blank=True)
+    note = models.CharField("记录/意见", max_length=500, blank=True)
+    actor_username = models.CharField("录入人", max_length=150, blank=True)
+    recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "程序环节"
+        verbose_name_plural = "程序环节"
+        ordering = ["procedure_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "seq"], name="procedurestep_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id}#{self.seq} {self.step}"
+
+
+@scoping.register("area_code")
+class ImportBatch(models.Model):
+    """One run of ``fupin import``: the file's hash, who ran it over which area, and what it did."""
+
+    kind = models.CharField("类型", max_length=32)
+    file_name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("文件SHA-256", max_length=64, db_index=True)
+    area_code = models.CharField("导入范围", max_length=12, db_index=True)
+    actor_username = models.CharField("操作人", max_length=150, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    mode = models.CharField("模式", max_length=16)
+    dry_run = models.BooleanField("试导入", default=False)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_taken = models.PositiveIntegerField("导入行数", default=0)
+    rows_refused = models.PositiveIntegerField("拒绝行数", default=0)
+    created = models.JSONField("新增", default=dict)
+    updated = models.JSONField("更新", default=dict)
+    unchanged = models.PositiveIntegerField("未变行数", default=0)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} {self.at:%Y-%m-%d %H:%M}"

@@ -139,3 +139,349 @@ def registry_bulk_load(
         changes={"households": [0, result.households], "members": [0, result.members], "years": [0, result.years]},
     )
     return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Row services: one household or member at a time, each change audited old→new on the household.
+
+HOUSEHOLD_EDITABLE = ("attribute", "main_cause", "group_name", "phone", "helper_id")
+MEMBER_EDITABLE = (
+    "name",
+    "relation",
+    "education",
+    "student",
+    "health",
+    "labour",
+    "disability",
+    "migrant_months",
+    "medical_insurance",
+    "critical_illness_insurance",
+    "deceased_on",
+)
+
+
+def _household_audit(actor: Any, household: Household, action: str, changes: dict[str, list[Any]]) -> None:
+    if changes:
+        audit_record(
+            actor=actor,
+            action=action,
+            entity=household,
+            entity_type="registry.household",
+            entity_id=household.household_no,
+            changes=changes,
+        )
+
+
+def _check_member_values(values: dict[str, Any]) -> None:
+    from .models import Relation
+
+    if "name" in values and not str(values["name"]).strip():
+        raise ValidationError("姓名不能为空", extra={"field": "name"})
+    if "relation" in values and values["relation"] not in Relation.values:
+        raise ValidationError(f"与户主关系“{values['relation']}”不在可选范围内", extra={"field": "relation"})
+    months = values.get("migrant_months")
+    if months is not None and not 0 <= int(months) <= 12:
+        raise ValidationError(f"务工时间应为 0–12 个月，填写的是 {months}", extra={"field": "migrant_months"})
+
+
+def _next_household_no(village_code: str) -> str:
+    last = (
+        Household.objects.filter(household_no__startswith=village_code)
+        .order_by("-household_no")
+        .values_list("household_no", flat=True)
+        .first()
+    )
+    serial = int(last[len(village_code) :] or 0) + 1 if last and last[len(village_code) :].isdigit() else 1
+    return f"{village_code}{serial:05d}"
+
+
+def _id_taken_message(number: str, where: Member) -> str:
+    return f"身份证号 {number[:6]}********{number[-4:]} 已登记在户 {where.household.household_no}，一人只能属于一户"
+
+
+@transaction.atomic
+def household_apply(
+    *,
+    actor: Any,
+    village_code: str,
+    head_name: str,
+    head_id_number: str,
+    attribute: str,
+    main_cause: str,
+    on: Any,
+    signer: str,
+    group_name: str = "",
+    phone: str = "",
+) -> Household:
+    """A household applies to be identified: a 识别中 household with its head, and the identification procedure
+    opened with its first step (户主申请) recorded."""
+    from fupin.areas.models import Area
+
+    from .models import Attribute, Cause
+    from .procedures import procedure_open, procedure_step_record
+
+    require_can_write(actor, village_code)
+    village = Area.objects.filter(code=codes.normalize(village_code), level=codes.VILLAGE).first()
+    if village is None:
+        raise ValidationError(f"{village_code} 不是村级区划代码", extra={"field": "village"})
+    if attribute not in Attribute.values:
+        raise ValidationError(f"贫困户属性“{attribute}”不在可选范围内", extra={"field": "attribute"})
+    if main_cause not in Cause.values:
+        raise ValidationError(f"主要致贫原因“{main_cause}”不在可选范围内", extra={"field": "main_cause"})
+    if not head_name.strip():
+        raise ValidationError("户主姓名不能为空", extra={"field": "head_name"})
+    try:
+        ident = parse(head_id_number)
+    except IdNumberError as exc:
+        raise ValidationError(str(exc), extra={"field": "head_id_number"}) from exc
+    taken = Member.objects.select_related("household").filter(id_number=ident.number).first()
+    if taken is not None:
+        raise ValidationError(_id_taken_message(ident.number, taken), extra={"field": "head_id_number"})
+    household = Household.objects.create(
+        household_no=_next_household_no(village.code),
+        village=village,
+        attribute=attribute,
+        main_cause=main_cause,
+        status=Status.CANDIDATE,
+        identified_year=on.year,
+        head_name=head_name.strip(),
+        size=1,
+        group_name=group_name.strip(),
+        phone=phone.strip(),
+    )
+    Member.objects.create(
+        id_number=ident.number,
+        household=household,
+        village=village,
+        name=head_name.strip(),
+        sex=ident.sex,
+        birth_date=ident.birth_date,
+        relation="户主",
+    )
+    _household_audit(
+        actor,
+        household,
+        "registry.household_apply",
+        {"household_no": [None, household.household_no], "head": [None, head_name.strip()]},
+    )
+    procedure = procedure_open(actor=actor, household=household, kind="identification", on=on)
+    procedure_step_record(actor=actor, procedure=procedure, step="apply", on=on, signer=signer)
+    household.refresh_from_db()
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor: Any, household: Household, **values: Any) -> Household:
+    from .models import Attribute, Cause
+
+    require_can_write(actor, household.village_id)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    unknown = set(values) - set(HOUSEHOLD_EDITABLE)
+    if unknown:
+        raise ValidationError(f"不能在此修改：{'、'.join(sorted(unknown))}")
+    if "attribute" in values and values["attribute"] not in Attribute.values:
+        raise ValidationError(f"贫困户属性“{values['attribute']}”不在可选范围内", extra={"field": "attribute"})
+    if "main_cause" in values and values["main_cause"] not in Cause.values:
+        raise ValidationError(f"主要致贫原因“{values['main_cause']}”不在可选范围内", extra={"field": "main_cause"})
+    changes = {}
+    for name, value in values.items():
+        if getattr(household, name) != value:
+            changes[name] = [getattr(household, name), value]
+            setattr(household, name, value)
+    if changes:
+        household.save(update_fields=list(changes))
+        _household_audit(actor, household, "registry.household_update", changes)
+    return household
+
+
+@transaction.atomic
+def member_add(*, actor: Any, household: Household, id_number: str, **values: Any) -> Member:
+    require_can_write(actor, household.village_id)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.status == Status.CANCELLED:
+        raise ValidationError("已注销的户不能添加成员")
+    try:
+        ident = parse(id_number)
+    except IdNumberError as exc:
+        raise ValidationError(str(exc), extra={"field": "id_number"}) from exc
+    taken = Member.objects.select_related("household").filter(id_number=ident.number).first()
+    if taken is not None:
+        raise ValidationError(_id_taken_message(ident.number, taken), extra={"field": "id_number"})
+    unknown = set(values) - set(MEMBER_EDITABLE)
+    if unknown:
+        raise ValidationError(f"不能在此填写：{'、'.join(sorted(unknown))}")
+    values.setdefault("relation", "其他")
+    _check_member_values(values)
+    if values["relation"] == "户主" and household.members.filter(relation="户主").exists():
+        raise ValidationError("该户已有户主", extra={"field": "relation"})
+    member = Member.objects.create(
+        household=household,
+        village_id=household.village_id,
+        id_number=ident.number,
+        sex=ident.sex,
+        birth_date=ident.birth_date,
+        **values,
+    )
+    household.size = household.members.filter(deceased_on__isnull=True).count()
+    household.save(update_fields=["size"])
+    _household_audit(
+        actor,
+        household,
+        "registry.member_add",
+        {f"成员 {member.name}": [None, values["relation"]], "size": [household.size - 1, household.size]},
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, **values: Any) -> Member:
+    require_can_write(actor, member.village_id)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    unknown = set(values) - set(MEMBER_EDITABLE)
+    if unknown:
+        raise ValidationError(f"不能在此修改：{'、'.join(sorted(unknown))}")
+    _check_member_values(values)
+    if (
+        values.get("relation") == "户主"
+        and member.relation != "户主"
+        and Member.objects.filter(household_id=member.household_id, relation="户主").exists()
+    ):
+        raise ValidationError("该户已有户主；请先把原户主改为其他关系", extra={"field": "relation"})
+    changes = {}
+    for name, value in values.items():
+        if getattr(member, name) != value:
+            changes[f"成员 {member.name}·{Member._meta.get_field(name).verbose_name}"] = [getattr(member, name), value]
+            setattr(member, name, value)
+    if changes:
+        member.save(update_fields=list(values))
+        household = Household.objects.select_for_update().get(pk=member.household_id)
+        head = household.members.filter(relation="户主").values_list("name", flat=True).first() or ""
+        size = household.members.filter(deceased_on__isnull=True).count()
+        if (head, size) != (household.head_name, household.size):
+            household.head_name, household.size = head, size
+            household.save(update_fields=["head_name", "size"])
+        _household_audit(actor, household, "registry.member_update", changes)
+    return member
+
+
+def _move_rows(household: Household, village_code: str) -> None:
+    from .models import Procedure, ProcedureStep
+
+    Member.objects.filter(household=household).update(village_id=village_code)
+    HouseholdYear.objects.filter(household=household).update(village_id=village_code)
+    Procedure.objects.filter(household=household).update(village_id=village_code)
+    ProcedureStep.objects.filter(procedure__household=household).update(village_id=village_code)
+
+
+@transaction.atomic
+def household_transfer(*, actor: Any, household: Household, to_village: str, reason: str) -> Household:
+    """Move a household (with its members, years and procedures) to another village; both must be writable."""
+    from fupin.areas.models import Area
+
+    require_can_write(actor, household.village_id)
+    require_can_write(actor, to_village)
+    if not reason.strip():
+        raise ValidationError("迁移须写明原因", extra={"field": "reason"})
+    target = Area.objects.filter(code=codes.normalize(to_village), level=codes.VILLAGE).first()
+    if target is None:
+        raise ValidationError(f"{to_village} 不是村级区划代码", extra={"field": "to_village"})
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if target.code == household.village_id:
+        raise ValidationError("迁入村与现所在村相同", extra={"field": "to_village"})
+    old = household.village_id
+    household.village = target
+    household.save(update_fields=["village"])
+    _move_rows(household, target.code)
+    _household_audit(
+        actor, household, "registry.household_transfer", {"village": [old, target.code], "reason": [None, reason]}
+    )
+    # the receiving village sees the move in its own audit trail too
+    audit_record(
+        actor=actor,
+        action="registry.household_transfer_in",
+        entity=None,
+        entity_type="registry.household",
+        entity_id=household.household_no,
+        area_code=target.code,
+        changes={"village": [old, target.code], "reason": [None, reason]},
+    )
+    return household
+
+
+def _refresh_household(household: Household) -> tuple[str, int]:
+    head = household.members.filter(relation="户主").values_list("name", flat=True).first() or ""
+    size = household.members.filter(deceased_on__isnull=True).count()
+    household.head_name, household.size = head, size
+    household.save(update_fields=["head_name", "size"])
+    return head, size
+
+
+@transaction.atomic
+def member_move(*, actor: Any, member: Member, to_household: Household, relation: str, reason: str) -> Member:
+    """Move one person to another household (marriage, adoption, a split hukou)."""
+    require_can_write(actor, member.village_id)
+    require_can_write(actor, to_household.village_id)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.household_id == to_household.pk:
+        raise ValidationError("迁入户与现所属户相同")
+    if member.relation == "户主" and Member.objects.filter(household_id=member.household_id).count() > 1:
+        raise ValidationError("户主迁出前须先为原户指定新户主", extra={"field": "relation"})
+    if not reason.strip():
+        raise ValidationError("迁移须写明原因", extra={"field": "reason"})
+    _check_member_values({"relation": relation})
+    if relation == "户主" and to_household.members.filter(relation="户主").exists():
+        raise ValidationError("迁入户已有户主", extra={"field": "relation"})
+    source = Household.objects.select_for_update().get(pk=member.household_id)
+    target = Household.objects.select_for_update().get(pk=to_household.pk)
+    old_relation = member.relation
+    member.household, member.village_id, member.relation = target, target.village_id, relation
+    member.save(update_fields=["household", "village", "relation"])
+    _refresh_household(source)
+    _refresh_household(target)
+    change = {f"成员 {member.name}": [f"{source.household_no}·{old_relation}", f"{target.household_no}·{relation}"]}
+    change["reason"] = [None, reason]
+    _household_audit(actor, source, "registry.member_move_out", change)
+    _household_audit(actor, target, "registry.member_move_in", change)
+    return member
+
+
+@transaction.atomic
+def household_split(
+    *, actor: Any, household: Household, member_ids: list[int], new_head_id: int, reason: str
+) -> Household:
+    """分户: some members leave to form a new household in the same village with the same attributes."""
+    require_can_write(actor, household.village_id)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    members = list(Member.objects.select_for_update().filter(household=household, pk__in=member_ids))
+    if not members or len(members) != len(set(member_ids)):
+        raise ValidationError("请选择本户的成员分出")
+    if new_head_id not in {m.pk for m in members}:
+        raise ValidationError("新户户主须是分出的成员之一")
+    remaining = household.members.exclude(pk__in=member_ids)
+    if not remaining.exists():
+        raise ValidationError("不能分出全部成员；整户迁移请用迁移功能")
+    if any(m.relation == "户主" for m in members):
+        raise ValidationError("原户户主不能分出；请先为原户指定新户主")
+    if not reason.strip():
+        raise ValidationError("分户须写明原因", extra={"field": "reason"})
+    new = Household.objects.create(
+        household_no=_next_household_no(household.village_id),
+        village_id=household.village_id,
+        attribute=household.attribute,
+        main_cause=household.main_cause,
+        status=household.status,
+        identified_year=household.identified_year,
+        exit_year=household.exit_year,
+        group_name=household.group_name,
+        helper_id=household.helper_id,
+    )
+    for m in members:
+        m.household, m.relation = new, "户主" if m.pk == new_head_id else m.relation
+        m.save(update_fields=["household", "relation"])
+    _refresh_household(household)
+    _refresh_household(new)
+    names = "、".join(m.name for m in members)
+    change = {"split": [household.household_no, new.household_no], "members": [None, names], "reason": [None, reason]}
+    _household_audit(actor, household, "registry.household_split", change)
+    _household_audit(actor, new, "registry.household_split", change)
+    return new

@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from .models import Parameter
+
+
+@admin.register(Parameter)
+class ParameterAdmin(admin.ModelAdmin):
+    list_display = ("key", "year", "value", "note", "updated_at")
+    list_filter = ("key",)
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]  # writes go through services
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,118 @@
+"""POLICY.md's figures as the defaults of the policy parameters (no Django here).
+
+Each parameter has a Chinese title, a unit, its source ([S] seen in an official text, [K] common knowledge not
+re-checked — see ../shared/POLICY.md) and values by year: a year without its own value takes the latest earlier
+one. Province administrators override any of them per year (``fupin.policy.services.parameter_set``); the stored
+value wins over these defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+GUIZHOU = "520000000000"
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    key: str
+    title: str
+    unit: str
+    source: str
+    kind: type
+    by_year: dict[int, Any] = field(default_factory=dict)
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+SPECS: dict[str, ParameterSpec] = {
+    spec.key: spec
+    for spec in [
+        ParameterSpec(
+            "poverty_line",
+            "国家扶贫标准(现价)",
+            "元/人·年",
+            "POLICY.md §1：2014 2800[K]·2015 2855[S]·2016/2017 2952·2018 2995·2019 3218·2020≈4000[K]",
+            float,
+            {2014: 2800, 2015: 2855, 2016: 2952, 2017: 2952, 2018: 2995, 2019: 3218, 2020: 4000},
+            minimum=0,
+        ),
+        ParameterSpec(
+            "exit_line",
+            "省定脱贫退出收入线",
+            "元/人·年",
+            "POLICY.md §1：省可高于国家线（黔西南州 2017 年 3335 元[S]）；默认取国家线",
+            float,
+            {2014: 2800, 2015: 2855, 2016: 2952, 2017: 3335, 2018: 3335, 2019: 3400, 2020: 4000},
+            minimum=0,
+        ),
+        ParameterSpec(
+            "vote_quorum",
+            "村民代表评议到会比例下限",
+            "比例",
+            "POLICY.md §1：到会代表不少于三分之二",
+            float,
+            {2014: 2 / 3},
+            minimum=0,
+            maximum=1,
+        ),
+        ParameterSpec(
+            "vote_pass",
+            "评议通过所需赞成票比例(占到会)",
+            "比例",
+            "惯例：过半数（可配置）",
+            float,
+            {2014: 0.5},
+            minimum=0,
+            maximum=1,
+        ),
+        ParameterSpec(
+            "identification_notice_days",
+            "识别公示最少天数",
+            "天",
+            "POLICY.md §1：村内公示约 7 天",
+            int,
+            {2014: 7},
+            minimum=1,
+            maximum=60,
+        ),
+        ParameterSpec(
+            "exit_notice_days",
+            "退出公示最少天数",
+            "天",
+            "POLICY.md §3：公示不少于一周",
+            int,
+            {2014: 7},
+            minimum=1,
+            maximum=60,
+        ),
+        ParameterSpec(
+            "village_exit_incidence",
+            "贫困村退出贫困发生率上限(西部)",
+            "比例",
+            "POLICY.md §3：西部省份 < 3%",
+            float,
+            {2014: 0.03},
+            minimum=0,
+            maximum=1,
+        ),
+        ParameterSpec(
+            "monitoring_income_line",
+            "防返贫监测收入线",
+            "元/人·年",
+            "POLICY.md §6：2020 约为国家线 1.5 倍；2021 约 6000、2022 约 6600[K]",
+            float,
+            {2014: 4200, 2020: 6000, 2021: 6000, 2022: 6600},
+            minimum=0,
+        ),
+    ]
+}
+
+
+def default_value(key: str, year: int) -> Any:
+    spec = SPECS[key]
+    years = sorted(y for y in spec.by_year if y <= year)
+    if not years:
+        return spec.by_year[min(spec.by_year)]
+    return spec.by_year[years[-1]]

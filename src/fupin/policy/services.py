@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from fupin.accounts.models import Role
+from fupin.audit.services import audit_record
+from fupin.core.errors import PermissionDeniedError, ValidationError
+
+from .defaults import GUIZHOU, SPECS
+from .models import Parameter
+
+
+@transaction.atomic
+def parameter_set(*, actor: Any, key: str, year: int, value: Any, note: str = "", province: str = GUIZHOU) -> Parameter:
+    """Set a parameter from ``year`` on. Only province administrators (and the system) may; audited old→new."""
+    if actor is not None and not (
+        actor.is_superuser or (getattr(actor, "role", "") == Role.PROVINCE_ADMIN and actor.scope_code == province)
+    ):
+        raise PermissionDeniedError("政策参数只能由省级管理员修改")
+    spec = SPECS.get(key)
+    if spec is None:
+        raise ValidationError(f"没有名为“{key}”的政策参数")
+    try:
+        typed = spec.kind(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{spec.title}：取值“{value}”不是有效的数") from None
+    if spec.minimum is not None and typed < spec.minimum:
+        raise ValidationError(f"{spec.title}：取值 {typed} 小于下限 {spec.minimum}")
+    if spec.maximum is not None and typed > spec.maximum:
+        raise ValidationError(f"{spec.title}：取值 {typed} 大于上限 {spec.maximum}")
+    row = Parameter.objects.select_for_update().filter(province=province, key=key, year=year).first()
+    old = row.value if row else None
+    if row is None:
+        row = Parameter.objects.create(province=province, key=key, year=year, value=typed, note=note)
+    else:
+        row.value, row.note = typed, note
+        row.save(update_fields=["value", "note", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="policy.parameter_set",
+        entity=row,
+        area_code=province,
+        entity_type="policy.parameter",
+        entity_id=f"{key}@{year}",
+        changes={"value": [old, typed]},
+    )
+    return row

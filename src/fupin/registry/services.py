@@ -350,7 +350,8 @@ def member_update(*, actor: Any, member: Member, **values: Any) -> Member:
     changes = {}
     for name, value in values.items():
         if getattr(member, name) != value:
-            changes[f"成员 {member.name}·{Member._meta.get_field(name).verbose_name}"] = [getattr(member, name), value]
+            label = getattr(Member._meta.get_field(name), "verbose_name", name)
+            changes[f"成员 {member.name}·{label}"] = [getattr(member, name), value]
             setattr(member, name, value)
     if changes:
         member.save(update_fields=list(values))
@@ -438,7 +439,9 @@ def member_move(*, actor: Any, member: Member, to_household: Household, relation
     member.save(update_fields=["household", "village", "relation"])
     _refresh_household(source)
     _refresh_household(target)
-    change = {f"成员 {member.name}": [f"{source.household_no}·{old_relation}", f"{target.household_no}·{relation}"]}
+    change: dict[str, list[Any]] = {
+        f"成员 {member.name}": [f"{source.household_no}·{old_relation}", f"{target.household_no}·{relation}"]
+    }
     change["reason"] = [None, reason]
     _household_audit(actor, source, "registry.member_move_out", change)
     _household_audit(actor, target, "registry.member_move_in", change)
@@ -481,7 +484,11 @@ def household_split(
     _refresh_household(household)
     _refresh_household(new)
     names = "、".join(m.name for m in members)
-    change = {"split": [household.household_no, new.household_no], "members": [None, names], "reason": [None, reason]}
+    change: dict[str, list[Any]] = {
+        "split": [household.household_no, new.household_no],
+        "members": [None, names],
+        "reason": [None, reason],
+    }
     _household_audit(actor, household, "registry.household_split", change)
     _household_audit(actor, new, "registry.household_split", change)
     return new

@@ -144,7 +144,8 @@ def test_a_step_dated_before_the_previous_one_or_in_the_future_is_refused(office
             actor=officer,
             procedure=procedure,
             step="nominate",
-            on=date.today() + timedelta(days=1),  # noqa: DTZ011, signer="x"
+            on=date.today() + timedelta(days=1),  # noqa: DTZ011
+            signer="x",
         )
     with pytest.raises(ValidationError, match="签字人"):
         p.procedure_step_record(actor=officer, procedure=procedure, step="nominate", on=day(1), signer="  ")

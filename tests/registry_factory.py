@@ -13,7 +13,7 @@ from fupin.synth.people import id_numbers, unique_sequences
 
 def person_ids(county: str, n: int, seed: int = 0) -> list[str]:
     rng = np.random.default_rng(seed)
-    birth = np.array(["1970-01-01"] * n, dtype="datetime64[D]") + np.arange(n).astype("timedelta64[D]")
+    birth = np.array(["1970-01-01"] * n, dtype="datetime64[D]") + (np.arange(n) % 15000).astype("timedelta64[D]")
     return id_numbers(county, birth, unique_sequences(rng, birth, np.ones(n, dtype=bool))).to_pylist()
 
 

@@ -1,0 +1,50 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fupin.core.errors import ApplicationError
+
+
+class Command(BaseCommand):
+    help = "导入建档立卡数据（xlsx/xls/csv）：退出码 0 全部导入，1 有被拒绝的行，2 文件无法读取"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=["households"], help="households：贫困户及家庭成员（每行一人）")
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--user", help="以该用户身份导入（按其管辖范围检查）；缺省为系统")
+        parser.add_argument(
+            "--partial", action="store_true", help="只导入无错的户（缺省：有任何被拒绝的行则整个文件不导入）"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="只检查不写入")
+        parser.add_argument("--errors", type=Path, help="错误清单工作簿的路径（缺省：<文件名>.错误.xlsx）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from fupin.accounts.models import User
+        from fupin.registry.imports import import_households, summary_lines, write_error_workbook
+        from fupin.registry.tabular import FileUnreadable
+
+        actor = None
+        if options["user"]:
+            actor = User.objects.filter(username=options["user"], is_active=True).first()
+            if actor is None:
+                raise CommandError(f"没有名为“{options['user']}”的有效用户", returncode=2)
+        path: Path = options["file"]
+        try:
+            report = import_households(
+                actor=actor, path=path, mode="partial" if options["partial"] else "all", dry_run=options["dry_run"]
+            )
+        except FileUnreadable as exc:
+            raise CommandError(f"文件无法读取：{exc}", returncode=2) from None
+        except ApplicationError as exc:
+            raise CommandError(exc.message, returncode=2) from None
+        for line in summary_lines(report):
+            self.stdout.write(line)
+        if report.rows_refused:
+            target = options["errors"] or path.with_name(path.stem + ".错误.xlsx")
+            write_error_workbook(report, target, path)
+            for e in report.errors[:20]:
+                self.stderr.write(f"第 {e.row} 行【{e.column}】“{e.value}”：{e.reason}")
+            if len(report.errors) > 20:
+                self.stderr.write(f"……共 {len(report.errors)} 处错误")
+            raise CommandError(f"{report.rows_refused} 行被拒绝，错误清单见 {target}", returncode=1)

@@ -18,3 +18,5 @@ def test_every_benchmark_runs_at_tiny_scale():
     assert "synth tiny: median" in out.stdout
     assert "areas load (SQLite): median" in out.stdout
     assert "tiny county → SQLite: median" in out.stdout
+    assert "import CSV → PostgreSQL: median" in out.stdout
+    assert "import xlsx → PostgreSQL: median" in out.stdout

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 HEADERS = [c.header for c in HOUSEHOLDS]
 
 
-def rows_for(village: str, households: int = 3, size: int = 3, seed: int = 1, start: int = 1) -> list[dict[str, object]]:
+def rows_for(
+    village: str, households: int = 3, size: int = 3, seed: int = 1, start: int = 1
+) -> list[dict[str, object]]:
     ids = iter(person_ids(village[:6], households * size, seed=seed))
     out = []
     for h in range(households):
@@ -100,7 +102,9 @@ def test_template_has_chinese_headers_and_its_example_row_imports(tmp_path, vill
     wb = load_workbook(path)
     assert wb.sheetnames == ["贫困户家庭成员", "填写说明"]
     header = [c.value for c in wb["贫困户家庭成员"][1]]
-    assert header[0] == "户编号*" and "身份证号*" in header and "在校生" in header
+    assert header[0] == "户编号*"
+    assert "身份证号*" in header
+    assert "在校生" in header
     # fill the example row with a real village and ID, then import it
     ws = wb["贫困户家庭成员"]
     ws["A2"], ws["B2"] = f"{village}00001", village
@@ -209,7 +213,8 @@ def test_id_numbers_valid_wrong_checksum_wrong_length_15_digit_lowercase_x(tmp_p
     assert reasons == {4: "校验码错误", 5: "长度应为 18 位（或 15 位旧号），实际 16 位"}
     assert Member.objects.filter(id_number=with_x).exists()
     upgraded = Member.objects.get(household__household_no=f"{village}00002")
-    assert upgraded.id_number.startswith("52052619700101123") and len(upgraded.id_number) == 18
+    assert upgraded.id_number.startswith("52052619700101123")
+    assert len(upgraded.id_number) == 18
     assert upgraded.birth_date.isoformat() == "1970-01-01"
 
 
@@ -283,7 +288,7 @@ def test_malformed_workbooks(tmp_path, village):
     ws.append([None] * len(HEADERS))
     ws.append([rows[1].get(h) for h in HEADERS])
     # formulas: the value was never calculated (openpyxl writes no cached value) — reported as empty
-    ws.append([*[rows_for(village, 3, 1, start=7, seed=8)[2].get(h) for h in HEADERS[:11]], "=CONCAT(\"王\",\"五\")"])
+    ws.append([*[rows_for(village, 3, 1, start=7, seed=8)[2].get(h) for h in HEADERS[:11]], '=CONCAT("王","五")'])
     # merged cells: only the first row holds the value
     more = rows_for(village, households=2, size=1, start=5, seed=9)
     ws.append([more[0].get(h) for h in HEADERS])
@@ -294,7 +299,8 @@ def test_malformed_workbooks(tmp_path, village):
     rows_with_errors = {e.row for e in report.errors}
     assert 3 not in rows_with_errors  # the empty row is not an error
     assert 5 in rows_with_errors  # formula row: 姓名 empty, 身份证号 empty
-    assert 6 in rows_with_errors and 7 in rows_with_errors  # merged cells refused with their reason
+    assert 6 in rows_with_errors
+    assert 7 in rows_with_errors
     assert any("合并单元格" in e.reason for e in report.errors)
     assert report.rows_total == 5
     assert set(Household.objects.values_list("household_no", flat=True)) == {f"{village}00001", f"{village}00002"}
@@ -352,10 +358,8 @@ def test_template_and_export_commands(tmp_path, village):
 @pytest.mark.slow
 def test_100k_rows_with_one_bad_row_write_nothing(tmp_path, village):
     """A 100,000-row workbook: read, checked, and — with one bad row in the middle — nothing written."""
-    from openpyxl import Workbook as WB
-
-    ids = person_ids(village[:6], 100_000, seed=11)
-    wb = WB(write_only=True)
+        ids = person_ids(village[:6], 100_000, seed=11)
+    wb = Workbook(write_only=True)
     ws = wb.create_sheet("s")
     ws.append(HEADERS)
     template = rows_for(village, 1, 1)[0]

@@ -82,8 +82,11 @@ class Helper(models.Model):
 
 @scoping.register("village_id")
 class Household(models.Model):
-    household_no = models.CharField("户编号", max_length=24, unique=True)
-    village = models.ForeignKey("areas.Area", verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    household_no = models.CharField("户编号", max_length=24)
+    # indexed by household_village_status (village first); no separate FK index
+    village = models.ForeignKey(
+        "areas.Area", verbose_name="所在村", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     attribute = models.CharField("贫困户属性", max_length=16, choices=Attribute.choices)
     main_cause = models.CharField("主要致贫原因", max_length=16, choices=Cause.choices)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.POOR)
@@ -102,6 +105,7 @@ class Household(models.Model):
         verbose_name = "贫困户"
         verbose_name_plural = "贫困户"
         ordering = ["household_no"]
+        constraints = [models.UniqueConstraint(fields=["household_no"], name="household_no_unique")]
         indexes = [
             models.Index(fields=["village", "status"], name="household_village_status"),
             models.Index(fields=["head_name"], name="household_head_name"),
@@ -120,10 +124,18 @@ class Household(models.Model):
 class Member(models.Model):
     """One person; the ID number is unique province-wide (one person belongs to one household)."""
 
-    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    id_number = models.CharField("身份证号", max_length=18)
     household = models.ForeignKey(Household, verbose_name="所属户", on_delete=models.PROTECT, related_name="members")
-    village = models.ForeignKey("areas.Area", verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField("姓名", max_length=32, db_index=True)
+    # a copy of the household's village for scoping (DESIGN §11): integrity comes from the household's own FK
+    village = models.ForeignKey(
+        "areas.Area",
+        verbose_name="所在村",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    name = models.CharField("姓名", max_length=32)
     sex = models.CharField("性别", max_length=2)
     birth_date = models.DateField("出生日期")
     relation = models.CharField("与户主关系", max_length=16, choices=Relation.choices)
@@ -141,6 +153,13 @@ class Member(models.Model):
         verbose_name = "家庭成员"
         verbose_name_plural = "家庭成员"
         ordering = ["household_id", "id"]
+        # unique and plain indexes declared here, not with unique=/db_index=, so that PostgreSQL gets no extra
+        # varchar_pattern_ops copies (the database collation is C; the plain btree serves prefix searches)
+        constraints = [models.UniqueConstraint(fields=["id_number"], name="member_id_number_unique")]
+        indexes = [
+            models.Index(fields=["name"], name="member_name"),
+            models.Index(fields=["village"], name="member_village"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -149,7 +168,14 @@ class Member(models.Model):
 @scoping.register("village_id")
 class HouseholdYear(models.Model):
     household = models.ForeignKey(Household, verbose_name="户", on_delete=models.PROTECT, related_name="years")
-    village = models.ForeignKey("areas.Area", verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(
+        "areas.Area",
+        verbose_name="所在村",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     year = models.PositiveSmallIntegerField("年度")
     poor = models.BooleanField("年末未脱贫")
     income_per_capita = models.DecimalField("人均纯收入(元)", max_digits=12, decimal_places=2)
@@ -176,6 +202,7 @@ class HouseholdYear(models.Model):
         verbose_name_plural = "年度记录"
         ordering = ["household_id", "year"]
         constraints = [models.UniqueConstraint(fields=["household", "year"], name="householdyear_unique")]
+        indexes = [models.Index(fields=["village", "year"], name="householdyear_village_year")]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.year}"

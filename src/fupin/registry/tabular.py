@@ -28,7 +28,7 @@ ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dty
 ID_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
 
 
-class FileUnreadable(Exception):
+class FileUnreadable(Exception):  # noqa: N818 - reads as the condition it names
     """The file as a whole cannot be read (exit code 2); the message is Chinese and names the cause."""
 
 
@@ -83,7 +83,7 @@ class Checked:
 # --------------------------------------------------------------------------------------------------- reading
 
 
-def _cell_text(value: Any, header: str) -> str | None:
+def _cell_text(value: Any, header: str) -> str | None:  # noqa: PLR0911 - one case per cell type
     """One spreadsheet cell as text: whole numbers without '.0', dates ISO, empty as None."""
     if value is None:
         return None
@@ -362,7 +362,9 @@ def _id_numbers(arr: pa.Array) -> tuple[pa.Array, dict[str, np.ndarray], np.ndar
     return text, fails, birth, (digits[:, 16] % 2) == 1
 
 
-def check_columns(sheet: Sheet, spec: Sequence[Col], *, villages: set[str], allowed: set[str] | None) -> Checked:
+def check_columns(  # noqa: PLR0915 - one branch per column kind
+    sheet: Sheet, spec: Sequence[Col], *, villages: set[str], allowed: set[str] | None
+) -> Checked:
     """Type every known column; collect an error per bad cell. ``allowed`` None means every village."""
     out = _Collector(sheet)
     values: dict[str, pa.Array] = {}

@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"没有名为“{options['user']}”的有效用户", returncode=2)
         path: Path = options["file"]
+        started = time.perf_counter()
         try:
             report = import_households(
                 actor=actor, path=path, mode="partial" if options["partial"] else "all", dry_run=options["dry_run"]
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             raise CommandError(exc.message, returncode=2) from None
         for line in summary_lines(report):
             self.stdout.write(line)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"用时 {elapsed:.3f} 秒（{report.rows_total / max(elapsed, 1e-9):,.0f} 行/秒）")
         if report.rows_refused:
             target = options["errors"] or path.with_name(path.stem + ".错误.xlsx")
             write_error_workbook(report, target, path)

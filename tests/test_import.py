@@ -358,7 +358,7 @@ def test_template_and_export_commands(tmp_path, village):
 @pytest.mark.slow
 def test_100k_rows_with_one_bad_row_write_nothing(tmp_path, village):
     """A 100,000-row workbook: read, checked, and — with one bad row in the middle — nothing written."""
-        ids = person_ids(village[:6], 100_000, seed=11)
+    ids = person_ids(village[:6], 100_000, seed=11)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("s")
     ws.append(HEADERS)

@@ -522,3 +522,38 @@ def test_transfer_split_and_move_keep_history(officer, village):
         member_move(
             actor=officer, member=household.members.get(relation="户主"), to_household=new, relation="其他", reason="x"
         )
+
+
+def test_web_forms_record_steps_and_show_chinese_errors_next_to_the_field(client, officer, village):
+    household = make_household(village)
+    client.force_login(officer)
+    url = f"/households/{household.household_no}/"
+    page = client.get(url).content.decode()
+    assert "启动程序" in page
+    response = client.post(f"{url}procedures/", {"open-kind": "exit", "open-on": "2018-03-01", "open-reason": ""})
+    assert response.status_code == 302
+    procedure = household.procedures.get(kind="exit")
+    step_url = f"{url}procedures/{procedure.pk}/step/"
+    prefix = f"p{procedure.pk}-"
+    bad = {prefix + "on": "2018-03-02", prefix + "signer": "村委会", prefix + "votes_total": "30",
+           prefix + "votes_present": "12", prefix + "votes_for": "12"}  # fmt: skip
+    response = client.post(step_url, bad)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "实到代表 12 人，不足应到 30 人的 67%（至少 20 人），评议无效" in body
+    assert 'class="field-error"' in body
+    assert procedure.steps.count() == 0
+    good = {**bad, prefix + "votes_present": "25", prefix + "votes_for": "20"}
+    assert client.post(step_url, good).status_code == 302
+    page = client.get(url).content.decode()
+    assert "民主评议" in page
+    assert "应到 30、实到 25、赞成 20" in page
+    assert "下一环节：<b>村两委和驻村工作队核实</b>" in page
+    assert "registry.procedure_step" in page  # the history table
+    # a first secretary of another village — indeed any outsider — gets 404 for the form URL
+    outsider = make_user("cty-web-b", Role.COUNTY_OFFICER, COUNTY_B)
+    client.force_login(outsider)
+    assert client.post(step_url, good).status_code == 404
+    # an inspector sees the page but no forms
+    client.force_login(make_user("insp-web", Role.INSPECTOR, COUNTY_A))
+    assert "录入「" not in client.get(url).content.decode()

@@ -142,7 +142,7 @@ def procedure_open(*, actor: Any, household: Household, kind: str, on: date, rea
     if household.status not in STARTS_FROM[kind]:
         raise ValidationError(f"该户当前状态为“{household.get_status_display()}”，不能启动{title}程序")
     if on > _today():
-        raise ValidationError("启动日期不能晚于今天")
+        raise ValidationError("启动日期不能晚于今天", extra={"field": "on"})
     busy = household.procedures.filter(status=ProcedureStatus.OPEN)
     busy = busy.filter(kind__in=EXCLUSIVE) if kind in EXCLUSIVE else busy.filter(kind=kind)
     if (other := busy.first()) is not None:
@@ -162,33 +162,36 @@ def procedure_open(*, actor: Any, household: Household, kind: str, on: date, rea
 
 def _check_vote(spec: StepSpec, year: int, total: int | None, present: int | None, votes_for: int | None) -> bool:
     if total is None or present is None or votes_for is None:
-        raise ValidationError(f"「{spec.title}」须填写应到代表、实到代表和赞成票数")
+        raise ValidationError(f"「{spec.title}」须填写应到代表、实到代表和赞成票数", extra={"field": "votes_total"})
     if total <= 0:
-        raise ValidationError("应到代表人数应大于 0")
+        raise ValidationError("应到代表人数应大于 0", extra={"field": "votes_total"})
     if present > total:
-        raise ValidationError(f"实到代表 {present} 人多于应到代表 {total} 人")
+        raise ValidationError(f"实到代表 {present} 人多于应到代表 {total} 人", extra={"field": "votes_present"})
     if votes_for > present:
-        raise ValidationError(f"赞成票 {votes_for} 多于实到代表 {present} 人")
+        raise ValidationError(f"赞成票 {votes_for} 多于实到代表 {present} 人", extra={"field": "votes_for"})
     quorum = float(param("vote_quorum", year))
     needed = math.ceil(quorum * total - 1e-9)
     if present < needed:
         raise ValidationError(
-            f"实到代表 {present} 人，不足应到 {total} 人的 {quorum:.0%}（至少 {needed} 人），评议无效，请重新召集"
+            f"实到代表 {present} 人，不足应到 {total} 人的 {quorum:.0%}（至少 {needed} 人），评议无效，请重新召集",
+            extra={"field": "votes_present"},
         )
     return votes_for > float(param("vote_pass", year)) * present
 
 
 def _check_notice(spec: StepSpec, year: int, start: date | None, end: date | None, after: date | None) -> None:
     if start is None or end is None:
-        raise ValidationError(f"「{spec.title}」须填写公示开始和结束日期")
+        raise ValidationError(f"「{spec.title}」须填写公示开始和结束日期", extra={"field": "on"})
     if end < start:
-        raise ValidationError("公示结束日期早于开始日期")
+        raise ValidationError("公示结束日期早于开始日期", extra={"field": "on"})
     if after is not None and start < after:
-        raise ValidationError(f"公示开始日期 {start} 早于上一环节日期 {after}")
+        raise ValidationError(f"公示开始日期 {start} 早于上一环节日期 {after}", extra={"field": "on"})
     days = (end - start).days + 1
     minimum = int(param(spec.notice_param, year))
     if days < minimum:
-        raise ValidationError(f"公示期 {days} 天，少于规定的 {minimum} 天（{start} 至 {end}）")
+        raise ValidationError(
+            f"公示期 {days} 天，少于规定的 {minimum} 天（{start} 至 {end}）", extra={"field": "notice_end"}
+        )
 
 
 @transaction.atomic
@@ -197,7 +200,7 @@ def procedure_step_record(  # noqa: PLR0912, PLR0915 - the rules read best as on
     actor: Any,
     procedure: Procedure,
     step: str,
-    on: date,
+    on: date | None,
     signer: str,
     approved: bool = True,
     votes_total: int | None = None,
@@ -222,30 +225,36 @@ def procedure_step_record(  # noqa: PLR0912, PLR0915 - the rules read best as on
         raise ValidationError(f"环节顺序错误：下一环节应为「{expected.title}」，不能办理「{got}」")
     spec = expected
     _require_level(actor, spec)
-    signer = signer.strip()
+    if spec.kind == NOTICE:
+        if notice_start is None or notice_end is None:
+            raise ValidationError(f"「{spec.title}」须填写公示开始和结束日期", extra={"field": "notice_end"})
+        on = notice_start  # a notice step is dated by its start
+    if on is None:
+        raise ValidationError(f"「{spec.title}」须填写日期", extra={"field": "on"})
+    signer = (signer or "").strip()
     if not signer:
-        raise ValidationError(f"「{spec.title}」须填写签字人")
+        raise ValidationError(f"「{spec.title}」须填写签字人", extra={"field": "signer"})
     if on > _today():
-        raise ValidationError(f"「{spec.title}」日期 {on} 晚于今天")
+        raise ValidationError(f"「{spec.title}」日期 {on} 晚于今天", extra={"field": "on"})
     previous = done[-1] if done else None
     earliest = procedure.opened_on
     if previous is not None:
         earliest = max(earliest, previous.on)
     if on < earliest:
-        raise ValidationError(f"「{spec.title}」日期 {on} 早于上一环节或程序启动日期 {earliest}")
+        raise ValidationError(f"「{spec.title}」日期 {on} 早于上一环节或程序启动日期 {earliest}", extra={"field": "on"})
     if previous is not None and previous.notice_end is not None and on <= previous.notice_end:
-        raise ValidationError(f"公示期至 {previous.notice_end} 结束，「{spec.title}」须在公示期满后办理")
+        raise ValidationError(
+            f"公示期至 {previous.notice_end} 结束，「{spec.title}」须在公示期满后办理", extra={"field": "notice_end"}
+        )
     year = procedure.year
     if spec.kind == VOTE:
         approved = _check_vote(spec, year, votes_total, votes_present, votes_for)
     elif spec.kind == NOTICE:
         _check_notice(spec, year, notice_start, notice_end, previous.on if previous else None)
-        if on != notice_start:
-            on = notice_start  # type: ignore[assignment]  # a notice step is dated by its start
     elif spec.kind == SIGN:
         approved = True
     if not approved and not note.strip() and spec.kind != VOTE:
-        raise ValidationError(f"「{spec.title}」不通过时须写明理由")
+        raise ValidationError(f"「{spec.title}」不通过时须写明理由", extra={"field": "note"})
     is_last = len(done) + 1 == len(specs)
     if procedure.kind == ProcedureKind.EXIT and is_last and on.year == household.identified_year:
         raise ValidationError(f"该户于 {on.year} 年识别，当年识别的贫困户不能当年销号退出")
@@ -314,7 +323,7 @@ def procedure_withdraw(*, actor: Any, procedure: Procedure, reason: str) -> Proc
     if procedure.status != ProcedureStatus.OPEN:
         raise ValidationError("只能撤回进行中的程序")
     if not reason.strip():
-        raise ValidationError("撤回程序须写明理由")
+        raise ValidationError("撤回程序须写明理由", extra={"field": "note"})
     procedure.status, procedure.closed_on, procedure.outcome = ProcedureStatus.WITHDRAWN, _today(), reason.strip()
     procedure.save(update_fields=["status", "closed_on", "outcome"])
     household = procedure.household

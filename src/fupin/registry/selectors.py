@@ -63,3 +63,25 @@ def household_members(*, viewer: Any, household: Household) -> list[Member]:
 
 def household_years(*, viewer: Any, household: Household) -> list[HouseholdYear]:
     return list(scoping.scoped(HouseholdYear, viewer).filter(household=household).order_by("year"))
+
+
+def household_procedures(*, viewer: Any, household: Household) -> list[Any]:
+    from .models import Procedure
+
+    return list(
+        scoping.scoped(Procedure, viewer)
+        .filter(household=household)
+        .prefetch_related("steps")
+        .order_by("opened_on", "id")
+    )
+
+
+def household_history(*, viewer: Any, household: Household, limit: int = 200) -> list[Any]:
+    """The household's audit entries (every service write names the household), newest first."""
+    from fupin.audit.models import AuditEntry
+
+    return list(
+        scoping.scoped(AuditEntry, viewer)
+        .filter(entity_type="registry.household", entity_id=household.household_no)
+        .order_by("-seq")[:limit]
+    )

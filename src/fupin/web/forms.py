@@ -27,3 +27,40 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
             self.add_error("new_password2", "两次输入的新密码不一致")
         return data
+
+
+class ProcedureOpenForm(forms.Form):
+    kind = forms.ChoiceField(label="程序", choices=[])
+    on = forms.DateField(label="启动日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label="事由", required=False, max_length=200, help_text="注销：死亡/错评/自然消亡/其他；监测：对象类型"
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds or []  # type: ignore[attr-defined]
+
+
+class ProcedureStepForm(forms.Form):
+    """The next step of an open procedure; fields not used by the step's kind are dropped in __init__."""
+
+    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    signer = forms.CharField(label="签字人", max_length=64)
+    votes_total = forms.IntegerField(label="应到代表", min_value=0, required=False)
+    votes_present = forms.IntegerField(label="实到代表", min_value=0, required=False)
+    votes_for = forms.IntegerField(label="赞成票", min_value=0, required=False)
+    notice_start = forms.DateField(label="公示开始", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    notice_end = forms.DateField(label="公示结束", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    approved = forms.BooleanField(label="审核通过", required=False, initial=True)
+    note = forms.CharField(label="意见/记录", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, step_kind: str = "sign", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep = {"on", "signer", "note"}
+        keep |= {"vote": {"votes_total", "votes_present", "votes_for"}, "notice": {"notice_start", "notice_end"},
+                 "review": {"approved"}}.get(step_kind, set())  # fmt: skip
+        if step_kind == "notice":
+            keep.discard("on")
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]

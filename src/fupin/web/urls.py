@@ -13,5 +13,11 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("households/", views.household_list, name="household-list"),
     path("households/<str:household_no>/", views.household_detail, name="household-detail"),
+    path("households/<str:household_no>/procedures/", views.procedure_open_view, name="procedure-open"),
+    path(
+        "households/<str:household_no>/procedures/<int:procedure_id>/step/",
+        views.procedure_step_view,
+        name="procedure-step",
+    ),
     path("audit/", views.audit_list, name="audit-list"),
 ]

@@ -174,6 +174,29 @@ def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
     members = registry_selectors.household_members(viewer=viewer, household=household)
     for m in members:
         m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
+    return _household_page(request, viewer, household, members)
+
+
+def _household_page(
+    request: HttpRequest, viewer: Any, household: Any, members: list[Any], forms_in: dict[str, Any] | None = None
+) -> HttpResponse:
+    from fupin.registry import procedures as proc
+    from fupin.registry.models import ProcedureKind
+
+    from .forms import ProcedureOpenForm, ProcedureStepForm
+
+    procedures = registry_selectors.household_procedures(viewer=viewer, household=household)
+    can_write = _can_write(viewer, household.village_id)
+    forms_in = forms_in or {}
+    for p in procedures:
+        p.spec_titles = {s.code: s.title for s in proc.steps_of(p.kind)}
+        p.step_list = [(s, p.spec_titles.get(s.step, s.step)) for s in p.steps.all()]
+        nxt = proc.next_step(p) if p.status == "open" else None
+        p.next = nxt
+        if nxt is not None and can_write:
+            p.form = forms_in.get(f"step-{p.pk}") or ProcedureStepForm(step_kind=nxt.kind, prefix=f"p{p.pk}")
+    kinds = [(k, label) for k, label in ProcedureKind.choices if household.status in proc.STARTS_FROM[k]]
+    open_form = forms_in.get("open") or ProcedureOpenForm(kinds=kinds, prefix="open")
     return render(
         request,
         "web/household_detail.html",
@@ -182,5 +205,98 @@ def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
             "members": members,
             "years": registry_selectors.household_years(viewer=viewer, household=household),
             "ancestors": [*area_selectors.area_ancestors(area=household.village), household.village],
+            "procedures": procedures,
+            "history": registry_selectors.household_history(viewer=viewer, household=household),
+            "can_write": can_write,
+            "open_form": open_form if can_write and kinds else None,
         },
+        status=400 if forms_in else 200,
     )
+
+
+def _can_write(viewer: Any, code: str) -> bool:
+    from fupin.accounts.permissions import require_can_write
+    from fupin.core.errors import ApplicationError
+
+    try:
+        require_can_write(viewer, code)
+    except ApplicationError:
+        return False
+    return True
+
+
+def _form_error(form: Any, exc: Any) -> None:
+    name = exc.extra.get("field") if getattr(exc, "extra", None) else None
+    form.add_error(name if name in form.fields else None, exc.message)
+
+
+@login_required
+def procedure_open_view(request: HttpRequest, household_no: str) -> HttpResponse:
+    from fupin.core.errors import ApplicationError
+    from fupin.registry import procedures as proc
+    from fupin.registry.models import ProcedureKind
+
+    from .forms import ProcedureOpenForm
+
+    viewer = _user(request)
+    household = registry_selectors.household_get(viewer=viewer, household_no=household_no)
+    if request.method != "POST":
+        return redirect(household)
+    form = ProcedureOpenForm(request.POST, kinds=list(ProcedureKind.choices), prefix="open")
+    if form.is_valid():
+        try:
+            proc.procedure_open(actor=viewer, household=household, kind=form.cleaned_data["kind"],
+                                on=form.cleaned_data["on"], reason=form.cleaned_data["reason"])  # fmt: skip
+            messages.success(request, "程序已启动")
+            return redirect(household)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+    members = registry_selectors.household_members(viewer=viewer, household=household)
+    for m in members:
+        m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
+    return _household_page(request, viewer, household, members, {"open": form})
+
+
+@login_required
+def procedure_step_view(request: HttpRequest, household_no: str, procedure_id: int) -> HttpResponse:
+    from fupin.core.errors import ApplicationError
+    from fupin.core.scoping import scoped
+    from fupin.registry import procedures as proc
+    from fupin.registry.models import Procedure
+
+    from .forms import ProcedureStepForm
+
+    viewer = _user(request)
+    household = registry_selectors.household_get(viewer=viewer, household_no=household_no)
+    procedure = scoped(Procedure, viewer).filter(pk=procedure_id, household=household).first()
+    if procedure is None:
+        raise Http404("该程序不存在或不在您的管辖范围内")
+    nxt = proc.next_step(procedure)
+    if request.method != "POST" or nxt is None:
+        return redirect(household)
+    form = ProcedureStepForm(request.POST, step_kind=nxt.kind, prefix=f"p{procedure.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            proc.procedure_step_record(
+                actor=viewer,
+                procedure=procedure,
+                step=nxt.code,
+                on=data.get("on") or data["notice_start"],
+                signer=data["signer"],
+                approved=data.get("approved", True) if nxt.kind == "review" else True,
+                votes_total=data.get("votes_total"),
+                votes_present=data.get("votes_present"),
+                votes_for=data.get("votes_for"),
+                notice_start=data.get("notice_start"),
+                notice_end=data.get("notice_end"),
+                note=data.get("note", ""),
+            )
+            messages.success(request, f"已录入「{nxt.title}」")
+            return redirect(household)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+    members = registry_selectors.household_members(viewer=viewer, household=household)
+    for m in members:
+        m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
+    return _household_page(request, viewer, household, members, {f"step-{procedure.pk}": form})

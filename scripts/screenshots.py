@@ -31,6 +31,7 @@ PAGES = [
     ("daozhen", "households", "/households/?q=&status=poor"),
     ("daozhen", "household", "FIRST_HOUSEHOLD"),
     ("admin", "household-masked", "FIRST_HOUSEHOLD"),
+    ("daozhen", "import", "/imports/"),
 ]
 
 
@@ -74,11 +75,37 @@ def main() -> None:
                         page.goto(f"http://127.0.0.1:{PORT}{target}")
                         page.screenshot(path=str(OUT / f"{name}{suffix}.png"), full_page=suffix == "")
                         page.close()
+                _procedure_flow(browser)
                 browser.close()
         finally:
             server.terminate()
             server.wait(10)
     print(f"screenshots written to {OUT}")  # noqa: T201
+
+
+def _procedure_flow(browser: object) -> None:
+    """A county officer starts an exit procedure and records a vote without quorum: the form shows why."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.goto(f"http://127.0.0.1:{PORT}/login/")
+    page.fill("#id_username", "daozhen")
+    page.fill("#id_password", "Fupin@2017demo")
+    page.click("button[type=submit]")
+    page.goto(f"http://127.0.0.1:{PORT}/households/?status=poor")
+    target = page.locator("table.list a").first.get_attribute("href") or "/"
+    page.goto(f"http://127.0.0.1:{PORT}{target}")
+    page.select_option("#id_open-kind", "exit")
+    page.fill("#id_open-on", "2018-10-08")
+    page.click("form[action$='/procedures/'] button[type=submit]")
+    form = page.locator("form[action$='/step/']")
+    form.locator("input[name$='-on']").fill("2018-10-09")
+    form.locator("input[name$='-signer']").fill("村民委员会 张主任")
+    form.locator("input[name$='-votes_total']").fill("30")
+    form.locator("input[name$='-votes_present']").fill("15")
+    form.locator("input[name$='-votes_for']").fill("15")
+    form.locator("button[type=submit]").click()
+    page.locator(".field-error").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "household-procedure-error.png"), full_page=True)
+    page.close()
 
 
 def _wait(url: str) -> None:

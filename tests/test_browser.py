@@ -125,3 +125,36 @@ def test_wrong_password_shows_chinese_error(browser, server):
     page = _login(browser, server, "bijie", "not-the-password")
     assert "用户名" in page.locator(".error").inner_text()
     page.close()
+
+
+def test_import_a_workbook_then_a_bad_vote_shows_why(browser, server, tmp_path):
+    """A county officer uploads a real xlsx, opens a household, starts its exit and records a vote without quorum."""
+    from .test_import import rows_for, write_xlsx
+
+    page = _login(browser, server, "weining")
+    page.goto(f"{server}/areas/520526004000/")
+    page.click("text=阳关村村民委员会")
+    village = page.url.rstrip("/").rsplit("/", 1)[-1]
+    path = write_xlsx(tmp_path / "阳关村.xlsx", rows_for(village, households=2, size=2))
+    page.goto(f"{server}/imports/")
+    page.set_input_files("#id_file", str(path))
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert "总行数 4，导入 4，拒绝 0" in page.locator(".result").inner_text()
+    page.goto(f"{server}/households/?q={village}00001")
+    page.click(f"text={village}00001")
+    page.select_option("#id_open-kind", "exit")
+    page.fill("#id_open-on", "2018-10-08")
+    with page.expect_navigation():
+        page.click("form[action$='/procedures/'] button[type=submit]")
+    form = page.locator("form[action$='/step/']")
+    form.locator("input[name$='-on']").fill("2018-10-09")
+    form.locator("input[name$='-signer']").fill("村民委员会")
+    form.locator("input[name$='-votes_total']").fill("30")
+    form.locator("input[name$='-votes_present']").fill("15")
+    form.locator("input[name$='-votes_for']").fill("15")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    error = page.locator(".field-error").first.inner_text()
+    assert "实到代表 15 人，不足应到 30 人的 67%（至少 20 人），评议无效" in error
+    page.close()

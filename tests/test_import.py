@@ -378,3 +378,41 @@ def test_100k_rows_with_one_bad_row_write_nothing(tmp_path, village):
     assert Member.objects.count() == 0
     report = import_households(actor=None, path=tmp_path / "big.xlsx", mode="partial")
     assert Member.objects.count() == 99_996
+
+
+def test_web_upload_reports_errors_and_offers_the_error_workbook(client, tmp_path, village):
+    officer = make_user("web-imp", Role.COUNTY_OFFICER, COUNTY_A)
+    client.force_login(officer)
+    page = client.get("/imports/").content.decode()
+    assert "上传并导入" in page
+    assert client.get("/imports/template.xlsx").status_code == 200
+    rows = rows_for(village, households=2, size=2)
+    rows[3]["身份证号"] = "52052619700101001"
+    path = write_xlsx(tmp_path / "web.xlsx", rows)
+    with open(path, "rb") as fh:
+        response = client.post("/imports/", {"file": fh, "partial": "on"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "长度应为 18 位（或 15 位旧号），实际 17 位" in body
+    assert "总行数 4，导入 2，拒绝 2" in body
+    batch = ImportBatch.objects.get()
+    errors = client.get(f"/imports/{batch.pk}/errors.xlsx")
+    assert errors.status_code == 200
+    # not a spreadsheet: the message sits next to the file field
+    (tmp_path / "bad.txt").write_text("x")
+    with open(tmp_path / "bad.txt", "rb") as fh:
+        response = client.post("/imports/", {"file": fh})
+    assert response.status_code == 400
+    assert "请上传 .xlsx、.xls 或 .csv 文件" in response.content.decode()
+    # the list exports in the template layout; another county's user sees neither batch nor errors
+    export = client.get("/households/export.csv")
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("户编号,村代码")
+    assert len(text.splitlines()) == 3
+    client.force_login(make_user("web-imp-b", Role.COUNTY_OFFICER, COUNTY_B))
+    assert client.get(f"/imports/{batch.pk}/errors.xlsx").status_code == 404
+    assert "web.xlsx" not in client.get("/imports/").content.decode()
+    client.force_login(make_user("web-insp", Role.INSPECTOR, COUNTY_A))
+    assert "只读" in client.get("/imports/").content.decode()
+    with open(path, "rb") as fh:
+        assert client.post("/imports/", {"file": fh}).status_code == 403

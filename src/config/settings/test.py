@@ -15,3 +15,9 @@ LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "root": {"handlers": ["null"], "level": "ERROR"},
 }
+
+# Files the services keep (archived imports, error workbooks) go to a throw-away directory per test process.
+import tempfile as _tempfile  # noqa: E402
+from pathlib import Path as _Path  # noqa: E402
+
+DATA_DIR = _Path(_tempfile.mkdtemp(prefix="fupin-test-"))

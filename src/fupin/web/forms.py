@@ -64,3 +64,18 @@ class ProcedureStepForm(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="文件（xlsx / xls / csv）")
+    partial = forms.BooleanField(label="只导入无错的户（不勾选：有任何错误则整个文件不导入）", required=False)
+    dry_run = forms.BooleanField(label="只检查，不写入", required=False)
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        name = f.name.lower()
+        if not name.endswith((".xlsx", ".xls", ".xlsm", ".csv")):
+            raise forms.ValidationError("请上传 .xlsx、.xls 或 .csv 文件")
+        if f.size > 200 * 1024 * 1024:
+            raise forms.ValidationError("文件超过 200 MB，请按县拆分后导入")
+        return f

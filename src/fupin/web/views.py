@@ -300,3 +300,131 @@ def procedure_step_view(request: HttpRequest, household_no: str, procedure_id: i
     for m in members:
         m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
     return _household_page(request, viewer, household, members, {f"step-{procedure.pk}": form})
+
+
+@login_required
+def household_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered household list as member rows in the import template's layout (re-importable)."""
+    from fupin.core.scoping import scoped
+    from fupin.registry.imports import HOUSEHOLDS, _export_row
+    from fupin.registry.models import Member
+
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("不支持的导出格式")
+    viewer = _user(request)
+    households = registry_selectors.household_search(
+        viewer=viewer,
+        text=request.GET.get("q", ""),
+        area_code=request.GET.get("area", ""),
+        status=request.GET.get("status", ""),
+    )
+    members = (
+        scoped(Member, viewer)
+        .filter(household__in=households.values("pk"))
+        .select_related("household", "household__helper")
+        .order_by("household__household_no", "id")
+    )
+    rows = (_export_row(m, registry_selectors.shown_id(viewer, m.id_number)) for m in members.iterator(chunk_size=5000))
+    headers = [c.header for c in HOUSEHOLDS]
+    if fmt == "csv":
+        return csv_response("贫困户家庭成员", headers, rows)
+    return xlsx_response("贫困户家庭成员", headers, rows)
+
+
+def _import_dir() -> Any:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.DATA_DIR) / "imports" / "errors"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Data administrators upload a households file; the same service as `fupin import households`."""
+    import tempfile
+    from pathlib import Path
+
+    from fupin.core.scoping import scoped
+    from fupin.registry.imports import import_households, summary_lines, write_error_workbook
+    from fupin.registry.models import ImportBatch
+    from fupin.registry.tabular import FileUnreadable
+
+    from .forms import ImportForm
+
+    viewer = _user(request)
+    can_import = not getattr(viewer, "is_read_only", False)
+    form = ImportForm()
+    result = None
+    status = 200
+    if request.method == "POST":
+        if not can_import:
+            raise PermissionDenied("督查审计员为只读角色，不能导入数据")
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / Path(upload.name).name
+                with open(path, "wb") as fh:
+                    for chunk in upload.chunks():
+                        fh.write(chunk)
+                try:
+                    report = import_households(
+                        actor=viewer,
+                        path=path,
+                        mode="partial" if form.cleaned_data["partial"] else "all",
+                        dry_run=form.cleaned_data["dry_run"],
+                    )
+                except FileUnreadable as exc:
+                    form.add_error("file", f"文件无法读取：{exc}")
+                    report = None
+                except ApplicationError as exc:
+                    form.add_error(None, exc.message)
+                    report = None
+                if report is not None:
+                    if report.rows_refused:
+                        write_error_workbook(report, _import_dir() / f"{report.batch_id}.xlsx", path)
+                    result = {"report": report, "lines": summary_lines(report), "errors": report.errors[:200]}
+            if form.errors:
+                status = 400
+        else:
+            status = 400
+    batches = scoped(ImportBatch, viewer).order_by("-at")[:20]
+    return render(
+        request,
+        "web/import.html",
+        {"form": form, "result": result, "batches": batches, "can_import": can_import},
+        status=status,
+    )
+
+
+@login_required
+def import_errors(request: HttpRequest, batch_id: int) -> HttpResponseBase:
+    from django.http import FileResponse
+
+    from fupin.core.scoping import scoped
+    from fupin.registry.models import ImportBatch
+
+    batch = scoped(ImportBatch, _user(request)).filter(pk=batch_id).first()
+    path = _import_dir() / f"{batch_id}.xlsx"
+    if batch is None or not path.exists():
+        raise Http404("没有该导入批次的错误清单")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"导入错误_{batch.file_name}.xlsx")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponseBase:
+    import tempfile
+    from pathlib import Path
+
+    from fupin.registry.imports import write_template
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = write_template(Path(tmp) / "t.xlsx").read_bytes()
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E5%BB%BA%E6%A1%A3%E7%AB%8B%E5%8D%A1%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return response

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/fupin
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test lint test-sqlite test-postgres serve migrate clean browser-deps screenshots bench
+.PHONY: demo test lint test-sqlite test-postgres serve migrate clean browser-deps java-deps screenshots bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PY)）"; exit 2; }
@@ -38,14 +38,18 @@ lint: $(STAMP)
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# A Java runtime for PySpark (the fourth rules engine); installed from Debian if missing.
+java-deps:
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
 screenshots: $(STAMP) browser-deps
 	$(BIN)/python scripts/screenshots.py
 
-test-sqlite: $(STAMP) browser-deps
+test-sqlite: $(STAMP) browser-deps java-deps
 	env -u FUPIN_DATABASE_URL $(BIN)/pytest
 
 # A PostgreSQL run that cannot reach its server fails here; it never skips.
-test-postgres: $(STAMP) browser-deps
+test-postgres: $(STAMP) browser-deps java-deps
 	$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('/fupin','/postgres'), connect_timeout=5).close()" \
 	  || { echo "PostgreSQL 无法连接：$(PG_URL)"; exit 1; }
 	FUPIN_DATABASE_URL=$(PG_URL) $(BIN)/pytest

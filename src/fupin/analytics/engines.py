@@ -1,0 +1,110 @@
+"""Data sources → Ibis tables with the canonical columns, on the chosen engine.
+
+``from_parquet(dir, engine)``: the synthetic province's files. ``from_arrow(tables, engine)``: Arrow tables (e.g.
+pulled from the live database) loaded into an engine. SQLite and PostgreSQL get real tables (a temporary file /
+a throw-away schema); DuckDB and Spark read Parquet directly or take Arrow in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .schema import TABLES
+
+ENGINES = ("duckdb", "sqlite", "postgres", "spark")
+
+
+def canonical(name: str, table: pa.Table) -> pa.Table:
+    """Only the columns the rules read; synthetic 0 exit years become nulls; string IDs stay strings."""
+    cols = TABLES[name]
+    table = table.select([c for c in cols if c in table.column_names])
+    if name == "households" and "exit_year" in table.column_names:
+        ey = table.column("exit_year").cast(pa.int32())
+        ey = pc.if_else(pc.equal(ey, 0), pa.scalar(None, pa.int32()), ey)
+        table = table.set_column(table.column_names.index("exit_year"), "exit_year", ey)
+    return table
+
+
+def read_parquet_dir(directory: Path) -> dict[str, pa.Table]:
+    return {name: canonical(name, pq.read_table(Path(directory) / f"{name}.parquet")) for name in TABLES}
+
+
+_SPARK: Any = None
+
+
+def spark_session() -> Any:
+    """One local Spark session per process (2 cores, no UI, UTC)."""
+    global _SPARK  # noqa: PLW0603 - a JVM is started once per process
+    if _SPARK is None:
+        from pyspark.sql import SparkSession
+
+        _SPARK = (
+            SparkSession.builder.master(os.environ.get("FUPIN_SPARK_MASTER", "local[2]"))
+            .appName("fupin")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", os.environ.get("FUPIN_SPARK_PARTITIONS", "4"))
+            .config("spark.driver.memory", os.environ.get("FUPIN_SPARK_MEMORY", "4g"))
+            .getOrCreate()
+        )
+        _SPARK.sparkContext.setLogLevel("ERROR")
+    return _SPARK
+
+
+@contextmanager
+def load(tables: dict[str, pa.Table], engine: str, *, pg_url: str = "") -> Iterator[dict[str, Any]]:
+    """Ibis tables on ``engine`` holding ``tables``; temporary storage is removed on exit."""
+    if engine == "duckdb":
+        con = ibis.duckdb.connect()
+        yield {name: con.create_table(name, t) for name, t in tables.items()}
+        con.disconnect()
+    elif engine == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            con = ibis.sqlite.connect(str(Path(tmp) / "rules.sqlite"))
+            yield {name: con.create_table(name, t) for name, t in tables.items()}
+            con.disconnect()
+    elif engine == "postgres":
+        con = _postgres(pg_url)
+        schema = f"fupin_rules_{uuid.uuid4().hex[:8]}"
+        con.raw_sql(f"CREATE SCHEMA {schema}")
+        try:
+            yield {name: con.create_table(name, t, database=schema) for name, t in tables.items()}
+        finally:
+            con.raw_sql(f"DROP SCHEMA {schema} CASCADE")
+            con.disconnect()
+    elif engine == "spark":
+        # Spark reads Arrow through Parquet files: its own reader keeps types and nulls exactly (the pandas route of
+        # in-memory tables does not) and is faster for large tables.
+        con = ibis.pyspark.connect(spark_session())
+        with tempfile.TemporaryDirectory() as tmp:
+            out = {}
+            for name, t in tables.items():
+                path = Path(tmp) / f"{name}.parquet"
+                pq.write_table(t, path)
+                out[name] = con.read_parquet(str(path), table_name=f"fupin_{name}_{uuid.uuid4().hex[:6]}")
+            yield out
+    else:
+        raise ValueError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
+
+
+def _postgres(url: str) -> Any:
+    from urllib.parse import urlparse
+
+    u = urlparse(url or os.environ.get("FUPIN_DATABASE_URL") or os.environ.get("PG_URL") or "")
+    if not u.hostname:
+        raise ValueError("PostgreSQL 引擎需要 FUPIN_DATABASE_URL（postgres://user@host:port/db）")
+    return ibis.postgres.connect(
+        host=u.hostname, port=u.port or 5432, user=u.username or "postgres", password=u.password or None,
+        database=(u.path or "/postgres").lstrip("/") or "postgres",
+    )  # fmt: skip

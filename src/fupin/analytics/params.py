@@ -1,0 +1,23 @@
+"""The parameters the rules read, for one year (POLICY.md's defaults; the live database passes stored values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from fupin.policy.defaults import SPECS, default_value
+
+
+@dataclass(frozen=True)
+class Params:
+    year: int
+    poverty_line: float
+    exit_line: float
+    car_value: float = 30_000.0
+    max_migrant_months: int = 12
+
+    @classmethod
+    def defaults(cls, year: int, **overrides: Any) -> Params:
+        keys = ("poverty_line", "exit_line", "car_value", "max_migrant_months")
+        values = {key: SPECS[key].kind(default_value(key, year)) for key in keys}
+        return replace(cls(year=year, **values), **overrides)

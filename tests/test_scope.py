@@ -18,7 +18,9 @@ from fupin.accounts.models import Role, User
 from fupin.areas.models import Area, AreaClassification
 from fupin.audit.models import AuditEntry
 from fupin.audit.services import audit_record
+from fupin.checks.models import CheckRun, Finding
 from fupin.core import scoping
+from fupin.external.models import SurveyHousehold
 from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
 
 from .conftest import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
@@ -94,6 +96,37 @@ def _make_import_batch() -> models.Model:
     )
 
 
+def _make_survey_household() -> models.Model:
+    from fupin.external.models import SurveyHousehold
+
+    return SurveyHousehold.objects.create(
+        household_id="S-B-1", village_id=first_village(COUNTY_B), size=3, income_per_capita=1
+    )
+
+
+def _make_check_run() -> models.Model:
+    from fupin.checks.models import CheckRun
+
+    return CheckRun.objects.create(year=2017, area_code=COUNTY_B, engine="duckdb")
+
+
+def _make_finding() -> models.Model:
+    from fupin.checks.models import Finding
+
+    run = _make_check_run()
+    return Finding.objects.create(
+        rule_id="wrong_car",
+        year=2017,
+        household_no="B-1",
+        village_id=first_village(COUNTY_B),
+        category="错评",
+        severity="high",
+        explanation="x",
+        first_run=run,
+        last_run=run,
+    )
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -106,6 +139,9 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Procedure: _make_procedure,
     ProcedureStep: _make_procedure_step,
     ImportBatch: _make_import_batch,
+    SurveyHousehold: _make_survey_household,
+    CheckRun: _make_check_run,
+    Finding: _make_finding,
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -121,6 +157,9 @@ ADMIN = {
     Procedure: "registry/procedure",
     ProcedureStep: "registry/procedurestep",
     ImportBatch: "registry/importbatch",
+    SurveyHousehold: "external/surveyhousehold",
+    CheckRun: "checks/checkrun",
+    Finding: "checks/finding",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pyarrow.compute as pc
@@ -262,6 +263,38 @@ def test_into_db_classifies_only_inside_the_generated_county_and_is_idempotent()
     assert inside.count() == len(expected)
     assert AreaClassification.objects.filter(area_id="522633000000", kind="deep_poverty_county").exists()
     audited = AuditEntry.objects.filter(action="area.classify").count()
+    _checks_on_the_loaded_county_find_exactly_the_planted_errors()
     call_command("synth", "--scale", "tiny", "--seed", "2017", "--into-db", stdout=__import__("io").StringIO())
     assert AuditEntry.objects.filter(action="area.classify").count() == audited  # nothing changed the second time
     assert inside.count() == len(expected)
+
+
+def _checks_on_the_loaded_county_find_exactly_the_planted_errors():
+    """synth → database → `check_run` (live tables, DuckDB) → findings: 100% recall and precision, and a second run
+    adds nothing."""
+    import tempfile
+
+    from fupin.analytics.truth import score
+    from fupin.checks.models import Finding
+    from fupin.checks.services import check_run
+    from fupin.synth.generate import generate
+
+    run = check_run(actor=None, year=2017, area_code="520325", engine="duckdb")
+    assert run.new_findings == Finding.objects.count() > 200
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(scale="tiny", seed=2017, out=Path(tmp), progress=None)
+        answers = pq.read_table(Path(tmp) / "answers.parquet")
+    import pyarrow as pa
+
+    rows = list(Finding.objects.values("rule_id", "household_no", "person_id"))
+    findings = pa.Table.from_pylist(
+        [
+            {"rule_id": r["rule_id"], "household_id": r["household_no"], "person_id": r["person_id"] or None}
+            for r in rows
+        ]
+    )
+    for s in score(findings, answers):
+        assert (s.recall, s.precision) == (1.0, 1.0), s
+    again = check_run(actor=None, year=2017, area_code="520325", engine="duckdb")
+    assert again.new_findings == 0
+    assert Finding.objects.count() == run.new_findings

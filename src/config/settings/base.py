@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "fupin.audit",
     "fupin.policy",
     "fupin.registry",
+    "fupin.external",
+    "fupin.checks",
     "fupin.web",
     "fupin.api",
 ]

@@ -39,3 +39,16 @@ class ScopedReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+class ProvinceOnlyReadOnlyAdmin(ScopedReadOnlyAdmin):
+    """For exempt, province-wide tables (other departments' snapshots): only province-level staff may browse them."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return admin.ModelAdmin.get_queryset(self, request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        user: Any = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        return bool(user.is_superuser or (user.scope_level == 1 and not getattr(user, "is_read_only", False)))

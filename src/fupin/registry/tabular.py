@@ -362,7 +362,7 @@ def _id_numbers(arr: pa.Array) -> tuple[pa.Array, dict[str, np.ndarray], np.ndar
     return text, fails, birth, (digits[:, 16] % 2) == 1
 
 
-def check_columns(  # noqa: PLR0915 - one branch per column kind
+def check_columns(  # noqa: PLR0912, PLR0915 - one branch per column kind
     sheet: Sheet, spec: Sequence[Col], *, villages: set[str], allowed: set[str] | None
 ) -> Checked:
     """Type every known column; collect an error per bad cell. ``allowed`` None means every village."""
@@ -392,6 +392,17 @@ def check_columns(  # noqa: PLR0915 - one branch per column kind
             hi = col.hi if col.hi is not None else 2**31
             out.add(is_int & ((ints < lo) | (ints > hi)), col, arr, f"应在 {lo}–{hi} 之间")
             values[col.field] = pa.array(ints, mask=~is_int)
+        elif col.kind == "float":
+            cleaned = pc.fill_null(arr, "")
+            is_num = _np_bool(pc.match_substring_regex(cleaned, r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"))
+            out.add(present & ~is_num, col, arr, "应为数字")
+            nums = np.zeros(n, dtype=np.float64)
+            if is_num.any():
+                nums[is_num] = pc.cast(pc.filter(cleaned, pa.array(is_num)), pa.float64()).to_numpy()
+            lo_f = col.lo if col.lo is not None else -np.inf
+            hi_f = col.hi if col.hi is not None else np.inf
+            out.add(is_num & ((nums < lo_f) | (nums > hi_f)), col, arr, f"应在 {col.lo}–{col.hi} 之间")
+            values[col.field] = pa.array(nums, mask=~is_num)
         elif col.kind == "bool":
             words = pa.array(list(TRUE_WORDS) + list(FALSE_WORDS))
             pos = pc.index_in(pc.utf8_upper(arr), value_set=words)

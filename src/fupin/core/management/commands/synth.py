@@ -60,6 +60,7 @@ class Command(BaseCommand):
             self._into_db(options["scale"], options["seed"])
             if not options["skip_registry"]:
                 self._registry_into_db(out)
+                self._external_into_db(out)
 
     def _registry_into_db(self, out: Path) -> None:
         """Households, members and yearly records, county by county (each county all or nothing). Planted
@@ -87,6 +88,18 @@ class Command(BaseCommand):
             except ApplicationError as exc:
                 raise CommandError(exc.message) from exc
             self.stdout.write(f"{county}：{result.households} 户，{result.members} 人，{result.years} 条年度记录已入库")
+
+    def _external_into_db(self, out: Path) -> None:
+        """The other departments' tables and the survey sample, each replacing its kind (the checks read them).
+        Rows with invalid ID numbers (planted data-quality faults in the hukou copy) are reported and left out."""
+        from fupin.external.services import KINDS, external_load
+
+        for kind in KINDS:
+            path = out / f"{kind}.parquet"
+            if path.exists():
+                report = external_load(actor=None, kind_name=kind, path=path, partial=True)
+                refused = f"，{report.rows_refused} 行身份证号无效未导入" if report.rows_refused else ""
+                self.stdout.write(f"{KINDS[kind].title}：{report.rows_loaded} 行已入库{refused}")
 
     def _into_db(self, scale: str, seed: int) -> None:
         """Area classifications go in through the areas service (validated, audited, idempotent), replacing

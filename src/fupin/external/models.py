@@ -1,0 +1,122 @@
+"""Other departments' tables for the big-data comparison (大数据比对), joined to the registry on ID numbers.
+
+Each kind is a snapshot: a load replaces that kind's rows as a whole (with the file's hash in the audit log).
+These rows are read only by the check engine — users see them only as the evidence of findings, which are scoped
+by the household's village — so they carry no area of their own.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fupin.core import scoping
+
+REASON = "other departments' snapshots, read only by the check engine; users see them only through scoped findings"
+
+
+@scoping.exempt(REASON)
+class Vehicle(models.Model):
+    owner_id = models.CharField("车主身份证号", max_length=18)
+    plate = models.CharField("号牌", max_length=16)
+    vehicle_type = models.CharField("车辆类型", max_length=16)
+    value_yuan = models.BigIntegerField("价值(元)")
+    registered_on = models.DateField("登记日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "车辆(公安交管)"
+        indexes = [models.Index(fields=["owner_id"], name="vehicle_owner")]
+
+    def __str__(self) -> str:
+        return self.plate
+
+
+@scoping.exempt(REASON)
+class RealEstate(models.Model):
+    owner_id = models.CharField("权利人身份证号", max_length=18)
+    county_code = models.CharField("所在县", max_length=12, blank=True)
+    kind = models.CharField("房屋类型", max_length=16)
+    location = models.CharField("坐落", max_length=100, blank=True)
+    floor_area_m2 = models.FloatField("建筑面积(㎡)", null=True, blank=True)
+    registered_on = models.DateField("登记日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "不动产(住建/不动产登记)"
+        indexes = [models.Index(fields=["owner_id"], name="realestate_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.location}"
+
+
+@scoping.exempt(REASON)
+class Business(models.Model):
+    legal_rep_id = models.CharField("法定代表人身份证号", max_length=18)
+    name = models.CharField("名称", max_length=100)
+    status = models.CharField("登记状态", max_length=16)
+    registered_capital = models.FloatField("注册资本(万元)", null=True, blank=True)
+    registered_on = models.DateField("成立日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市场主体(市场监管)"
+        indexes = [models.Index(fields=["legal_rep_id"], name="business_rep")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@scoping.exempt(REASON)
+class StatePayroll(models.Model):
+    person_id = models.CharField("身份证号", max_length=18)
+    employer = models.CharField("工作单位", max_length=100)
+    monthly_pay = models.FloatField("月工资", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "财政供养人员(财政/编办/人社)"
+        indexes = [models.Index(fields=["person_id"], name="payroll_person")]
+
+    def __str__(self) -> str:
+        return self.employer
+
+
+@scoping.exempt(REASON)
+class Death(models.Model):
+    person_id = models.CharField("身份证号", max_length=18)
+    death_date = models.DateField("死亡日期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "死亡人员(公安户籍/民政)"
+        indexes = [models.Index(fields=["person_id"], name="death_person")]
+
+    def __str__(self) -> str:
+        return f"{self.death_date}"
+
+
+@scoping.exempt(REASON)
+class Hukou(models.Model):
+    person_id = models.CharField("身份证号", max_length=18)
+    household_id = models.CharField("户号", max_length=24, blank=True)
+    village_code = models.CharField("户籍地村代码", max_length=12, blank=True)
+    status = models.CharField("户籍状态", max_length=16)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "户籍人口(公安户籍)"
+        indexes = [models.Index(fields=["person_id"], name="hukou_person")]
+
+    def __str__(self) -> str:
+        return self.status
+
+
+@scoping.register("village_id")
+class SurveyHousehold(models.Model):
+    """A non-registered household visited by a sample survey (third-party evaluation): the 漏评 check reads it."""
+
+    household_id = models.CharField("调查户编号", max_length=24, unique=True)
+    village = models.ForeignKey("areas.Area", verbose_name="村", on_delete=models.PROTECT, related_name="+")
+    size = models.PositiveSmallIntegerField("人口")
+    income_per_capita = models.FloatField("人均纯收入")
+    housing_grade = models.CharField("住房等级", max_length=1, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "抽样调查户"
+
+    def __str__(self) -> str:
+        return self.household_id

@@ -1,0 +1,192 @@
+"""`fupin external load KIND FILE`: a department's snapshot, checked column by column, replacing the kind's rows."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from django.db import models, transaction
+
+from fupin.accounts.models import Role
+from fupin.audit.services import audit_record
+from fupin.core.errors import PermissionDeniedError
+from fupin.registry import tabular as tb
+from fupin.registry.imports import bulk_insert
+
+from .models import Business, Death, Hukou, RealEstate, StatePayroll, SurveyHousehold, Vehicle
+
+
+@dataclass(frozen=True)
+class Kind:
+    model: type[models.Model]
+    title: str
+    columns: tuple[tuple[str, str, str, bool], ...]  # field, Chinese header, kind, required
+
+
+ID = "idnumber"
+KINDS: dict[str, Kind] = {
+    "vehicles": Kind(
+        Vehicle,
+        "车辆",
+        (
+            ("owner_id", "车主身份证号", ID, True),
+            ("plate", "号牌", "text", True),
+            ("vehicle_type", "车辆类型", "text", True),
+            ("value_yuan", "价值(元)", "int", True),
+            ("registered_on", "登记日期", "date", False),
+        ),
+    ),
+    "real_estate": Kind(
+        RealEstate,
+        "不动产",
+        (
+            ("owner_id", "权利人身份证号", ID, True),
+            ("county_code", "所在县", "text", False),
+            ("kind", "房屋类型", "text", True),
+            ("location", "坐落", "text", False),
+            ("floor_area_m2", "建筑面积", "float", False),
+            ("registered_on", "登记日期", "date", False),
+        ),
+    ),
+    "businesses": Kind(
+        Business,
+        "市场主体",
+        (
+            ("legal_rep_id", "法定代表人身份证号", ID, True),
+            ("name", "名称", "text", True),
+            ("status", "登记状态", "text", True),
+            ("registered_capital", "注册资本", "float", False),
+            ("registered_on", "成立日期", "date", False),
+        ),
+    ),
+    "state_payroll": Kind(
+        StatePayroll,
+        "财政供养人员",
+        (
+            ("person_id", "身份证号", ID, True),
+            ("employer", "工作单位", "text", True),
+            ("monthly_pay", "月工资", "float", False),
+        ),
+    ),
+    "deaths": Kind(Death, "死亡人员", (("person_id", "身份证号", ID, True), ("death_date", "死亡日期", "date", True))),
+    "hukou": Kind(
+        Hukou,
+        "户籍人口",
+        (
+            ("person_id", "身份证号", ID, True),
+            ("household_id", "户号", "text", False),
+            ("village_code", "户籍地村代码", "text", False),
+            ("status", "户籍状态", "text", True),
+        ),
+    ),
+    "survey_households": Kind(
+        SurveyHousehold,
+        "抽样调查户",
+        (
+            ("household_id", "调查户编号", "text", True),
+            ("village_code", "村代码", "village", True),
+            ("size", "人口", "int", True),
+            ("income_per_capita", "人均纯收入", "float", True),
+            ("housing_grade", "住房等级", "text", False),
+        ),
+    ),
+}
+DB_COLUMN = {"village_code": "village_id"}  # only where the model has a village foreign key (survey households)
+
+
+def _db_column(kind: Kind, name: str) -> str:
+    return DB_COLUMN.get(name, name) if kind.model is SurveyHousehold else name
+
+
+@dataclass
+class LoadReport:
+    kind: str
+    rows_total: int = 0
+    rows_loaded: int = 0
+    errors: list[tb.RowError] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def rows_refused(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+def _spec(kind: Kind, english: bool) -> list[tb.Col]:
+    return [
+        tb.Col(fname if english else header, fname, "member", ckind, required, max_len=100)
+        for fname, header, ckind, required in kind.columns
+    ]
+
+
+def _read(path: Path, kind: Kind) -> tuple[tb.Sheet, list[tb.Col]]:
+    if path.suffix.lower() == ".parquet":
+        try:
+            table = pq.read_table(path)
+        except Exception as exc:  # pyarrow raises several kinds for a broken file
+            raise tb.FileUnreadable(f"无法读取 Parquet 文件：{str(exc)[:120]}") from None
+        spec = _spec(kind, english=True)
+        missing = [c.header for c in spec if c.required and c.header not in table.column_names]
+        if missing:
+            raise tb.FileUnreadable(f"缺少必需的列：{'、'.join(missing)}")
+        columns = {}
+        for c in spec:
+            if c.header in table.column_names:
+                col = table.column(c.header).combine_chunks()
+                columns[c.header] = pc.cast(col, pa.string())
+        return tb.Sheet(columns, np.arange(2, 2 + table.num_rows, dtype=np.int64)), spec
+    try:
+        spec = _spec(kind, english=False)
+        return tb.read_table(path, spec), spec
+    except tb.FileUnreadable as first:
+        try:
+            spec = _spec(kind, english=True)
+            return tb.read_table(path, spec), spec
+        except tb.FileUnreadable:
+            raise first from None
+
+
+def external_load(*, actor: Any, kind_name: str, path: Path, partial: bool = False) -> LoadReport:
+    """Replace one kind's rows with a file's valid rows (all-or-nothing unless ``partial``)."""
+    if actor is not None and not (actor.is_superuser or getattr(actor, "role", "") == Role.PROVINCE_ADMIN):
+        raise PermissionDeniedError("部门比对数据只能由省级管理员导入")
+    kind = KINDS[kind_name]
+    path = Path(path)
+    sheet, spec = _read(path, kind)
+    from fupin.areas.models import Area
+    from fupin.core import codes
+
+    villages = set(Area.objects.filter(level=codes.VILLAGE).values_list("code", flat=True))
+    checked = tb.check_columns(sheet, spec, villages=villages, allowed=None)
+    report = LoadReport(kind_name, sheet.n, errors=sorted(checked.errors, key=lambda e: (e.row, e.column)))
+    take = ~checked.bad
+    if report.errors and not partial:
+        return report
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with transaction.atomic():
+        kind.model._default_manager.all().delete()
+        mask = pa.array(take)
+        cols = {}
+        for c in spec:
+            if c.field in checked.values:
+                cols[_db_column(kind, c.field)] = pc.filter(checked.values[c.field], mask)
+        for fname, _, ckind, _ in kind.columns:  # optional text columns absent from the file
+            if ckind == "text" and fname not in checked.values:
+                cols[_db_column(kind, fname)] = pa.array([""] * int(take.sum()), pa.string())
+        bulk_insert(kind.model, pa.table(cols))
+        report.rows_loaded, report.written = int(take.sum()), True
+        audit_record(
+            actor=actor,
+            action="external.load",
+            entity=None,
+            entity_type=f"external.{kind_name}",
+            entity_id=digest[:16],
+            area_code="520000000000",
+            changes={"file": [None, path.name], "sha256": [None, digest], "rows": [None, report.rows_loaded]},
+        )
+    return report

@@ -1,0 +1,135 @@
+"""Department data loads, `fupin check` on the live registry, and the findings workflow."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from fupin.accounts.models import Role
+from fupin.checks.models import Finding, FindingStatus
+from fupin.checks.services import check_run, finding_transition
+from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from fupin.external.models import Vehicle
+from fupin.external.services import external_load
+
+from .conftest import COUNTY_A, COUNTY_B, first_village, make_user
+from .registry_factory import make_household
+
+pytestmark = pytest.mark.django_db
+
+
+def write_vehicles(path: Path, rows: list[tuple[str, str, str, object]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh)
+        w.writerow(["车主身份证号", "号牌", "车辆类型", "价值(元)", "登记日期"])
+        for r in rows:
+            w.writerow([*r, "2016-05-01"])
+    return path
+
+
+@pytest.fixture
+def household():
+    return make_household(first_village(COUNTY_A), size=2)
+
+
+def test_external_load_checks_ids_and_replaces_the_snapshot(tmp_path, household):
+    owner = household.members.first().id_number
+    bad = owner[:17] + ("0" if owner[17] != "0" else "1")
+    path = write_vehicles(
+        tmp_path / "v.csv", [(owner, "贵F1", "轿车", 45000), (bad, "贵F2", "轿车", 1), ("", "贵F3", "货车", "abc")]
+    )
+    report = external_load(actor=None, kind_name="vehicles", path=path)
+    assert not report.written
+    reasons = {(e.row, e.column, e.reason) for e in report.errors}
+    assert (3, "车主身份证号", "校验码错误") in reasons
+    assert (4, "车主身份证号", "必填项为空") in reasons
+    assert (4, "价值(元)", "应为整数") in reasons
+    assert Vehicle.objects.count() == 0
+    report = external_load(actor=None, kind_name="vehicles", path=path, partial=True)
+    assert (report.rows_loaded, Vehicle.objects.count()) == (1, 1)
+    # a new snapshot replaces the old one
+    external_load(actor=None, kind_name="vehicles", path=write_vehicles(tmp_path / "w.csv", []))
+    assert Vehicle.objects.count() == 0
+    with pytest.raises(PermissionDeniedError):
+        external_load(actor=make_user("c-ext", Role.COUNTY_OFFICER, COUNTY_A), kind_name="vehicles", path=path)
+    with pytest.raises(CommandError) as refused:
+        call_command("external", "load", "vehicles", str(path))
+    assert refused.value.returncode == 1
+    (tmp_path / "x.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="缺少必需的列") as info:
+        call_command("external", "load", "vehicles", str(tmp_path / "x.csv"))
+    assert info.value.returncode == 2
+
+
+def test_check_finds_stores_once_and_notices_when_a_hit_goes_away(tmp_path, household):
+    owner = household.members.first().id_number
+    external_load(
+        actor=None, kind_name="vehicles", path=write_vehicles(tmp_path / "v.csv", [(owner, "贵F1", "轿车", 30000)])
+    )
+    run = check_run(actor=None, year=2017, area_code=COUNTY_A)
+    finding = Finding.objects.get(rule_id="wrong_car")
+    assert (finding.household_no, finding.person_id, finding.village_id) == (
+        household.household_no,
+        owner,
+        household.village_id,
+    )
+    assert "名下有价值 30,000 元的车辆" in finding.explanation
+    assert run.counts == {"wrong_car": 1}
+    again = check_run(actor=None, year=2017, area_code=COUNTY_A, engine="sqlite")
+    assert (again.new_findings, Finding.objects.count()) == (0, 1)
+    external_load(
+        actor=None, kind_name="vehicles", path=write_vehicles(tmp_path / "w.csv", [(owner, "贵F1", "轿车", 29999)])
+    )
+    check_run(actor=None, year=2017, area_code=COUNTY_A)
+    finding.refresh_from_db()
+    assert finding.present is False
+    # another county's check does not see or touch county A
+    check_run(actor=None, year=2017, area_code=COUNTY_B)
+    assert Finding.objects.count() == 1
+
+
+def test_findings_workflow_levels_reasons_and_scope(tmp_path, household):
+    owner = household.members.first().id_number
+    external_load(
+        actor=None, kind_name="vehicles", path=write_vehicles(tmp_path / "v.csv", [(owner, "贵F1", "轿车", 50000)])
+    )
+    check_run(actor=None, year=2017, area_code=COUNTY_A)
+    finding = Finding.objects.get()
+    village = household.village_id
+    secretary = make_user("sec-f", Role.FIRST_SECRETARY, village)
+    township = make_user("town-f", Role.TOWNSHIP_OFFICER, village[:9] + "000")
+    with pytest.raises(PermissionDeniedError, match="乡镇或以上"):
+        finding_transition(actor=secretary, finding=finding, to=FindingStatus.ASSIGNED)
+    finding_transition(actor=township, finding=finding, to=FindingStatus.ASSIGNED)
+    with pytest.raises(ValidationError, match="核实情况或理由"):
+        finding_transition(actor=secretary, finding=finding, to=FindingStatus.VERIFIED)
+    finding_transition(
+        actor=secretary, finding=finding, to=FindingStatus.VERIFIED, reason="入户核实：轿车为其子所有，已分户"
+    )
+    with pytest.raises(ValidationError, match="不能改为“已整改”"):
+        finding_transition(actor=township, finding=finding, to=FindingStatus.RECTIFIED, reason="x")
+    finding_transition(actor=township, finding=finding, to=FindingStatus.DISMISSED, reason="车辆属已分户的子女")
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.DISMISSED
+    outsider = make_user("town-b", Role.COUNTY_OFFICER, COUNTY_B)
+    with pytest.raises(NotFoundError):
+        finding_transition(actor=outsider, finding=finding, to=FindingStatus.ASSIGNED)
+    # re-running the check keeps the workflow state
+    check_run(actor=None, year=2017, area_code=COUNTY_A)
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.DISMISSED
+
+
+def test_check_command_prints_counts(tmp_path, household, capsys):
+    owner = household.members.first().id_number
+    external_load(
+        actor=None, kind_name="vehicles", path=write_vehicles(tmp_path / "v.csv", [(owner, "贵F1", "轿车", 88000)])
+    )
+    call_command("check", "--year", "2017", "--area", COUNTY_A)
+    out = capsys.readouterr().out
+    assert "错评：家庭成员名下有车：1" in out
+    assert "新发现 1 条" in out

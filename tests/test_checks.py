@@ -133,3 +133,33 @@ def test_check_command_prints_counts(tmp_path, household, capsys):
     out = capsys.readouterr().out
     assert "错评：家庭成员名下有车：1" in out
     assert "新发现 1 条" in out
+
+
+def test_web_findings_list_household_section_and_transition_form(client, tmp_path, household):
+    owner = household.members.first().id_number
+    external_load(
+        actor=None, kind_name="vehicles", path=write_vehicles(tmp_path / "v.csv", [(owner, "贵F9", "轿车", 66000)])
+    )
+    check_run(actor=None, year=2017, area_code=COUNTY_A)
+    finding = Finding.objects.get()
+    village = household.village_id
+    township = make_user("town-w", Role.TOWNSHIP_OFFICER, village[:9] + "000")
+    client.force_login(township)
+    listing = client.get("/findings/", {"rule": "wrong_car"}).content.decode()
+    assert household.household_no in listing
+    assert "名下有价值 66,000 元的车辆" in listing
+    page = client.get(f"/households/{household.household_no}/").content.decode()
+    assert "核查发现（1）" in page
+    url = f"/findings/{finding.pk}/transition/"
+    assert client.post(url, {f"f{finding.pk}-to": "assigned", f"f{finding.pk}-reason": ""}).status_code == 302
+    secretary = make_user("sec-w", Role.FIRST_SECRETARY, village)
+    client.force_login(secretary)
+    response = client.post(url, {f"f{finding.pk}-to": "verified", f"f{finding.pk}-reason": ""})
+    assert response.status_code == 400
+    assert "请填写核实情况或理由" in response.content.decode()
+    assert client.post(url, {f"f{finding.pk}-to": "verified", f"f{finding.pk}-reason": "已入户"}).status_code == 302
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.VERIFIED
+    client.force_login(make_user("cty-w-b", Role.COUNTY_OFFICER, COUNTY_B))
+    assert client.get(f"/findings/{finding.pk}/").status_code == 404
+    assert household.household_no not in client.get("/findings/").content.decode()

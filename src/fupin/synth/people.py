@@ -71,11 +71,11 @@ def surname_indices(rng: np.random.Generator, n: int) -> np.ndarray:
 def names(rng: np.random.Generator, surname_idx: np.ndarray) -> pa.Array:
     """Names with the given surnames (indices into SURNAMES) and random one- or two-character given names."""
     n = len(surname_idx)
-    surname = pa.array(np.array(SURNAMES, dtype=object)[surname_idx])
-    g1 = pa.array(np.array(GIVEN, dtype=object)[rng.integers(0, len(GIVEN), n)])
+    surname = pa.array(np.array(SURNAMES, dtype=object)[surname_idx], pa.string())  # typed even when empty
+    g1 = pa.array(np.array(GIVEN, dtype=object)[rng.integers(0, len(GIVEN), n)], pa.string())
     g2 = np.array(GIVEN, dtype=object)[rng.integers(0, len(GIVEN), n)]
     g2[rng.random(n) < 0.3] = ""  # about a third have one-character given names
-    return pc.binary_join_element_wise(surname, g1, pa.array(g2), "")
+    return pc.binary_join_element_wise(surname, g1, pa.array(g2, pa.string()), "")
 
 
 def valid_id(number: str) -> bool:

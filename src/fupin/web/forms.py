@@ -79,3 +79,12 @@ class ImportForm(forms.Form):
         if f.size > 200 * 1024 * 1024:
             raise forms.ValidationError("文件超过 200 MB，请按县拆分后导入")
         return f
+
+
+class FindingTransitionForm(forms.Form):
+    to = forms.ChoiceField(label="处理为", choices=[])
+    reason = forms.CharField(label="核实情况/理由", required=False, max_length=300)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = choices or []  # type: ignore[attr-defined]

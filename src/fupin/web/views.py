@@ -195,6 +195,18 @@ def _household_page(
         p.next = nxt
         if nxt is not None and can_write:
             p.form = forms_in.get(f"step-{p.pk}") or ProcedureStepForm(step_kind=nxt.kind, prefix=f"p{p.pk}")
+    from fupin.checks.models import FindingStatus
+    from fupin.checks.services import TRANSITIONS, findings_visible
+
+    from .forms import FindingTransitionForm
+
+    findings = list(
+        findings_visible(viewer=viewer).filter(household_no=household.household_no).order_by("-year", "rule_id")
+    )
+    for f in findings:
+        choices = [(b, FindingStatus(b).label) for a, b in TRANSITIONS if a == f.status]
+        if choices and can_write:
+            f.form = forms_in.get(f"finding-{f.pk}") or FindingTransitionForm(choices=choices, prefix=f"f{f.pk}")
     kinds = [(k, label) for k, label in ProcedureKind.choices if household.status in proc.STARTS_FROM[k]]
     open_form = forms_in.get("open") or ProcedureOpenForm(kinds=kinds, prefix="open")
     return render(
@@ -206,6 +218,7 @@ def _household_page(
             "years": registry_selectors.household_years(viewer=viewer, household=household),
             "ancestors": [*area_selectors.area_ancestors(area=household.village), household.village],
             "procedures": procedures,
+            "findings": findings,
             "history": registry_selectors.household_history(viewer=viewer, household=household),
             "can_write": can_write,
             "open_form": open_form if can_write and kinds else None,
@@ -428,3 +441,105 @@ def import_template(request: HttpRequest) -> HttpResponseBase:
         "attachment; filename*=UTF-8''%E5%BB%BA%E6%A1%A3%E7%AB%8B%E5%8D%A1%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
     )
     return response
+
+
+@login_required
+def finding_transition_view(request: HttpRequest, finding_id: int) -> HttpResponse:
+    """Move a finding on; back to its household's page, or to the finding's own page (漏评: not yet a household)."""
+    from fupin.checks.models import FindingStatus
+    from fupin.checks.services import TRANSITIONS, finding_transition, findings_visible
+    from fupin.core.errors import NotFoundError
+
+    from .forms import FindingTransitionForm
+
+    viewer = _user(request)
+    finding = findings_visible(viewer=viewer).filter(pk=finding_id).first()
+    if finding is None:
+        raise Http404("该核查发现不存在或不在您的管辖范围内")
+    try:
+        household = registry_selectors.household_get(viewer=viewer, household_no=finding.household_no)
+    except NotFoundError:
+        household = None
+    target = household.get_absolute_url() if household else f"/findings/{finding.pk}/"
+    if request.method != "POST":
+        return redirect(target)
+    choices = [(b, FindingStatus(b).label) for a, b in TRANSITIONS if a == finding.status]
+    form = FindingTransitionForm(request.POST, choices=choices, prefix=f"f{finding.pk}")
+    if form.is_valid():
+        try:
+            finding_transition(
+                actor=viewer, finding=finding, to=form.cleaned_data["to"], reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, "已更新核查发现的处理状态")
+            return redirect(target)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+    if household is None:
+        return _finding_page(request, viewer, finding, form)
+    members = registry_selectors.household_members(viewer=viewer, household=household)
+    for m in members:
+        m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
+    return _household_page(request, viewer, household, members, {f"finding-{finding.pk}": form})
+
+
+def _finding_page(request: HttpRequest, viewer: Any, finding: Any, form: Any = None) -> HttpResponse:
+    from fupin.checks.models import FindingStatus
+    from fupin.checks.services import TRANSITIONS
+
+    from .forms import FindingTransitionForm
+
+    choices = [(b, FindingStatus(b).label) for a, b in TRANSITIONS if a == finding.status]
+    if form is None and choices and _can_write(viewer, finding.village_id):
+        form = FindingTransitionForm(choices=choices, prefix=f"f{finding.pk}")
+    return render(
+        request, "web/finding_detail.html", {"f": finding, "form": form}, status=400 if form and form.errors else 200
+    )
+
+
+@login_required
+def finding_detail(request: HttpRequest, finding_id: int) -> HttpResponse:
+    from fupin.checks.services import findings_visible
+
+    viewer = _user(request)
+    finding = findings_visible(viewer=viewer).filter(pk=finding_id).select_related("village").first()
+    if finding is None:
+        raise Http404("该核查发现不存在或不在您的管辖范围内")
+    return _finding_page(request, viewer, finding)
+
+
+@login_required
+def finding_list(request: HttpRequest) -> HttpResponse:
+    """Findings in the viewer's area, newest rules first; keyset pagination on the id (no COUNT)."""
+    from fupin.analytics.rules import RULES
+    from fupin.checks.models import FindingStatus
+    from fupin.checks.services import findings_visible
+
+    viewer = _user(request)
+    qs = findings_visible(viewer=viewer)
+    rule, status, area = request.GET.get("rule", ""), request.GET.get("status", ""), request.GET.get("area", "").strip()
+    if rule:
+        qs = qs.filter(rule_id=rule)
+    if status:
+        qs = qs.filter(status=status)
+    if area:
+        try:
+            lo, hi = codes.code_range(area)
+            qs = qs.filter(village_id__gte=lo, village_id__lte=hi)
+        except codes.AreaCodeError:
+            qs = qs.none()
+    after = request.GET.get("after", "")
+    qs = qs.order_by("id")
+    page, next_after = keyset_page(qs.filter(id__gt=int(after)) if after.isdigit() else qs, "id")
+    return render(
+        request,
+        "web/finding_list.html",
+        {
+            "findings": page,
+            "next_after": next_after,
+            "rules": [(r.id, r.title) for r in RULES],
+            "rule": rule,
+            "statuses": FindingStatus.choices,
+            "status": status,
+            "area": area,
+        },
+    )

@@ -1,0 +1,95 @@
+"""The checks benchmark's child process: all rules on DuckDB over the synthetic province's Parquet files, against a
+hand-written DuckDB SQL floor for the same work, and recall/precision against the planted answers.
+
+Usage: python bench/checks.py DIR [--what rules|floor|loop] — prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+# The same ten rules written by hand in DuckDB SQL: the floor the Ibis rules are compared with.
+FLOOR_SQL = {
+    "poor": "CREATE TEMP VIEW poor AS SELECT household_id FROM households WHERE identified_year <= {y} "
+    "AND (exit_year IS NULL OR exit_year = 0 OR exit_year > {y})",
+    "poor_members": "CREATE TEMP VIEW pm AS SELECT m.person_id, m.household_id FROM members m "
+    "JOIN poor USING (household_id)",
+    "wrong_car": "SELECT pm.household_id, pm.person_id FROM vehicles v JOIN pm ON v.owner_id = pm.person_id "
+    "WHERE v.value_yuan >= {car}",
+    "wrong_town_housing": "SELECT pm.household_id, pm.person_id FROM real_estate r "
+    "JOIN pm ON r.owner_id = pm.person_id WHERE r.kind = '商品住房'",
+    "wrong_business": "SELECT pm.household_id, pm.person_id FROM businesses b JOIN pm ON b.legal_rep_id = pm.person_id "
+    "WHERE b.status = '存续'",
+    "wrong_state_payroll": "SELECT pm.household_id, pm.person_id FROM state_payroll s JOIN pm USING (person_id)",
+    "deceased_member": "SELECT pm.household_id, pm.person_id FROM deaths d JOIN pm USING (person_id) "
+    "WHERE d.death_date <= DATE '{y}-12-31'",
+    "wrong_exit": "SELECT h.household_id FROM households h JOIN household_years y USING (household_id) "
+    "WHERE h.exit_year = {y} AND y.year = {y} AND y.income_per_capita < {line}",
+    "dq_id_checksum": "SELECT household_id, person_id FROM members WHERE length(person_id) = 18 "
+    "AND regexp_matches(substr(person_id, 1, 17), '^[0-9]{{17}}$') AND upper(substr(person_id, 18, 1)) <> "
+    "substr('10X98765432', (("
+    + " + ".join(
+        f"CAST(substr(person_id, {k + 1}, 1) AS INTEGER) * {w}"
+        for k, w in enumerate((7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2))
+    )
+    + ") % 11) + 1, 1)",
+    "dq_cause_illness_all_healthy": "SELECT household_id FROM households h WHERE main_cause = '因病' AND NOT EXISTS "
+    "(SELECT 1 FROM members m WHERE m.household_id = h.household_id AND m.health <> '健康')",
+    "dq_migrant_months": "SELECT household_id, person_id FROM members WHERE migrant_months < 0 OR migrant_months > 12",
+    "missed": "SELECT household_id FROM survey_households WHERE income_per_capita < {line}",
+}
+
+
+def run_rules(directory: Path) -> dict[str, object]:
+    from fupin.analytics import engines, truth
+    from fupin.analytics.params import Params
+    from fupin.analytics.run import run_rules as run
+
+    tables = engines.read_parquet_dir(directory)
+    rows = sum(t.num_rows for t in tables.values())
+    started = time.perf_counter()
+    with engines.load(tables, "duckdb") as inputs:
+        result = run(inputs, Params.defaults(2017))
+    seconds = time.perf_counter() - started
+    scores = truth.score(result.findings, pq.read_table(directory / "answers.parquet"))
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "findings": result.findings.num_rows,
+        "scores": [
+            {"rule": s.rule_id, "planted": s.planted, "found": s.found, "tp": s.true_positive,
+             "recall": s.recall, "precision": s.precision}
+            for s in scores
+        ],
+    }  # fmt: skip
+
+
+def run_floor(directory: Path) -> dict[str, object]:
+    import duckdb
+
+    from fupin.analytics import engines
+
+    tables = engines.read_parquet_dir(directory)
+    started = time.perf_counter()
+    con = duckdb.connect()
+    for name, t in tables.items():
+        con.register(f"{name}_arrow", t)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
+    found = 0
+    fmt = {"y": 2017, "car": 30000, "line": 2952}
+    for key, sql in FLOOR_SQL.items():
+        if key in ("poor", "poor_members"):
+            con.execute(sql.format(**fmt))
+            continue
+        found += con.sql(sql.format(**fmt)).to_arrow_table().num_rows
+    return {"seconds": time.perf_counter() - started, "findings": found}
+
+
+if __name__ == "__main__":
+    path, what = Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "rules"
+    print(json.dumps(run_rules(path) if what == "rules" else run_floor(path)))  # noqa: T201

@@ -32,6 +32,7 @@ PAGES = [
     ("daozhen", "household", "FIRST_HOUSEHOLD"),
     ("admin", "household-masked", "FIRST_HOUSEHOLD"),
     ("daozhen", "import", "/imports/"),
+    ("daozhen", "findings", "/findings/"),
 ]
 
 
@@ -48,6 +49,7 @@ def main() -> None:
         run("demo", env=env)
         run("synth", "--scale", "province", "--seed", "2017", "--into-db", "--skip-registry", env=env)
         run("synth", "--scale", "tiny", "--seed", "2017", "--into-db", env=env)
+        run("check", "--year", "2017", "--area", "520325", env=env)
         server = subprocess.Popen(  # noqa: S603
             [FUPIN, "runserver", f"127.0.0.1:{PORT}", "--noreload"],
             env=env,

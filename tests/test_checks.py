@@ -78,6 +78,7 @@ def test_check_finds_stores_once_and_notices_when_a_hit_goes_away(tmp_path, hous
         household.village_id,
     )
     assert "名下有价值 30,000 元的车辆" in finding.explanation
+    assert f"成员 {owner[:6]}********{owner[-4:]} 名下" in finding.explanation  # masked for every reader
     assert run.counts == {"wrong_car": 1}
     again = check_run(actor=None, year=2017, area_code=COUNTY_A, engine="sqlite")
     assert (again.new_findings, Finding.objects.count()) == (0, 1)

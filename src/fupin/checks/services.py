@@ -17,6 +17,7 @@ from fupin.audit.services import Change, audit_record, audit_record_many
 from fupin.core import codes, scoping
 from fupin.core.errors import PermissionDeniedError, ValidationError
 from fupin.policy.selectors import param
+from fupin.registry.idnumbers import mask
 
 from .models import CheckRun, Finding, FindingStatus
 from .sources import live_tables
@@ -73,7 +74,10 @@ def check_run(*, actor: Any, year: int, area_code: str = "520000000000", engine:
             rule = BY_ID[row["rule_id"]]
             key = (row["rule_id"], row["household_id"], row["person_id"] or "")
             seen.add(key)
-            explanation = rule.explanation(row)[:300]
+            # stored text carries the masked ID (first 6 + last 4): every role may read it; the full number stays in
+            # person_id, shown only to the roles that may see it
+            shown = {**row, "person_id": mask(row["person_id"]) if row["person_id"] else ""}
+            explanation = rule.explanation(shown)[:300]
             found = existing.get(key)
             if found is None:
                 new.append(

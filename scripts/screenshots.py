@@ -33,6 +33,7 @@ PAGES = [
     ("admin", "household-masked", "FIRST_HOUSEHOLD"),
     ("daozhen", "import", "/imports/"),
     ("daozhen", "findings", "/findings/"),
+    ("daozhen", "county-indicators", "/areas/520325000000/?year=2017"),
 ]
 
 
@@ -50,6 +51,7 @@ def main() -> None:
         run("synth", "--scale", "province", "--seed", "2017", "--into-db", "--skip-registry", env=env)
         run("synth", "--scale", "tiny", "--seed", "2017", "--into-db", env=env)
         run("check", "--year", "2017", "--area", "520325", env=env)
+        run("indicators", "--refresh", "--area", "520000000000", "--year", "2017", env=env)
         server = subprocess.Popen(  # noqa: S603
             [FUPIN, "runserver", f"127.0.0.1:{PORT}", "--noreload"],
             env=env,

@@ -22,6 +22,7 @@ from fupin.checks.models import CheckRun, Finding
 from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
 from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
+from fupin.stats.models import AreaStatistic, IndicatorValue
 
 from .conftest import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
 from .registry_factory import make_household
@@ -127,6 +128,18 @@ def _make_finding() -> models.Model:
     )
 
 
+def _make_area_statistic() -> models.Model:
+    from fupin.stats.models import AreaStatistic
+
+    return AreaStatistic.objects.create(area_id=COUNTY_B, year=2017, rural_population=1000)
+
+
+def _make_indicator() -> models.Model:
+    from fupin.stats.models import IndicatorValue
+
+    return IndicatorValue.objects.create(area_code=first_village(COUNTY_B), year=2017, key="poor_people", value=3)
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -142,6 +155,8 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     SurveyHousehold: _make_survey_household,
     CheckRun: _make_check_run,
     Finding: _make_finding,
+    AreaStatistic: _make_area_statistic,
+    IndicatorValue: _make_indicator,
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -160,6 +175,8 @@ ADMIN = {
     SurveyHousehold: "external/surveyhousehold",
     CheckRun: "checks/checkrun",
     Finding: "checks/finding",
+    AreaStatistic: "stats/areastatistic",
+    IndicatorValue: "stats/indicatorvalue",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

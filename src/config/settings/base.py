@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "fupin.registry",
     "fupin.external",
     "fupin.checks",
+    "fupin.stats",
     "fupin.web",
     "fupin.api",
 ]

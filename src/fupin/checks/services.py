@@ -116,6 +116,9 @@ def check_run(*, actor: Any, year: int, area_code: str = "520000000000", engine:
             area_code=area_code,
             changes={"counts": [None, run.counts], "new": [None, len(new)], "no_longer_present": [None, len(gone)]},
         )
+    from fupin.stats.services import indicators_refresh
+
+    indicators_refresh(actor=actor, area_code=area_code, last_year=year, engine=engine)
     return run
 
 

@@ -72,11 +72,13 @@ def _convert(value: Any, typ: pa.DataType) -> Any:
     return value
 
 
-def live_tables(area_code: str) -> dict[str, pa.Table]:
+def live_tables(area_code: str, only: tuple[str, ...] | None = None) -> dict[str, pa.Table]:
     lo, hi = codes.code_range(area_code)
     out = {}
     with connection.cursor() as cursor:
         for name, (sql, columns) in QUERIES.items():
+            if only is not None and name not in only:
+                continue
             cursor.execute(sql, [lo, hi] if "%s" in sql else [])
             rows = cursor.fetchall()
             arrays = []

@@ -59,7 +59,24 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
             c.get_kind_display() for c in area_selectors.classifications(viewer=viewer, year=year).filter(area=area)
         ],
     }
+    context.update(_indicator_context(viewer, area, year))
     return render(request, "web/area_detail.html", context)
+
+
+def _indicator_context(viewer: Any, area: Any, year: int) -> dict[str, Any]:
+    """Precomputed indicators of the area (never a registry scan): the year's cards, the trend, findings by rule."""
+    from fupin.analytics.rules import BY_ID
+    from fupin.stats.services import indicator_series
+
+    series = indicator_series(viewer=viewer, area_code=area.code)
+    current = series.get(year, {})
+    findings = sorted(
+        ((BY_ID[k.removeprefix("findings_")].title, int(v)) for k, v in current.items()
+         if k.startswith("findings_") and k != "findings_open" and k.removeprefix("findings_") in BY_ID),
+        key=lambda item: -item[1],
+    )  # fmt: skip
+    trend = [(y, v.get("poor_people"), v.get("incidence"), v.get("exit_people")) for y, v in series.items()]
+    return {"ind": current, "trend": trend, "finding_counts": findings}
 
 
 def _kind_counts(viewer: Any, area: Any) -> dict[str, int]:

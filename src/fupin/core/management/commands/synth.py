@@ -93,6 +93,11 @@ class Command(BaseCommand):
         """The other departments' tables and the survey sample, each replacing its kind (the checks read them).
         Rows with invalid ID numbers (planted data-quality faults in the hukou copy) are reported and left out."""
         from fupin.external.services import KINDS, external_load
+        from fupin.stats.services import area_statistics_load
+
+        targets = pq.read_table(out / "county_targets.parquet").to_pylist()
+        rows = [(t["county_code"], year, t["rural_population"]) for t in targets for year in range(2014, 2018)]
+        area_statistics_load(actor=None, rows=rows, source=f"synth:{out.name}")
 
         for kind in KINDS:
             path = out / f"{kind}.parquet"

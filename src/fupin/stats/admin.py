@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from fupin.core.admin_base import ScopedReadOnlyAdmin
+
+from .models import AreaStatistic, IndicatorValue
+
+
+@admin.register(AreaStatistic)
+class AreaStatisticAdmin(ScopedReadOnlyAdmin):
+    list_display = ("area", "year", "rural_population", "source")
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ScopedReadOnlyAdmin):
+    list_display = ("area_code", "year", "key", "value", "computed_at")
+    list_filter = ("year", "key")

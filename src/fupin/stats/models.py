@@ -1,0 +1,58 @@
+"""Precomputed indicators per area and year (dashboards read these, never the registry) and area statistics."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fupin.core import scoping
+
+LABELS = {
+    "poor_households": ("年末贫困户", "户"),
+    "poor_people": ("年末贫困人口", "人"),
+    "exit_households": ("当年脱贫户", "户"),
+    "exit_people": ("当年脱贫人口", "人"),
+    "rural_population": ("农村人口", "人"),
+    "incidence": ("贫困发生率", "%"),
+    "findings": ("核查发现", "条"),
+    "findings_open": ("未办结核查发现", "条"),
+}
+
+
+@scoping.register("area_id")
+class AreaStatistic(models.Model):
+    area = models.ForeignKey("areas.Area", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    rural_population = models.PositiveIntegerField("农村人口")
+    source = models.CharField("来源", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "区划统计"
+        constraints = [models.UniqueConstraint(fields=["area", "year"], name="areastatistic_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.year}"
+
+
+@scoping.register("area_code")
+class IndicatorValue(models.Model):
+    area_code = models.CharField("区划", max_length=12)
+    year = models.PositiveSmallIntegerField("年度")
+    key = models.CharField("指标", max_length=48)
+    value = models.FloatField("数值")
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标值"
+        constraints = [models.UniqueConstraint(fields=["area_code", "year", "key"], name="indicator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.year} {self.key}={self.value}"
+
+    @property
+    def label(self) -> str:
+        if self.key.startswith("findings_") and self.key != "findings_open":
+            from fupin.analytics.rules import BY_ID
+
+            rule = BY_ID.get(self.key.removeprefix("findings_"))
+            return rule.title if rule else self.key
+        return LABELS.get(self.key, (self.key, ""))[0]

@@ -1,0 +1,129 @@
+"""Refreshing the indicator tables of an area (after each check run, or on demand)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+
+from fupin.accounts.permissions import require_can_write
+from fupin.analytics import engines
+from fupin.analytics.indicators import PREFIX_LENGTHS
+from fupin.analytics.indicators import indicators as compute
+from fupin.audit.services import audit_record
+from fupin.core import codes
+
+from .models import AreaStatistic, IndicatorValue
+
+FIRST_YEAR = 2014
+
+
+def _rollup_code(code: str, k: int) -> str:
+    return code[:k] + "0" * (12 - k)
+
+
+def indicators_refresh(*, actor: Any, area_code: str, last_year: int, engine: str = "duckdb") -> int:
+    """Recompute every indicator of the area and all areas under it for FIRST_YEAR..last_year; returns the rows."""
+    from fupin.checks.models import Finding, FindingStatus
+    from fupin.checks.sources import live_tables
+
+    area_code = codes.normalize(area_code)
+    require_can_write(actor, area_code)
+    lo, hi = codes.code_range(area_code)
+    level_len = len(codes.prefix(area_code))
+    years = list(range(FIRST_YEAR, last_year + 1))
+    households = live_tables(area_code, only=("households",))["households"]
+    with engines.load({"households": households}, engine) as inputs:
+        table = compute(inputs["households"], years)
+    values: dict[tuple[str, int, str], float] = {}
+    for code, year, key, value in zip(*(table.column(c).to_pylist() for c in ("area_code", "year", "key", "value")),
+                                      strict=True):  # fmt: skip
+        if lo <= code <= hi:  # the rolled-up ancestors above the area are not this refresh's to write
+            values[(code, year, key)] = value
+    # findings by rule and open ones, rolled up the same way
+    rows = (
+        Finding.objects.filter(village_id__gte=lo, village_id__lte=hi, year__in=years, present=True)
+        .values("village_id", "year", "rule_id", "status")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[tuple[str, int, str], float] = defaultdict(float)
+    for r in rows:
+        for k in PREFIX_LENGTHS:
+            code = _rollup_code(r["village_id"], k)
+            if len(codes.prefix(code)) < level_len:
+                continue
+            counts[(code, r["year"], f"findings_{r['rule_id']}")] += r["n"]
+            counts[(code, r["year"], "findings")] += r["n"]
+            if r["status"] not in (FindingStatus.DISMISSED, FindingStatus.RECTIFIED):
+                counts[(code, r["year"], "findings_open")] += r["n"]
+    values.update(counts)
+    # rural population: stored for counties; an area above gets it only if every county under it has one
+    stats = AreaStatistic.objects.filter(year__in=years)
+    rural: dict[tuple[str, int], float] = {(s.area_id, s.year): float(s.rural_population) for s in stats}
+    for (code, year, key), people in list(values.items()):
+        if key != "poor_people":
+            continue
+        population = _rural_population(code, year, rural)
+        if population:
+            values[(code, year, "rural_population")] = population
+            values[(code, year, "incidence")] = round(100 * people / population, 4)
+    with transaction.atomic():
+        IndicatorValue.objects.filter(area_code__gte=lo, area_code__lte=hi, year__in=years).delete()
+        IndicatorValue.objects.bulk_create(
+            [IndicatorValue(area_code=c, year=y, key=k, value=v) for (c, y, k), v in values.items()], batch_size=5000
+        )
+        audit_record(
+            actor=actor, action="stats.indicators_refresh", entity=None, entity_type="stats.indicators",
+            entity_id=area_code, area_code=area_code, changes={"years": [None, f"{years[0]}–{years[-1]}"],
+                                                               "values": [None, len(values)]},
+        )  # fmt: skip
+    return len(values)
+
+
+_COUNTIES: dict[str, list[str]] = {}
+
+
+def _rural_population(code: str, year: int, rural: dict[tuple[str, int], float]) -> float | None:
+    if (code, year) in rural:
+        return rural[(code, year)]
+    level = codes.level_of(code)
+    if level >= codes.COUNTY:
+        return None
+    if code not in _COUNTIES:
+        from fupin.areas.models import Area
+
+        clo, chi = codes.code_range(code)
+        _COUNTIES[code] = list(
+            Area.objects.filter(code__gte=clo, code__lte=chi, level=codes.COUNTY).values_list("code", flat=True)
+        )
+    counties = _COUNTIES[code]
+    if not counties or any((c, year) not in rural for c in counties):
+        return None
+    return sum(rural[(c, year)] for c in counties)
+
+
+def indicator_series(*, viewer: Any, area_code: str) -> dict[int, dict[str, float]]:
+    """{year: {key: value}} for one area the viewer may see (empty if none were computed)."""
+    from fupin.core.scoping import scoped
+
+    out: dict[int, dict[str, float]] = defaultdict(dict)
+    for v in scoped(IndicatorValue, viewer).filter(area_code=codes.normalize(area_code)):
+        out[v.year][v.key] = v.value
+    return dict(sorted(out.items()))
+
+
+def area_statistics_load(*, actor: Any, rows: list[tuple[str, int, int]], source: str) -> int:
+    """(area code, year, rural population) rows: insert or replace; audited as one batch."""
+    with transaction.atomic():
+        for code, year, population in rows:
+            require_can_write(actor, code)
+            AreaStatistic.objects.update_or_create(
+                area_id=codes.normalize(code), year=year, defaults={"rural_population": population, "source": source}
+            )
+        audit_record(
+            actor=actor, action="stats.area_statistics_load", entity=None, entity_type="stats.area_statistic",
+            entity_id=source[:64], area_code="520000000000", changes={"rows": [None, len(rows)]},
+        )  # fmt: skip
+    return len(rows)

@@ -1,0 +1,72 @@
+"""Indicators per area and year, rolled up from villages; incidence where the rural population is known."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from fupin.accounts.models import Role
+from fupin.stats.models import AreaStatistic, IndicatorValue
+from fupin.stats.services import indicator_series, indicators_refresh
+
+from .conftest import COUNTY_A, COUNTY_B, PREFECTURE_A, PROVINCE, first_village, make_user
+from .registry_factory import make_household
+
+pytestmark = pytest.mark.django_db
+
+
+def _set_exit(household, year):
+    from fupin.registry.models import Household
+
+    Household.objects.filter(pk=household.pk).update(exit_year=year, status="exited")
+
+
+def test_rollup_incidence_and_time_series():
+    village = first_village(COUNTY_A)
+    make_household(village, number=1, size=3)  # poor 2014→
+    h2 = make_household(village, number=2, size=2)
+    _set_exit(h2, 2016)
+    make_household(first_village(COUNTY_B), number=1, size=4)
+    AreaStatistic.objects.create(area_id=COUNTY_A, year=2017, rural_population=1000)
+    indicators_refresh(actor=None, area_code=PROVINCE, last_year=2017)
+    admin = make_user("padm", Role.PROVINCE_ADMIN, PROVINCE)
+    village_series = indicator_series(viewer=admin, area_code=village)
+    assert village_series[2015]["poor_people"] == 5
+    assert village_series[2016] == {"poor_households": 1, "poor_people": 3, "exit_households": 1, "exit_people": 2}
+    county = indicator_series(viewer=admin, area_code=COUNTY_A)[2017]
+    assert county["poor_people"] == 3
+    assert county["rural_population"] == 1000
+    assert county["incidence"] == 0.3
+    assert indicator_series(viewer=admin, area_code=PREFECTURE_A)[2017]["poor_people"] == 3
+    assert "incidence" not in indicator_series(viewer=admin, area_code=PREFECTURE_A)[2017]  # not every county known
+    assert indicator_series(viewer=admin, area_code=PROVINCE)[2017]["poor_people"] == 7
+    # scope: a county officer of A sees A, not B
+    officer = make_user("c-a", Role.COUNTY_OFFICER, COUNTY_A)
+    assert indicator_series(viewer=officer, area_code=COUNTY_B) == {}
+    # refreshing one county does not touch the others
+    before = IndicatorValue.objects.filter(area_code=COUNTY_B).count()
+    indicators_refresh(actor=officer, area_code=COUNTY_A, last_year=2017)
+    assert IndicatorValue.objects.filter(area_code=COUNTY_B).count() == before
+
+
+def test_a_check_run_refreshes_findings_counts_and_the_command_prints_json(tmp_path, capsys):
+    from fupin.checks.services import check_run
+    from fupin.external.services import external_load
+
+    from .test_checks import write_vehicles
+
+    household = make_household(first_village(COUNTY_A), size=2)
+    owner = household.members.first().id_number
+    external_load(
+        actor=None, kind_name="vehicles", path=write_vehicles(tmp_path / "v.csv", [(owner, "贵F1", "轿车", 31000)])
+    )
+    check_run(actor=None, year=2017, area_code=COUNTY_A)
+    call_command("indicators", "--area", COUNTY_A, "--year", "2017", "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["values"]["findings_wrong_car"] == 1
+    assert data["values"]["findings_open"] == 1
+    assert data["series"]["2014"]["poor_people"] == 2
+    call_command("indicators", "--area", COUNTY_A, "--year", "2017")
+    assert "错评：家庭成员名下有车：1条" in capsys.readouterr().out

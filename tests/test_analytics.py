@@ -29,10 +29,24 @@ def tiny(tmp_path_factory):
 
 def test_four_engines_give_identical_findings_and_hit_the_planted_truth(tiny):
     tables = engines.read_parquet_dir(tiny)
-    results = {}
+    from fupin.analytics import verdicts
+    from fupin.analytics.indicators import indicators
+
+    results, others = {}, {}
     for engine in ("duckdb", "sqlite", "postgres", "spark"):
         with engines.load(tables, engine, pg_url=PG_URL) as inputs:
             results[engine] = run_rules(inputs, P2017).findings
+            sort = [("household_id", "ascending"), ("code", "ascending")]
+            others[engine] = (
+                verdicts.exit_vetoes(inputs, P2017).to_pyarrow().sort_by(sort),
+                verdicts.monitoring_triggers(inputs, P2017).to_pyarrow().sort_by(sort),
+                indicators(inputs["households"], [2014, 2015, 2016, 2017]),
+            )
+    for engine, (vetoes, triggers, values) in others.items():
+        assert vetoes.num_rows > 1000
+        assert vetoes.equals(others["duckdb"][0]), engine
+        assert triggers.equals(others["duckdb"][1]), engine
+        assert values.equals(others["duckdb"][2]), engine
     reference = results["duckdb"]
     assert reference.num_rows > 200
     for engine, findings in results.items():

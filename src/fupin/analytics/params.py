@@ -15,9 +15,12 @@ class Params:
     exit_line: float
     car_value: float = 30_000.0
     max_migrant_months: int = 12
+    monitoring_income_line: float = 4_200.0
+    monitoring_drop_ratio: float = 0.5
 
     @classmethod
     def defaults(cls, year: int, **overrides: Any) -> Params:
-        keys = ("poverty_line", "exit_line", "car_value", "max_migrant_months")
+        keys = ("poverty_line", "exit_line", "car_value", "max_migrant_months", "monitoring_income_line",
+                "monitoring_drop_ratio")  # fmt: skip
         values = {key: SPECS[key].kind(default_value(key, year)) for key in keys}
         return replace(cls(year=year, **values), **overrides)

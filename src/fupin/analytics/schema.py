@@ -28,6 +28,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "medical_ok",
         "housing_grade",
         "relocated",
+        "water_ok",
     ),
     "survey_households": ("household_id", "village_code", "size", "income_per_capita"),
     "vehicles": ("owner_id", "plate", "vehicle_type", "value_yuan"),

@@ -25,7 +25,9 @@ from .sources import live_tables
 
 def params_for(year: int, **overrides: Any) -> Params:
     """The stored policy parameters of the year (province admins may have changed POLICY.md's defaults)."""
-    values = {k: param(k, year) for k in ("poverty_line", "exit_line", "car_value", "max_migrant_months")}
+    keys = ("poverty_line", "exit_line", "car_value", "max_migrant_months", "monitoring_income_line",
+            "monitoring_drop_ratio")  # fmt: skip
+    values = {k: param(k, year) for k in keys}
     values.update(overrides)
     return Params(year=year, **values)
 

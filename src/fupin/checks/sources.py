@@ -32,13 +32,13 @@ QUERIES: dict[str, tuple[str, list[tuple[str, pa.DataType]]]] = {
     ),
     "household_years": (
         "SELECT h.household_no, y.year, CAST(y.income_per_capita AS REAL), CAST(y.production_income AS REAL), "
-        "y.food_ok, y.clothing_ok, y.education_ok, y.medical_ok, y.housing_grade, y.relocated "
+        "y.food_ok, y.clothing_ok, y.education_ok, y.medical_ok, y.housing_grade, y.relocated, y.water_ok "
         "FROM registry_householdyear y JOIN registry_household h ON h.id = y.household_id "
         "WHERE y.village_id BETWEEN %s AND %s",
         [("household_id", pa.string()), ("year", pa.int32()), ("income_per_capita", pa.float64()),
          ("production_income", pa.float64()), ("food_ok", pa.bool_()), ("clothing_ok", pa.bool_()),
          ("education_ok", pa.bool_()), ("medical_ok", pa.bool_()), ("housing_grade", pa.string()),
-         ("relocated", pa.bool_())],
+         ("relocated", pa.bool_()), ("water_ok", pa.bool_())],
     ),
     "survey_households": (
         "SELECT household_id, village_id, size, income_per_capita FROM external_surveyhousehold "

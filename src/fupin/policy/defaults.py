@@ -117,6 +117,16 @@ SPECS: dict[str, ParameterSpec] = {
             maximum=12,
         ),
         ParameterSpec(
+            "monitoring_drop_ratio",
+            "防返贫监测：收入较上年下降比例触发线",
+            "比例",
+            "POLICY.md §6：收入骤降触发监测（比例未公开，取 50%[K]）",
+            float,
+            {2014: 0.5},
+            minimum=0,
+            maximum=1,
+        ),
+        ParameterSpec(
             "monitoring_income_line",
             "防返贫监测收入线",
             "元/人·年",

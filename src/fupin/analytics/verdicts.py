@@ -1,0 +1,121 @@
+"""Household verdicts: exit eligibility with every veto, identification eligibility, monitoring triggers.
+
+Each verdict kind is a union of reason rows (household, code) computed in Ibis, so every engine gives the same
+reasons; ``assemble`` turns them into one row per household with the Chinese reasons joined.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from .params import Params
+from .rules import Inputs
+
+EXIT_VETOES = {
+    "income": "人均纯收入 {value:,.2f} 元低于退出标准 {line:,.0f} 元",
+    "food": "不愁吃未达标",
+    "clothing": "不愁穿未达标",
+    "education": "义务教育无保障",
+    "medical": "基本医疗无保障",
+    "housing": "住房不安全（{detail} 级危房，未搬迁）",
+    "water": "饮水不安全",
+    "same_year": "当年识别的贫困户不能当年退出",
+    "no_record": "缺少该年度收入与两不愁三保障记录",
+}
+IDENTIFY_REASONS = {
+    "income": "人均纯收入 {value:,.2f} 元低于扶贫标准 {line:,.0f} 元",
+    "food": "吃饭有困难",
+    "clothing": "穿衣有困难",
+    "education": "义务教育无保障",
+    "medical": "基本医疗无保障",
+    "housing": "住房不安全（{detail} 级）",
+}
+MONITOR_REASONS = {
+    "low_income": "人均纯收入 {value:,.2f} 元低于监测线 {line:,.0f} 元",
+    "drop": "人均纯收入较上年下降 {value:.0%}",
+}
+
+
+def _reason(t: ir.Table, code: str, value: ir.Value | None = None, detail: ir.Value | None = None) -> ir.Table:
+    return t.select(
+        household_id=t.household_id.cast("string"),
+        code=ibis.literal(code),
+        value=(value if value is not None else ibis.null()).cast("float64"),
+        detail=(detail if detail is not None else ibis.null()).cast("string"),
+    )
+
+
+def _year_rows(i: Inputs, households: ir.Table, year: int) -> ir.Table:
+    y = i["household_years"]
+    yr = y.filter(y.year == year)
+    return households.select("household_id").join(yr, "household_id")
+
+
+def _need_reasons(j: ir.Table, line: float) -> list[ir.Table]:
+    unsafe = j.housing_grade.isin(["C", "D"]) & ~j.relocated.fill_null(False)
+    return [
+        _reason(j.filter(j.income_per_capita < line), "income", j.income_per_capita),
+        _reason(j.filter(~j.food_ok), "food"),
+        _reason(j.filter(~j.clothing_ok), "clothing"),
+        _reason(j.filter(~j.education_ok), "education"),
+        _reason(j.filter(~j.medical_ok), "medical"),
+        _reason(j.filter(unsafe), "housing", None, j.housing_grade),
+    ]
+
+
+def exit_vetoes(i: Inputs, p: Params) -> ir.Table:
+    """For households on the register during year Y (identified by then, not exited before it — those exiting in Y
+    included): why each may not exit in Y (no rows = eligible)."""
+    h = i["households"]
+    exit_year = h.exit_year.fill_null(0)
+    candidates = h.filter((h.identified_year <= p.year) & ((exit_year == 0) | (exit_year >= p.year)))
+    j = _year_rows(i, candidates, p.year)
+    parts = _need_reasons(j, p.exit_line)
+    parts.append(_reason(j.filter(~j.water_ok.fill_null(True)), "water"))
+    parts.append(_reason(candidates.filter(candidates.identified_year == p.year), "same_year"))
+    with_record = j.select("household_id").distinct()
+    parts.append(_reason(candidates.anti_join(with_record, "household_id"), "no_record"))
+    return ibis.union(*parts)
+
+
+def identification_reasons(i: Inputs, p: Params) -> ir.Table:
+    """For surveyed (non-registered) households: why each should be identified (no rows = not eligible)."""
+    s = i["survey_households"]
+    return _reason(s.filter(s.income_per_capita < p.poverty_line), "income", s.income_per_capita)
+
+
+def monitoring_triggers(i: Inputs, p: Params) -> ir.Table:
+    """Exited households whose income in year Y is below the monitoring line or fell sharply from the year before."""
+    h = i["households"]
+    exit_year = h.exit_year.fill_null(0)
+    exited = h.filter((exit_year > 0) & (exit_year <= p.year)).select("household_id")
+    y = i["household_years"]
+    now = exited.join(y.filter(y.year == p.year), "household_id")
+    before = y.filter(y.year == p.year - 1).select(household_id="household_id", last=y.income_per_capita)
+    both = now.join(before, "household_id")
+    drop = (both["last"] - both.income_per_capita) / both["last"]
+    return ibis.union(
+        _reason(now.filter(now.income_per_capita < p.monitoring_income_line), "low_income", now.income_per_capita),
+        _reason(both.filter((both["last"] > 0) & (drop >= p.monitoring_drop_ratio)), "drop", drop),
+    )
+
+
+def assemble(reasons: pa.Table, subjects: list[str], templates: dict[str, str], line: float) -> pa.Table:
+    """One row per subject: ``ok`` is True when it has no reason rows; reasons in Chinese, in template order."""
+    by: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    order = {code: k for k, code in enumerate(templates)}
+    for r in reasons.to_pylist():
+        text = templates[r["code"]].format(value=r["value"] or 0, detail=r["detail"] or "", line=line)
+        by[r["household_id"]].append((order[r["code"]], text))
+    ids = sorted(set(subjects) | set(by))
+    return pa.table(
+        {
+            "household_id": pa.array(ids, pa.string()),
+            "ok": pa.array([not by.get(h) for h in ids]),
+            "reasons": pa.array(["；".join(t for _, t in sorted(by.get(h, []))) for h in ids], pa.string()),
+        }
+    )

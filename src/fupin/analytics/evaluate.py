@@ -20,7 +20,7 @@ H = "household"
 SPEC = [
     tb.Col("户编号", "household_id", H, "text", True, max_len=24),
     tb.Col("识别年度", "identified_year", H, "int", True, lo=2013, hi=2035),
-    tb.Col("人均纯收入", "income_per_capita", H, "float", True, lo=-1e7, hi=1e7),
+    tb.Col("人均纯收入", "income_per_capita", H, "float", True, lo=-10_000_000, hi=10_000_000),
     tb.Col("不愁吃", "food_ok", H, "bool", True),
     tb.Col("不愁穿", "clothing_ok", H, "bool", True),
     tb.Col("义务教育有保障", "education_ok", H, "bool", True),

@@ -55,12 +55,16 @@ def run_rules(directory: Path) -> dict[str, object]:
     started = time.perf_counter()
     with engines.load(tables, "duckdb") as inputs:
         result = run(inputs, Params.defaults(2017))
+        from fupin.analytics.indicators import indicators
+
+        indicators(inputs["households"], [2014, 2015, 2016, 2017])
     seconds = time.perf_counter() - started
     scores = truth.score(result.findings, pq.read_table(directory / "answers.parquet"))
     return {
         "seconds": seconds,
         "rows": rows,
         "findings": result.findings.num_rows,
+        "counts": result.by_rule(),
         "scores": [
             {"rule": s.rule_id, "planted": s.planted, "found": s.found, "tp": s.true_positive,
              "recall": s.recall, "precision": s.precision}

@@ -198,3 +198,59 @@ def test_explanations_are_chinese_sentences_with_the_facts():
         BY_ID["wrong_car"].explanation(row)
         == f"成员 {A} 名下有价值 45,000 元的车辆（轿车，号牌 贵F12345），达到错评标准"
     )
+
+
+def _with_members(t: dict[str, pa.Table], **changes: object) -> dict[str, pa.Table]:
+    members = t["members"].to_pylist()
+    members[1].update(changes)
+    t["members"] = engines.canonical("members", pa.Table.from_pylist(members))
+    return t
+
+
+@pytest.mark.parametrize(
+    ("grade", "relocated", "hit"), [("B", False, False), ("C", False, True), ("D", False, True), ("D", True, False)]
+)
+def test_housing_unsafe(grade, relocated, hit):
+    year = dict(household_id="H1", year=2017, income_per_capita=2500.0, production_income=0.0, food_ok=True,
+                clothing_ok=True, education_ok=True, medical_ok=True, housing_grade=grade,
+                relocated=relocated)  # fmt: skip
+    assert bool(hits("housing_unsafe", world(household_years=[year]))) is hit
+
+
+@pytest.mark.parametrize(("born", "hit"), [(2012, True), (2011, False), (1994, False), (1993, True)])
+def test_student_age_6_to_23_at_year_end(born, hit):
+    t = _with_members(world(), student=True, birth_date=date(born, 6, 1))
+    assert bool(hits("dq_student_age", t)) is hit
+
+
+@pytest.mark.parametrize(("born", "labour", "hit"), [(2002, "普通劳动力", True), (2001, "普通劳动力", False),
+                                                     (2005, "无劳动力", False)])  # fmt: skip
+def test_labour_under_16(born, labour, hit):
+    t = _with_members(world(), birth_date=date(born, 6, 1), labour=labour)
+    assert bool(hits("dq_labour_age", t)) is hit
+
+
+def test_cause_consistency_for_school_and_disability():
+    t = world()
+    t["households"] = engines.canonical("households", t["households"].set_column(3, "main_cause", pa.array(["因学"])))
+    assert [f["household_id"] for f in hits("dq_cause_school_no_student", t)] == ["H1"]
+    assert hits("dq_cause_school_no_student", _with_members(t, student=True)) == []
+    t["households"] = engines.canonical("households", t["households"].set_column(3, "main_cause", pa.array(["因残"])))
+    assert len(hits("dq_cause_disability_none", t)) == 1
+    assert hits("dq_cause_disability_none", _with_members(t, health="残疾")) == []
+
+
+@pytest.mark.parametrize(("income", "hit"), [(-0.01, True), (0.0, False), (100_000.0, False), (100_000.01, True)])
+def test_income_range(income, hit):
+    year = dict(household_id="H1", year=2017, income_per_capita=income, production_income=0.0, food_ok=True,
+                clothing_ok=True, education_ok=True, medical_ok=True, housing_grade="A", relocated=False)  # fmt: skip
+    assert bool(hits("dq_income_range", world(household_years=[year]))) is hit
+
+
+def test_duplicate_person_across_households():
+    t = world()
+    members = t["members"].to_pylist()
+    members.append({**members[1], "household_id": "H2"})
+    t["members"] = engines.canonical("members", pa.Table.from_pylist(members))
+    assert sorted(f["household_id"] for f in hits("dq_duplicate_person", t)) == ["H1", "H2"]
+    assert hits("dq_duplicate_person", world()) == []

@@ -33,6 +33,7 @@ class Rule:
     source: str
     explain: str  # str.format template over value, detail, person_id, household_id
     build: Callable[[Inputs, Params], ir.Table]
+    planted: bool = False  # the synthetic province plants cases for it (docs/checks.md scores it)
 
     def explanation(self, row: dict[str, Any]) -> str:
         return self.explain.format(**row)
@@ -146,6 +147,59 @@ def _missed(i: Inputs, p: Params) -> ir.Table:
     return _out(t, t.household_id, None, t.income_per_capita, t.village_code)
 
 
+def _housing_unsafe(i: Inputs, p: Params) -> ir.Table:
+    poor = registered_poor(i, p).select("household_id")
+    y = i["household_years"]
+    j = poor.join(y.filter(y.year == p.year), "household_id")
+    j = j.filter(j.housing_grade.isin(["C", "D"]) & ~j.relocated.fill_null(False))
+    return _out(j, j.household_id, None, None, j.housing_grade)
+
+
+def _age(m: ir.Table, p: Params) -> ir.Value:
+    return ibis.literal(p.year) - m.birth_date.year()
+
+
+def _student_age(i: Inputs, p: Params) -> ir.Table:
+    m = i["members"]
+    age = _age(m, p)
+    t = m.mutate(age=age).filter(lambda t: t.student.fill_null(False) & ((t.age < 6) | (t.age > 23)))
+    return _out(t, t.household_id, t.person_id, t.age, None)
+
+
+def _labour_age(i: Inputs, p: Params) -> ir.Table:
+    m = i["members"]
+    t = m.mutate(age=_age(m, p)).filter(lambda t: (t.age < 16) & t.labour.isin(["普通劳动力", "技能劳动力"]))
+    return _out(t, t.household_id, t.person_id, t.age, t.labour)
+
+
+def _cause_without_member(
+    cause: str, member_filter: Callable[[ir.Table], ir.Value]
+) -> Callable[[Inputs, Params], ir.Table]:
+    def build(i: Inputs, p: Params) -> ir.Table:
+        h = i["households"]
+        m = i["members"]
+        having = m.filter(member_filter(m)).select("household_id").distinct()
+        target = h.filter(h.main_cause == cause)
+        j = target.anti_join(having, target.household_id == having.household_id)
+        return _out(j, j.household_id, None, None, None)
+
+    return build
+
+
+def _income_range(i: Inputs, p: Params) -> ir.Table:
+    y = i["household_years"]
+    t = y.filter((y.year == p.year) & ((y.income_per_capita < 0) | (y.income_per_capita > 100_000)))
+    return _out(t, t.household_id, None, t.income_per_capita, None)
+
+
+def _duplicate_person(i: Inputs, p: Params) -> ir.Table:
+    m = i["members"]
+    counts = m.group_by("person_id").aggregate(n=m.household_id.nunique())
+    dup = counts.filter(counts.n > 1).select("person_id")
+    j = m.join(dup, "person_id")
+    return _out(j, j.household_id, j.person_id, None, None)
+
+
 RULES: list[Rule] = [
     Rule("wrong_car", "错评：家庭成员名下有车", "错评", "person", "high",
          "POLICY.md §4 公安交管车辆比对", "成员 {person_id} 名下有价值 {value:,.0f} 元的车辆（{detail}），达到错评标准",
@@ -168,5 +222,25 @@ RULES: list[Rule] = [
          "POLICY.md §4", "成员 {person_id} 的务工时间填写为 {value:.0f} 个月", _migrant_months),
     Rule("missed", "漏评：抽样调查户人均纯收入低于扶贫标准但未建档", "漏评", "household", "high",
          "POLICY.md §3–4 第三方评估抽样", "调查户人均纯收入 {value:,.2f} 元低于扶贫标准，未纳入建档立卡", _missed),
+    Rule("housing_unsafe", "住房安全：贫困户住 C/D 级危房且未改造、未搬迁", "住房保障", "household", "high",
+         "POLICY.md §2 危改对象 = 贫困户且 C/D 级", "年末住房鉴定为 {detail} 级危房，未改造也未易地搬迁",
+         _housing_unsafe),
+    Rule("dq_student_age", "数据质量：在校生年龄不在 6–23 岁", "数据质量", "person", "low",
+         "POLICY.md §4 按年龄的必填项", "成员 {person_id} 登记为在校生，年末 {value:.0f} 岁", _student_age),
+    Rule("dq_labour_age", "数据质量：未满 16 岁登记为劳动力", "数据质量", "person", "low",
+         "POLICY.md §4 按年龄的必填项", "成员 {person_id} 年末 {value:.0f} 岁，劳动技能登记为“{detail}”", _labour_age),
+    Rule("dq_cause_school_no_student", "数据质量：因学致贫但无在校生", "数据质量", "household", "low",
+         "POLICY.md §4 致贫原因一致性", "主要致贫原因为因学，但家庭成员中没有在校生",
+         _cause_without_member("因学", lambda m: m.student.fill_null(False))),
+    Rule("dq_cause_disability_none", "数据质量：因残致贫但无残疾成员", "数据质量", "household", "low",
+         "POLICY.md §4 致贫原因一致性", "主要致贫原因为因残，但家庭成员健康状况中没有“残疾”",
+         _cause_without_member("因残", lambda m: m.health == "残疾")),
+    Rule("dq_income_range", "数据质量：人均纯收入超出 0–100,000 元", "数据质量", "household", "medium",
+         "POLICY.md §4", "人均纯收入填写为 {value:,.2f} 元", _income_range),
+    Rule("dq_duplicate_person", "数据质量：同一人登记在多个户", "数据质量", "person", "high",
+         "POLICY.md §4 重复登记", "身份证号 {person_id} 同时登记在多个户", _duplicate_person),
 ]  # fmt: skip
+PLANTED = {"wrong_car", "wrong_town_housing", "wrong_business", "wrong_state_payroll", "deceased_member", "wrong_exit",
+           "dq_id_checksum", "dq_cause_illness_all_healthy", "dq_migrant_months", "missed"}  # fmt: skip
+RULES = [Rule(**{**r.__dict__, "planted": r.id in PLANTED}) for r in RULES]
 BY_ID = {r.id: r for r in RULES}

@@ -164,3 +164,38 @@ def test_web_findings_list_household_section_and_transition_form(client, tmp_pat
     client.force_login(make_user("cty-w-b", Role.COUNTY_OFFICER, COUNTY_B))
     assert client.get(f"/findings/{finding.pk}/").status_code == 404
     assert household.household_no not in client.get("/findings/").content.decode()
+
+
+def test_whatif_shows_the_difference_per_county_and_stores_nothing(tmp_path, household, capsys):
+    from fupin.checks.whatif import whatif
+    from fupin.registry.models import Household
+
+    Household.objects.filter(pk=household.pk).update(exit_year=2017, status="exited")  # income 2,000.50 < 2,952
+    owner = household.members.first().id_number
+    external_load(
+        actor=None, kind_name="vehicles", path=write_vehicles(tmp_path / "v.csv", [(owner, "贵F1", "轿车", 35000)])
+    )
+    diffs = whatif(actor=None, year=2017, changes={"car_value": 40000}, area_code=COUNTY_A)
+    assert [(d.county, d.findings) for d in diffs] == [(COUNTY_A, {})]  # exited: no longer poor, so no wrong_car
+    diffs = whatif(actor=None, year=2017, changes={"poverty_line": 2000}, area_code=COUNTY_A)
+    assert diffs[0].findings == {"wrong_exit": (1, 0)}
+    assert Finding.objects.count() == 0
+    call_command("whatif", "--year", "2017", "--area", COUNTY_A, "--set", "poverty_line=2000")
+    assert "错退：当年脱贫但人均纯收入低于国家扶贫标准 1 → 0" in capsys.readouterr().out
+    with pytest.raises(ValidationError, match="不能假设的参数"):
+        whatif(actor=None, year=2017, changes={"quorum": 1}, area_code=COUNTY_A)
+
+
+def test_policy_command_sets_and_shows_parameters(capsys):
+    from fupin.policy.selectors import param
+
+    make_user("padm-p", Role.PROVINCE_ADMIN, "520000000000")
+    make_user("cty-p", Role.COUNTY_OFFICER, COUNTY_A)
+    call_command("policy", "set", "exit_line", "2018", "3500", "--user", "padm-p", "--note", "省扶贫办文件")
+    assert param("exit_line", 2019) == 3500
+    assert param("exit_line", 2017) == 3335
+    with pytest.raises(CommandError, match="只能由省级管理员修改"):
+        call_command("policy", "set", "exit_line", "2018", "3600", "--user", "cty-p")
+    call_command("policy", "show", "--year", "2018")
+    out = capsys.readouterr().out
+    assert "省定脱贫退出收入线：3500.0 元/人·年（2018 年起，已修改：省扶贫办文件）" in out

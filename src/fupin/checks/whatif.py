@@ -1,0 +1,82 @@
+"""What-if: verdicts and findings under changed parameters, against the stored ones, per county — nothing stored."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from fupin.accounts.permissions import require_can_write
+from fupin.analytics import engines
+from fupin.analytics.params import Params
+from fupin.analytics.run import run_rules
+from fupin.analytics.verdicts import exit_vetoes
+from fupin.core import codes
+from fupin.core.errors import ValidationError
+
+from .services import params_for
+from .sources import live_tables
+
+CHANGEABLE = ("poverty_line", "exit_line", "car_value", "max_migrant_months", "monitoring_income_line",
+              "monitoring_drop_ratio")  # fmt: skip
+
+
+@dataclass
+class CountyDiff:
+    county: str
+    exit_eligible: tuple[int, int]
+    findings: dict[str, tuple[int, int]]
+
+
+def whatif(*, actor: Any, year: int, changes: dict[str, float], area_code: str = "520000000000") -> list[CountyDiff]:
+    area_code = codes.normalize(area_code)
+    require_can_write(actor, area_code)  # what-if reads the whole area's registry: officers of the area only
+    unknown = set(changes) - set(CHANGEABLE)
+    if unknown:
+        raise ValidationError(f"不能假设的参数：{'、'.join(sorted(unknown))}；可选：{'、'.join(CHANGEABLE)}")
+    base = params_for(year)
+    changed: Params = replace(base, **changes)  # type: ignore[arg-type]  # validated names, numeric values
+    tables = live_tables(area_code)
+    county_of = {
+        h: v[:6] + "000000"
+        for h, v in zip(tables["households"].column("household_id").to_pylist(),
+                        tables["households"].column("village_code").to_pylist(), strict=True)
+    }  # fmt: skip
+    county_of.update(
+        (h, v[:6] + "000000")
+        for h, v in zip(tables["survey_households"].column("household_id").to_pylist(),
+                        tables["survey_households"].column("village_code").to_pylist(), strict=True)
+    )  # fmt: skip
+    out: dict[str, dict[str, Counter[str]]] = {}
+    with engines.load(tables, "duckdb") as inputs:
+        for label, params in (("base", base), ("changed", changed)):
+            vetoed = set(exit_vetoes(inputs, params).to_pyarrow().column("household_id").to_pylist())
+            candidates = _exit_candidates(tables, year)
+            for h in candidates - vetoed:
+                out.setdefault(county_of[h], {}).setdefault(label, Counter())["exit_eligible"] += 1
+            findings = run_rules(inputs, params).findings
+            for rule_id, h in zip(findings.column("rule_id").to_pylist(), findings.column("household_id").to_pylist(),
+                                  strict=True):  # fmt: skip
+                out.setdefault(county_of.get(h, area_code), {}).setdefault(label, Counter())[rule_id] += 1
+    diffs = []
+    for county, by in sorted(out.items()):
+        b, c = by.get("base", Counter()), by.get("changed", Counter())
+        keys = sorted((set(b) | set(c)) - {"exit_eligible"})
+        diffs.append(
+            CountyDiff(
+                county,
+                (b["exit_eligible"], c["exit_eligible"]),
+                {k: (b[k], c[k]) for k in keys if b[k] != c[k]},
+            )
+        )
+    return diffs
+
+
+def _exit_candidates(tables: dict[str, Any], year: int) -> set[str]:
+    h = tables["households"]
+    out = set()
+    for hid, iy, ey in zip(h.column("household_id").to_pylist(), h.column("identified_year").to_pylist(),
+                           h.column("exit_year").to_pylist(), strict=True):  # fmt: skip
+        if iy <= year and (ey is None or ey >= year):
+            out.add(hid)
+    return out

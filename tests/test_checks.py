@@ -33,7 +33,10 @@ def write_vehicles(path: Path, rows: list[tuple[str, str, str, object]]) -> Path
 
 @pytest.fixture
 def household():
-    return make_household(first_village(COUNTY_A), size=2)
+    """A poor household of county A in a safe (A-grade) house, so that only the department data make findings."""
+    h = make_household(first_village(COUNTY_A), size=2)
+    h.years.update(housing_grade="A")
+    return h
 
 
 def test_external_load_checks_ids_and_replaces_the_snapshot(tmp_path, household):

@@ -66,7 +66,39 @@ def test_a_check_run_refreshes_findings_counts_and_the_command_prints_json(tmp_p
     call_command("indicators", "--area", COUNTY_A, "--year", "2017", "--json")
     data = json.loads(capsys.readouterr().out)
     assert data["values"]["findings_wrong_car"] == 1
-    assert data["values"]["findings_open"] == 1
+    assert data["values"]["findings_open"] == 2  # and the C-grade house (housing_unsafe)
+    assert data["values"]["findings_housing_unsafe"] == 1
     assert data["series"]["2014"]["poor_people"] == 2
     call_command("indicators", "--area", COUNTY_A, "--year", "2017")
     assert "错评：家庭成员名下有车：1条" in capsys.readouterr().out
+
+
+def test_three_rates_and_the_county_exit_verdict(tmp_path):
+    from fupin.checks.services import check_run
+    from fupin.external.models import SurveyHousehold
+    from fupin.registry.models import Household
+    from fupin.stats.services import county_exit_verdict
+
+    village = first_village(COUNTY_A)
+    make_household(village, number=1, size=3)  # still poor
+    wrong = make_household(village, number=2, size=2)  # 2017 income 2,000.50: a wrong exit
+    Household.objects.filter(pk=wrong.pk).update(exit_year=2017, status="exited")
+    SurveyHousehold.objects.create(household_id="S1", village_id=village, size=3, income_per_capita=2000)
+    SurveyHousehold.objects.create(household_id="S2", village_id=village, size=7, income_per_capita=9000)
+    AreaStatistic.objects.create(area_id=COUNTY_A, year=2017, rural_population=1000, approval_rate=0.95)
+    check_run(actor=None, year=2017, area_code=COUNTY_A)
+    admin = make_user("padm3", Role.PROVINCE_ADMIN, PROVINCE)
+    v = indicator_series(viewer=admin, area_code=COUNTY_A)[2017]
+    assert (v["missed_people"], v["surveyed_people"], v["wrong_exit_people"]) == (3, 10, 2)
+    assert v["comprehensive_incidence"] == 0.8  # (3 poor + 3 missed + 2 wrongly exited) / 1,000
+    assert v["wrong_exit_rate"] == 100.0
+    assert v["missed_rate"] == 30.0
+    verdict = county_exit_verdict(viewer=admin, area_code=COUNTY_A, year=2017)
+    assert verdict["verdict"] == "不符合退出条件"
+    assert [i["ok"] for i in verdict["items"]] == [True, False, False, True]
+    # without the approval survey the verdict says the data are incomplete instead of guessing
+    AreaStatistic.objects.filter(area_id=COUNTY_A).update(approval_rate=None)
+    Household.objects.filter(pk=wrong.pk).update(exit_year=None, status="poor")
+    SurveyHousehold.objects.filter(household_id="S1").update(income_per_capita=5000)
+    check_run(actor=None, year=2017, area_code=COUNTY_A)
+    assert county_exit_verdict(viewer=admin, area_code=COUNTY_A, year=2017)["verdict"] == "数据不全，暂不能判定"

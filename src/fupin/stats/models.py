@@ -15,6 +15,14 @@ LABELS = {
     "incidence": ("贫困发生率", "%"),
     "findings": ("核查发现", "条"),
     "findings_open": ("未办结核查发现", "条"),
+    "surveyed_people": ("抽样调查非建档人口", "人"),
+    "missed_people": ("漏评人口", "人"),
+    "wrong_exit_households": ("错退户", "户"),
+    "wrong_exit_people": ("错退人口", "人"),
+    "comprehensive_incidence": ("综合贫困发生率", "%"),
+    "wrong_exit_rate": ("错退率", "%"),
+    "missed_rate": ("漏评率", "%"),
+    "approval_rate": ("群众认可度", "%"),
 }
 
 
@@ -23,6 +31,7 @@ class AreaStatistic(models.Model):
     area = models.ForeignKey("areas.Area", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
     rural_population = models.PositiveIntegerField("农村人口")
+    approval_rate = models.FloatField("群众认可度(第三方评估)", null=True, blank=True)
     source = models.CharField("来源", max_length=100, blank=True)
 
     class Meta:

@@ -59,6 +59,7 @@ def indicators_refresh(*, actor: Any, area_code: str, last_year: int, engine: st
             if r["status"] not in (FindingStatus.DISMISSED, FindingStatus.RECTIFIED):
                 counts[(code, r["year"], "findings_open")] += r["n"]
     values.update(counts)
+    values.update(_three_rates_inputs(lo, hi, years, level_len))
     # rural population: stored for counties; an area above gets it only if every county under it has one
     stats = AreaStatistic.objects.filter(year__in=years)
     rural: dict[tuple[str, int], float] = {(s.area_id, s.year): float(s.rural_population) for s in stats}
@@ -69,6 +70,14 @@ def indicators_refresh(*, actor: Any, area_code: str, last_year: int, engine: st
         if population:
             values[(code, year, "rural_population")] = population
             values[(code, year, "incidence")] = round(100 * people / population, 4)
+    approvals = {(s.area_id, s.year): s.approval_rate for s in stats if s.approval_rate is not None}
+    from fupin.checks.models import CheckRun
+
+    runs = list(CheckRun.objects.filter(year__in=years).values_list("year", "area_code").distinct())
+    for code, year, key in list(values):
+        if key == "poor_people":
+            checked = any(y == year and codes.contains(area, code) for y, area in runs)
+            _three_rates(values, code, year, approvals, checked=checked)
     with transaction.atomic():
         IndicatorValue.objects.filter(area_code__gte=lo, area_code__lte=hi, year__in=years).delete()
         IndicatorValue.objects.bulk_create(
@@ -127,3 +136,88 @@ def area_statistics_load(*, actor: Any, rows: list[tuple[str, int, int]], source
             entity_id=source[:64], area_code="520000000000", changes={"rows": [None, len(rows)]},
         )  # fmt: skip
     return len(rows)
+
+
+def _three_rates_inputs(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
+    """People behind 漏评 and 错退 findings, and the surveyed (non-registered) people, rolled up by code prefix."""
+    from fupin.checks.models import Finding
+    from fupin.external.models import SurveyHousehold
+    from fupin.registry.models import Household
+
+    out: dict[tuple[str, int, str], float] = defaultdict(float)
+
+    def add(village: str, year: int, key: str, n: float) -> None:
+        for k in PREFIX_LENGTHS:
+            code = _rollup_code(village, k)
+            if len(codes.prefix(code)) >= level_len:
+                out[(code, year, key)] += n
+
+    survey = {
+        s.household_id: (s.village_id, s.size)
+        for s in SurveyHousehold.objects.filter(village_id__gte=lo, village_id__lte=hi)
+    }
+    for village, size in survey.values():
+        for year in years:
+            add(village, year, "surveyed_people", size)
+    findings = Finding.objects.filter(
+        village_id__gte=lo, village_id__lte=hi, year__in=years, present=True, rule_id__in=("missed", "wrong_exit")
+    ).values_list("rule_id", "year", "household_no", "village_id")
+    wrong = [f for f in findings if f[0] == "wrong_exit"]
+    sizes = dict(Household.objects.filter(household_no__in=[f[2] for f in wrong]).values_list("household_no", "size"))
+    for rule_id, year, household_no, village in findings:
+        if rule_id == "missed":
+            add(village, year, "missed_people", survey.get(household_no, (village, 0))[1])
+        else:
+            add(village, year, "wrong_exit_households", 1)
+            add(village, year, "wrong_exit_people", sizes.get(household_no, 0))
+    return out
+
+
+def _three_rates(
+    values: dict[tuple[str, int, str], float],
+    code: str,
+    year: int,
+    approvals: dict[tuple[str, int], float],
+    *,
+    checked: bool,
+) -> None:
+    """三率一度 (POLICY.md §3) where the inputs exist, in percent. Rates built on findings need a check run of that
+    year covering the area; without one they stay absent rather than a misleading 0."""
+    get = lambda key: values.get((code, year, key))  # noqa: E731
+    population = get("rural_population")
+    if population and checked:
+        burden = (get("poor_people") or 0) + (get("missed_people") or 0) + (get("wrong_exit_people") or 0)
+        values[(code, year, "comprehensive_incidence")] = round(100 * burden / population, 4)
+    exits = get("exit_households")
+    if exits and checked:
+        values[(code, year, "wrong_exit_rate")] = round(100 * (get("wrong_exit_households") or 0) / exits, 4)
+    surveyed = get("surveyed_people")
+    if surveyed and checked:
+        values[(code, year, "missed_rate")] = round(100 * (get("missed_people") or 0) / surveyed, 4)
+    if (code, year) in approvals:
+        values[(code, year, "approval_rate")] = round(100 * approvals[(code, year)], 4)
+
+
+def county_exit_verdict(*, viewer: Any, area_code: str, year: int) -> dict[str, Any]:
+    """贫困县退出 (三率一度): each indicator against its threshold; missing data is said, never guessed."""
+    from fupin.policy.selectors import param
+
+    v = indicator_series(viewer=viewer, area_code=area_code).get(year, {})
+    checks = [
+        ("comprehensive_incidence", "综合贫困发生率", "<", 100 * param("county_exit_incidence", year)),
+        ("wrong_exit_rate", "错退率", "<=", 100 * param("county_wrong_exit_rate", year)),
+        ("missed_rate", "漏评率", "<=", 100 * param("county_missed_rate", year)),
+        ("approval_rate", "群众认可度", ">=", 100 * param("county_approval_min", year)),
+    ]
+    items, ok, complete = [], True, True
+    for key, title, op, limit in checks:
+        value = v.get(key)
+        if value is None:
+            items.append({"key": key, "title": title, "value": None, "limit": limit, "op": op, "ok": None})
+            complete = False
+            continue
+        passed = value < limit if op == "<" else value <= limit if op == "<=" else value >= limit
+        ok = ok and passed
+        items.append({"key": key, "title": title, "value": value, "limit": limit, "op": op, "ok": passed})
+    verdict = "符合退出条件" if ok and complete else "不符合退出条件" if not ok else "数据不全，暂不能判定"
+    return {"items": items, "verdict": verdict, "ok": ok and complete}

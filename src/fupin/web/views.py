@@ -76,7 +76,12 @@ def _indicator_context(viewer: Any, area: Any, year: int) -> dict[str, Any]:
         key=lambda item: -item[1],
     )  # fmt: skip
     trend = [(y, v.get("poor_people"), v.get("incidence"), v.get("exit_people")) for y, v in series.items()]
-    return {"ind": current, "trend": trend, "finding_counts": findings}
+    exit_verdict = None
+    if current and area.level <= codes.COUNTY:
+        from fupin.stats.services import county_exit_verdict
+
+        exit_verdict = county_exit_verdict(viewer=viewer, area_code=area.code, year=year)
+    return {"ind": current, "trend": trend, "finding_counts": findings, "exit_verdict": exit_verdict}
 
 
 def _kind_counts(viewer: Any, area: Any) -> dict[str, int]:

@@ -42,6 +42,20 @@ FLOOR_SQL = {
     "(SELECT 1 FROM members m WHERE m.household_id = h.household_id AND m.health <> '健康')",
     "dq_migrant_months": "SELECT household_id, person_id FROM members WHERE migrant_months < 0 OR migrant_months > 12",
     "missed": "SELECT household_id FROM survey_households WHERE income_per_capita < {line}",
+    "housing_unsafe": "SELECT y.household_id FROM poor JOIN household_years y USING (household_id) WHERE y.year = {y} "
+    "AND y.housing_grade IN ('C', 'D') AND NOT coalesce(y.relocated, false)",
+    "dq_student_age": "SELECT household_id, person_id FROM members WHERE coalesce(student, false) "
+    "AND ({y} - year(birth_date) < 6 OR {y} - year(birth_date) > 23)",
+    "dq_labour_age": "SELECT household_id, person_id FROM members WHERE {y} - year(birth_date) < 16 "
+    "AND labour IN ('普通劳动力', '技能劳动力')",
+    "dq_cause_school_no_student": "SELECT household_id FROM households h WHERE main_cause = '因学' AND NOT EXISTS "
+    "(SELECT 1 FROM members m WHERE m.household_id = h.household_id AND coalesce(m.student, false))",
+    "dq_cause_disability_none": "SELECT household_id FROM households h WHERE main_cause = '因残' AND NOT EXISTS "
+    "(SELECT 1 FROM members m WHERE m.household_id = h.household_id AND m.health = '残疾')",
+    "dq_income_range": "SELECT household_id FROM household_years WHERE year = {y} "
+    "AND (income_per_capita < 0 OR income_per_capita > 100000)",
+    "dq_duplicate_person": "SELECT household_id, person_id FROM members WHERE person_id IN "
+    "(SELECT person_id FROM members GROUP BY 1 HAVING count(DISTINCT household_id) > 1)",
 }
 
 
@@ -91,6 +105,22 @@ def run_floor(directory: Path) -> dict[str, object]:
             con.execute(sql.format(**fmt))
             continue
         found += con.sql(sql.format(**fmt)).to_arrow_table().num_rows
+    # the indicators, hand-written: per village and year, then summed up by each code prefix
+    for year in (2014, 2015, 2016, 2017):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE v AS SELECT village_code, "
+            f"sum(CASE WHEN identified_year <= {year} AND (coalesce(exit_year, 0) = 0 OR exit_year > {year}) "
+            f"THEN 1 ELSE 0 END) AS poor_households, "
+            f"sum(CASE WHEN identified_year <= {year} AND (coalesce(exit_year, 0) = 0 OR exit_year > {year}) "
+            f"THEN size ELSE 0 END) AS poor_people, "
+            f"sum(CASE WHEN exit_year = {year} THEN 1 ELSE 0 END) AS exit_households, "
+            f"sum(CASE WHEN exit_year = {year} THEN size ELSE 0 END) AS exit_people FROM households GROUP BY 1"
+        )
+        for k in (2, 4, 6, 9, 12):
+            con.sql(
+                f"SELECT substr(village_code, 1, {k}) AS p, sum(poor_households), sum(poor_people), "
+                "sum(exit_households), sum(exit_people) FROM v GROUP BY 1"
+            ).to_arrow_table()
     return {"seconds": time.perf_counter() - started, "findings": found}
 
 

@@ -20,4 +20,4 @@ def test_every_benchmark_runs_at_tiny_scale():
     assert "tiny county → SQLite: median" in out.stdout
     assert "import CSV → PostgreSQL: median" in out.stdout
     assert "import xlsx → PostgreSQL: median" in out.stdout
-    assert "10 rules, Ibis on DuckDB: median" in out.stdout
+    assert "all rules + indicators, Ibis on DuckDB: median" in out.stdout

@@ -1,4 +1,5 @@
-"""The per-household Python/ORM loop the checks replace: the ten planted rules (a lower bound for all of them), one household at a time, through the
+"""The per-household Python/ORM loop the checks replace: the ten planted rules (a lower bound for all of them),
+one household at a time, through the
 Django ORM on a sample of the loaded county. Prints seconds per household (JSON). Run with FUPIN_DATA_DIR set to a
 directory holding a database loaded by `fupin synth --scale tiny --into-db`."""
 

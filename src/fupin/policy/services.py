@@ -25,11 +25,11 @@ def parameter_set(*, actor: Any, key: str, year: int, value: Any, note: str = ""
     try:
         typed = spec.kind(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"{spec.title}：取值“{value}”不是有效的数") from None
+        raise ValidationError(f"{spec.title}：取值“{value}”不是有效的数", extra={"field": "value"}) from None
     if spec.minimum is not None and typed < spec.minimum:
-        raise ValidationError(f"{spec.title}：取值 {typed} 小于下限 {spec.minimum}")
+        raise ValidationError(f"{spec.title}：取值 {typed} 小于下限 {spec.minimum}", extra={"field": "value"})
     if spec.maximum is not None and typed > spec.maximum:
-        raise ValidationError(f"{spec.title}：取值 {typed} 大于上限 {spec.maximum}")
+        raise ValidationError(f"{spec.title}：取值 {typed} 大于上限 {spec.maximum}", extra={"field": "value"})
     row = Parameter.objects.select_for_update().filter(province=province, key=key, year=year).first()
     old = row.value if row else None
     if row is None:

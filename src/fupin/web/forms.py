@@ -88,3 +88,10 @@ class FindingTransitionForm(forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = choices or []  # type: ignore[attr-defined]
+
+
+class ParameterForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput)
+    year = forms.IntegerField(label="自年度起", min_value=2013, max_value=2100)
+    value = forms.CharField(label="取值", max_length=32)
+    note = forms.CharField(label="依据/说明", max_length=200)

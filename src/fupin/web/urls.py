@@ -15,6 +15,7 @@ urlpatterns = [
     path("households/export.<str:fmt>", views.household_export, name="household-export"),
     path("imports/", views.import_page, name="import"),
     path("findings/", views.finding_list, name="finding-list"),
+    path("policy/", views.policy_page, name="policy"),
     path("findings/<int:finding_id>/", views.finding_detail, name="finding-detail"),
     path("findings/<int:finding_id>/transition/", views.finding_transition_view, name="finding-transition"),
     path("imports/template.xlsx", views.import_template, name="import-template"),

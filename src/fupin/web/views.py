@@ -565,3 +565,50 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "area": area,
         },
     )
+
+
+@login_required
+def policy_page(request: HttpRequest) -> HttpResponse:
+    """Policy parameters of a year with their source; province administrators change them here (audited)."""
+    from fupin.accounts.models import Role
+    from fupin.audit.models import AuditEntry
+    from fupin.core.scoping import scoped
+    from fupin.policy.defaults import SPECS
+    from fupin.policy.models import Parameter
+    from fupin.policy.selectors import param
+    from fupin.policy.services import parameter_set
+
+    from .forms import ParameterForm
+
+    viewer = _user(request)
+    year = _year(request)
+    can_edit = bool(viewer.is_superuser or viewer.role == Role.PROVINCE_ADMIN)
+    bound = None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("政策参数只能由省级管理员修改")
+        bound = ParameterForm(request.POST, prefix=request.POST.get("which", ""))
+        if bound.is_valid():
+            data = bound.cleaned_data
+            try:
+                parameter_set(actor=viewer, key=data["key"], year=data["year"], value=data["value"], note=data["note"])
+                messages.success(request, f"已修改：{SPECS[data['key']].title}")
+                return redirect(f"{request.path}?year={data['year']}")
+            except ApplicationError as exc:
+                _form_error(bound, exc)
+    rows = []
+    for key, spec in SPECS.items():
+        stored = Parameter.objects.filter(key=key, year__lte=year).order_by("-year").first()
+        form = None
+        if can_edit:
+            form = bound if bound is not None and bound.prefix == key else ParameterForm(
+                prefix=key, initial={"key": key, "year": year, "value": param(key, year)}
+            )  # fmt: skip
+        rows.append({"key": key, "spec": spec, "value": param(key, year), "stored": stored, "form": form})
+    history = scoped(AuditEntry, viewer).filter(action="policy.parameter_set").order_by("-seq")[:50]
+    return render(
+        request,
+        "web/policy.html",
+        {"rows": rows, "year": year, "history": history, "can_edit": can_edit},
+        status=400 if bound is not None and bound.errors else 200,
+    )

@@ -102,3 +102,31 @@ def test_three_rates_and_the_county_exit_verdict(tmp_path):
     SurveyHousehold.objects.filter(household_id="S1").update(income_per_capita=5000)
     check_run(actor=None, year=2017, area_code=COUNTY_A)
     assert county_exit_verdict(viewer=admin, area_code=COUNTY_A, year=2017)["verdict"] == "数据不全，暂不能判定"
+
+
+def test_returns_monitoring_and_the_village_verdict():
+    from datetime import date
+
+    from fupin.registry import procedures as p
+    from fupin.stats.services import village_exit_verdict
+
+    village = first_village(COUNTY_A)
+    household = make_household(village, size=3)
+    _set_exit(household, 2016)
+    household.refresh_from_db()
+    ret = p.procedure_open(actor=None, household=household, kind="return", on=date(2017, 5, 1), reason="因病")
+    for step, day in (("report", 1), ("vote", 2), ("township_review", 3)):
+        kw = {"votes_total": 9, "votes_present": 9, "votes_for": 9} if step == "vote" else {}
+        p.procedure_step_record(actor=None, procedure=ret, step=step, on=date(2017, 5, day), signer="x", **kw)
+    p.procedure_step_record(actor=None, procedure=ret, step="notice", on=date(2017, 5, 4), signer="x",
+                            notice_start=date(2017, 5, 4), notice_end=date(2017, 5, 10))  # fmt: skip
+    p.procedure_step_record(actor=None, procedure=ret, step="county_approval", on=date(2017, 5, 11), signer="x")
+    indicators_refresh(actor=None, area_code=COUNTY_A, last_year=2017)
+    admin = make_user("padm4", Role.PROVINCE_ADMIN, PROVINCE)
+    county = indicator_series(viewer=admin, area_code=COUNTY_A)[2017]
+    assert (county["return_households"], county["return_people"]) == (1, 3)
+    verdict = village_exit_verdict(viewer=admin, area_code=village, year=2017)
+    assert verdict["verdict"] == "数据不全，暂不能判定"  # no village population, no infrastructure data
+    AreaStatistic.objects.create(area_id=village, year=2017, rural_population=50)
+    indicators_refresh(actor=None, area_code=COUNTY_A, last_year=2017)
+    assert village_exit_verdict(viewer=admin, area_code=village, year=2017)["verdict"] == "不符合退出条件"

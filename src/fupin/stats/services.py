@@ -60,6 +60,7 @@ def indicators_refresh(*, actor: Any, area_code: str, last_year: int, engine: st
                 counts[(code, r["year"], "findings_open")] += r["n"]
     values.update(counts)
     values.update(_three_rates_inputs(lo, hi, years, level_len))
+    values.update(_returns_and_monitoring(lo, hi, years, level_len))
     # rural population: stored for counties; an area above gets it only if every county under it has one
     stats = AreaStatistic.objects.filter(year__in=years)
     rural: dict[tuple[str, int], float] = {(s.area_id, s.year): float(s.rural_population) for s in stats}
@@ -138,6 +139,27 @@ def area_statistics_load(*, actor: Any, rows: list[tuple[str, int, int]], source
     return len(rows)
 
 
+def _returns_and_monitoring(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
+    """Households returned to poverty (completed 返贫 procedures) and newly monitored ones, by the year they closed."""
+    from fupin.registry.models import Procedure, ProcedureKind, ProcedureStatus
+
+    out: dict[tuple[str, int, str], float] = defaultdict(float)
+    done = Procedure.objects.filter(
+        village_id__gte=lo, village_id__lte=hi, status=ProcedureStatus.COMPLETED,
+        kind__in=(ProcedureKind.RETURN, ProcedureKind.MONITORING), closed_on__year__in=years,
+    ).values_list("kind", "closed_on", "village_id", "household__size")  # fmt: skip
+    for kind, closed_on, village, size in done:
+        if closed_on is None:
+            continue
+        prefix = "return" if kind == ProcedureKind.RETURN else "monitored"
+        for k in PREFIX_LENGTHS:
+            code = _rollup_code(village, k)
+            if len(codes.prefix(code)) >= level_len:
+                out[(code, closed_on.year, f"{prefix}_households")] += 1
+                out[(code, closed_on.year, f"{prefix}_people")] += size
+    return out
+
+
 def _three_rates_inputs(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
     """People behind 漏评 and 错退 findings, and the surveyed (non-registered) people, rolled up by code prefix."""
     from fupin.checks.models import Finding
@@ -196,6 +218,25 @@ def _three_rates(
         values[(code, year, "missed_rate")] = round(100 * (get("missed_people") or 0) / surveyed, 4)
     if (code, year) in approvals:
         values[(code, year, "approval_rate")] = round(100 * approvals[(code, year)], 4)
+
+
+def village_exit_verdict(*, viewer: Any, area_code: str, year: int) -> dict[str, Any]:
+    """贫困村退出: incidence below the western line (3%) where the village's rural population is known; the
+    infrastructure and collective-economy conditions are not recorded in fupin yet and are said to be missing."""
+    from fupin.policy.selectors import param
+
+    v = indicator_series(viewer=viewer, area_code=area_code).get(year, {})
+    limit = 100 * param("village_exit_incidence", year)
+    value = v.get("incidence")
+    items = [
+        {"key": "incidence", "title": "贫困发生率", "value": value, "limit": limit, "op": "<",
+         "ok": None if value is None else value < limit},
+        {"key": "infrastructure", "title": "道路、饮水、用电、卫生室、集体经济", "value": None, "limit": None, "op": "",
+         "ok": None},
+    ]  # fmt: skip
+    if value is not None and value >= limit:
+        return {"items": items, "verdict": "不符合退出条件", "ok": False}
+    return {"items": items, "verdict": "数据不全，暂不能判定", "ok": False}
 
 
 def county_exit_verdict(*, viewer: Any, area_code: str, year: int) -> dict[str, Any]:

@@ -81,6 +81,10 @@ def _indicator_context(viewer: Any, area: Any, year: int) -> dict[str, Any]:
         from fupin.stats.services import county_exit_verdict
 
         exit_verdict = county_exit_verdict(viewer=viewer, area_code=area.code, year=year)
+    elif current and area.level == codes.VILLAGE:
+        from fupin.stats.services import village_exit_verdict
+
+        exit_verdict = village_exit_verdict(viewer=viewer, area_code=area.code, year=year)
     return {"ind": current, "trend": trend, "finding_counts": findings, "exit_verdict": exit_verdict}
 
 

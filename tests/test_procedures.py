@@ -530,6 +530,9 @@ def test_web_forms_record_steps_and_show_chinese_errors_next_to_the_field(client
     url = f"/households/{household.household_no}/"
     page = client.get(url).content.decode()
     assert "启动程序" in page
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title  # the page's title is text only (each section rendered once, in the body)
+    assert page.count("<h2>程序与时间线</h2>") == 1
     response = client.post(f"{url}procedures/", {"open-kind": "exit", "open-on": "2018-03-01", "open-reason": ""})
     assert response.status_code == 302
     procedure = household.procedures.get(kind="exit")

@@ -197,10 +197,16 @@ def household_list(request: HttpRequest) -> HttpResponse:
 def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
     viewer = _user(request)
     household = registry_selectors.household_get(viewer=viewer, household_no=household_no)
+    members = _members_shown(viewer, household)
+    return _household_page(request, viewer, household, members)
+
+
+def _members_shown(viewer: Any, household: Any) -> list[Any]:
+    """The household's members, each with ``shown_id``: the ID number as the viewer's role may see it."""
     members = registry_selectors.household_members(viewer=viewer, household=household)
     for m in members:
         m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
-    return _household_page(request, viewer, household, members)
+    return members
 
 
 def _household_page(
@@ -290,9 +296,7 @@ def procedure_open_view(request: HttpRequest, household_no: str) -> HttpResponse
             return redirect(household)
         except ApplicationError as exc:
             _form_error(form, exc)
-    members = registry_selectors.household_members(viewer=viewer, household=household)
-    for m in members:
-        m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
+    members = _members_shown(viewer, household)
     return _household_page(request, viewer, household, members, {"open": form})
 
 
@@ -335,9 +339,7 @@ def procedure_step_view(request: HttpRequest, household_no: str, procedure_id: i
             return redirect(household)
         except ApplicationError as exc:
             _form_error(form, exc)
-    members = registry_selectors.household_members(viewer=viewer, household=household)
-    for m in members:
-        m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
+    members = _members_shown(viewer, household)
     return _household_page(request, viewer, household, members, {f"step-{procedure.pk}": form})
 
 
@@ -502,9 +504,7 @@ def finding_transition_view(request: HttpRequest, finding_id: int) -> HttpRespon
             _form_error(form, exc)
     if household is None:
         return _finding_page(request, viewer, finding, form)
-    members = registry_selectors.household_members(viewer=viewer, household=household)
-    for m in members:
-        m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
+    members = _members_shown(viewer, household)
     return _household_page(request, viewer, household, members, {f"finding-{finding.pk}": form})
 
 

@@ -298,3 +298,21 @@ def _checks_on_the_loaded_county_find_exactly_the_planted_errors():
     again = check_run(actor=None, year=2017, area_code="520325", engine="duckdb")
     assert again.new_findings == 0
     assert Finding.objects.count() == run.new_findings
+
+
+def test_village_party_organizations_hit_the_article_and_cover_every_poor_and_weak_village(tiny):
+    from fupin.synth.party import PROTECTED, plan_party_villages
+
+    seeded = plan_province(7)  # the seed of the tiny fixture
+    villages = plan_party_villages(seeded, 7)
+    assert len(villages) == 13_615 == cal.VILLAGE_PARTY_ORGANIZATIONS
+    needed = {code for code, year, kind in seeded.classifications if year == 2017 and kind in PROTECTED}
+    assert needed <= set(villages)
+    out, manifest = tiny
+    orgs = _read(out, "party_orgs")
+    county_share = [v for v in villages if v.startswith("520325")]
+    assert manifest["rows"]["party_orgs"] == len(orgs) == len(county_share)
+    assert {o["village_code"] for o in orgs} == set(county_share)
+    assert all(o["kind"] in {"党支部", "党总支", "党委"} and 5 <= o["members"] <= 260 for o in orgs)
+    weak = {code for code, year, kind in seeded.classifications if year == 2017 and kind == "weak_village"}
+    assert {o["village_code"] for o in orgs if o["weak_2017"]} == weak & set(county_share)

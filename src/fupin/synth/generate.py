@@ -16,13 +16,14 @@ import pyarrow.parquet as pq
 from . import calibration as cal
 from .cadres import CadrePlan, generate_cadres, plan_cadres
 from .county import county_seed, generate_county
+from .party import party_orgs
 from .planted import plant, survey
 from .province import ProvincePlan, plan_province
 
 FILES = (
     "area_classifications", "county_targets", "households", "members", "household_years",
     "answers", "vehicles", "real_estate", "businesses", "state_payroll", "deaths", "hukou",
-    "survey_households", "survey_members", "helping_units", "work_groups", "cadres",
+    "survey_households", "survey_members", "helping_units", "work_groups", "cadres", "party_orgs",
 )  # fmt: skip
 
 SCHEMAS = {
@@ -68,7 +69,7 @@ def counties_for(plan: ProvincePlan, scale: str) -> list[str]:
     return sorted(plan.counties)
 
 
-def generate(
+def generate(  # noqa: PLR0915 - one linear recipe
     *,
     scale: str,
     seed: int,
@@ -93,6 +94,9 @@ def generate(
     counts["work_groups"] = len(groups)
     counts["helping_units"] = cadre_plan.units.num_rows
     counts["county_work_teams"] = len({v[:6] for v in groups} & teams)
+    orgs = party_orgs(plan, seed, counties)
+    pq.write_table(orgs, out / "party_orgs.parquet")
+    counts["party_orgs"] = orgs.num_rows
 
     def write(name: str, table: pa.Table) -> None:
         if name not in writers:

@@ -18,6 +18,7 @@ from fupin.accounts.models import Role, User
 from fupin.areas.models import Area, AreaClassification
 from fupin.audit.models import AuditEntry
 from fupin.audit.services import audit_record
+from fupin.cadres.models import Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting
 from fupin.checks.models import CheckRun, Finding
 from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
@@ -140,6 +141,58 @@ def _make_indicator() -> models.Model:
     return IndicatorValue.objects.create(area_code=first_village(COUNTY_B), year=2017, key="poor_people", value=3)
 
 
+def _make_unit() -> models.Model:
+    from fupin.cadres.models import HelpingUnit
+
+    return HelpingUnit.objects.create(unit_id="UB", name="从江县某局", level="县", kind="机关", area_id=COUNTY_B)
+
+
+def _make_cadre() -> models.Model:
+    from datetime import date
+
+    from fupin.cadres.models import Cadre
+
+    unit = _make_unit()
+    return Cadre.objects.create(
+        person_id="522633198001010011",
+        name="乙",
+        sex="男",
+        birth_date=date(1980, 1, 1),
+        unit=unit,
+        area_id=COUNTY_B,
+        rank="科员",
+        cadre_type="党群",
+        years_of_work=5,
+        staff_status="在编",
+    )
+
+
+def _make_posting() -> models.Model:
+    from datetime import date
+
+    from fupin.cadres.models import Posting
+
+    return Posting.objects.create(
+        cadre=_make_cadre(),
+        village_id=first_village(COUNTY_B),
+        role="first_secretary",
+        round=2017,
+        start=date(2017, 3, 1),
+    )
+
+
+def _make_plan() -> models.Model:
+    from fupin.cadres.models import DispatchPlan
+
+    return DispatchPlan.objects.create(round=2018, area_code=COUNTY_B)
+
+
+def _make_plan_item() -> models.Model:
+    from fupin.cadres.models import PlanItem
+
+    return PlanItem.objects.create(plan=_make_plan(), village_id=first_village(COUNTY_B), reason="x")
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -157,6 +210,11 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Finding: _make_finding,
     AreaStatistic: _make_area_statistic,
     IndicatorValue: _make_indicator,
+    HelpingUnit: _make_unit,
+    Cadre: _make_cadre,
+    Posting: _make_posting,
+    DispatchPlan: _make_plan,
+    PlanItem: _make_plan_item,
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -177,6 +235,11 @@ ADMIN = {
     Finding: "checks/finding",
     AreaStatistic: "stats/areastatistic",
     IndicatorValue: "stats/indicatorvalue",
+    HelpingUnit: "cadres/helpingunit",
+    Cadre: "cadres/cadre",
+    Posting: "cadres/posting",
+    DispatchPlan: "cadres/dispatchplan",
+    PlanItem: "cadres/planitem",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "fupin.external",
     "fupin.checks",
     "fupin.stats",
+    "fupin.cadres",
     "fupin.web",
     "fupin.api",
 ]

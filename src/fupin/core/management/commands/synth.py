@@ -61,6 +61,7 @@ class Command(BaseCommand):
             if not options["skip_registry"]:
                 self._registry_into_db(out)
                 self._external_into_db(out)
+                self._cadres_into_db(out)
 
     def _registry_into_db(self, out: Path) -> None:
         """Households, members and yearly records, county by county (each county all or nothing). Planted
@@ -88,6 +89,17 @@ class Command(BaseCommand):
             except ApplicationError as exc:
                 raise CommandError(exc.message) from exc
             self.stdout.write(f"{county}：{result.households} 户，{result.members} 人，{result.years} 条年度记录已入库")
+
+    def _cadres_into_db(self, out: Path) -> None:
+        """The generated counties' helping units (with the prefecture and province units) and cadres, with their
+        2017 postings as first secretaries and resident cadres."""
+        from fupin.cadres.services import cadres_load
+
+        cadres = pq.read_table(out / "cadres.parquet").to_pylist()
+        used = {c["unit_id"] for c in cadres}
+        units = [u for u in pq.read_table(out / "helping_units.parquet").to_pylist() if u["unit_id"] in used]
+        n = cadres_load(actor=None, units=units, cadres=cadres, source=f"synth:{out.name}")
+        self.stdout.write(f"帮扶单位 {len(units)} 个，干部 {n} 人已入库")
 
     def _external_into_db(self, out: Path) -> None:
         """The other departments' tables and the survey sample, each replacing its kind (the checks read them).

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from fupin.core.admin_base import ScopedReadOnlyAdmin
+
+from .models import Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting
+
+
+@admin.register(HelpingUnit)
+class HelpingUnitAdmin(ScopedReadOnlyAdmin):
+    list_display = ("unit_id", "name", "level", "kind", "area")
+
+
+@admin.register(Cadre)
+class CadreAdmin(ScopedReadOnlyAdmin):
+    list_display = ("name", "unit", "cadre_type", "rank", "years_of_work", "staff_status", "rating_last")
+    list_filter = ("cadre_type", "staff_status")
+    exclude = ("person_id",)
+
+
+@admin.register(Posting)
+class PostingAdmin(ScopedReadOnlyAdmin):
+    list_display = ("cadre", "village", "role", "round", "start", "end", "status")
+    list_filter = ("role", "status", "round")
+
+
+@admin.register(DispatchPlan)
+class DispatchPlanAdmin(ScopedReadOnlyAdmin):
+    list_display = ("round", "area_code", "status", "objective", "certified_objective", "created_at")
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(ScopedReadOnlyAdmin):
+    list_display = ("plan", "village", "cadre", "cost", "edited", "reason")

@@ -1,0 +1,125 @@
+"""Helping units, cadres, postings (first secretaries, resident cadres) and dispatch plans."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fupin.core import scoping
+
+
+class CadreType(models.TextChoices):
+    PARTY = "党群", "党群"
+    LAW = "政法", "政法"
+    ECONOMY = "经济", "经济"
+    AGRICULTURE = "农业", "农业"
+    TECHNOLOGY = "科技", "科技"
+
+
+class PostingRole(models.TextChoices):
+    FIRST_SECRETARY = "first_secretary", "第一书记"
+    RESIDENT_CADRE = "resident_cadre", "驻村干部"
+    TEAM_LEADER = "team_leader", "工作队队长"
+
+
+class PostingStatus(models.TextChoices):
+    ACTIVE = "active", "在岗"
+    ENDED = "ended", "期满轮换"
+    RECALLED = "recalled", "召回"
+
+
+@scoping.register("area_id")
+class HelpingUnit(models.Model):
+    unit_id = models.CharField("单位编号", max_length=16, unique=True)
+    name = models.CharField("单位名称", max_length=100)
+    level = models.CharField("层级", max_length=4)  # 省 / 市 / 县
+    kind = models.CharField("性质", max_length=16)
+    area = models.ForeignKey("areas.Area", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "帮扶单位"
+        ordering = ["unit_id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@scoping.register("area_id")
+class Cadre(models.Model):
+    """A cadre of a helping unit; ``area`` is the unit's area (who may see and send them)."""
+
+    person_id = models.CharField("身份证号", max_length=18, unique=True)
+    name = models.CharField("姓名", max_length=32)
+    sex = models.CharField("性别", max_length=2)
+    birth_date = models.DateField("出生日期")
+    unit = models.ForeignKey(HelpingUnit, verbose_name="派出单位", on_delete=models.PROTECT, related_name="cadres")
+    area = models.ForeignKey("areas.Area", verbose_name="单位所在区划", on_delete=models.PROTECT, related_name="+")
+    rank = models.CharField("职级", max_length=16)
+    cadre_type = models.CharField("类型", max_length=4, choices=CadreType.choices)
+    specialty = models.CharField("专业特长", max_length=16, blank=True)
+    years_of_work = models.PositiveSmallIntegerField("工作年限")
+    staff_status = models.CharField("编制", max_length=8)
+    rating_prev = models.CharField("前年考核", max_length=8, blank=True)
+    rating_last = models.CharField("上年考核", max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "干部"
+        ordering = ["area_id", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+
+@scoping.register("village_id")
+class Posting(models.Model):
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="postings")
+    village = models.ForeignKey("areas.Area", verbose_name="派驻村", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("职务", max_length=16, choices=PostingRole.choices)
+    round = models.PositiveSmallIntegerField("轮次(年度)")
+    start = models.DateField("到岗")
+    end = models.DateField("离岗", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=PostingStatus.choices, default=PostingStatus.ACTIVE)
+    end_reason = models.CharField("离岗原因", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "派驻"
+        ordering = ["village_id", "role"]
+        indexes = [models.Index(fields=["village", "status"], name="posting_village_status")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id}→{self.village_id}"
+
+
+@scoping.register("area_code")
+class DispatchPlan(models.Model):
+    round = models.PositiveSmallIntegerField("轮次(年度)")
+    area_code = models.CharField("范围", max_length=12)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    actor_username = models.CharField("生成人", max_length=150, blank=True)
+    status = models.CharField("状态", max_length=16, default="draft")  # draft / approved
+    objective = models.BigIntegerField("目标值", default=0)
+    certified_objective = models.FloatField("线性规划最优值", null=True, blank=True)
+    summary = models.JSONField("摘要", default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "选派方案"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.area_code} {self.status}"
+
+
+@scoping.register("village_id")
+class PlanItem(models.Model):
+    plan = models.ForeignKey(DispatchPlan, verbose_name="方案", on_delete=models.CASCADE, related_name="items")
+    village = models.ForeignKey("areas.Area", verbose_name="村", on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, verbose_name="第一书记", null=True, blank=True, on_delete=models.PROTECT)
+    cost = models.IntegerField("代价", default=0)
+    reason = models.CharField("理由", max_length=300)
+    edited = models.BooleanField("人工调整", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "方案明细"
+        ordering = ["plan_id", "village_id"]
+
+    def __str__(self) -> str:
+        return f"{self.village_id}: {self.cadre_id}"

@@ -1,0 +1,170 @@
+"""The dispatch optimiser: first secretaries to villages as a min-cost flow on a sparse candidate graph (no Django).
+
+source → cadre (capacity 1) → village (capacity 1, cost = mismatch + distance) → sink (reward for covering the
+village, as a negative cost) plus source → sink for cadres left at home. Rewards dwarf costs, so coverage comes
+first, deep-poverty villages and extremely poor townships before poor and weak ones, then the best matches. The same
+network solved as a linear program (GLOP) certifies the optimum: the flow polytope is integral, so the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# matching principle (the article): 党群→弱村, 政法→乱村, 经济→穷村, 农业→产业村, 科技→专业村
+PREFERRED = {
+    "weak_village": "党群",
+    "disorderly_village": "政法",
+    "poor_village": "经济",
+    "deep_poverty_village": "经济",
+    "industry_village": "农业",
+    "specialised_village": "科技",
+}
+MISMATCH = 10
+DISTANCE = {"county": 0, "prefecture": 2, "province": 3, "elsewhere": 6}
+REWARD_TOP, REWARD_MUST, REWARD_OTHER = 1000, 500, 100
+CANDIDATES_PER_VILLAGE = 40
+
+
+@dataclass(frozen=True)
+class Village:
+    code: str
+    kinds: frozenset[str]
+    top_priority: bool  # deep-poverty village or in an extremely poor township
+
+    @property
+    def must(self) -> bool:
+        return bool(self.kinds & {"poor_village", "deep_poverty_village", "weak_village"})
+
+    @property
+    def reward(self) -> int:
+        return REWARD_TOP if self.top_priority else REWARD_MUST if self.must else REWARD_OTHER
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    cadre_type: str
+    area: str  # 12-digit code of the cadre's unit
+    last_villages: frozenset[str] = frozenset()
+
+
+@dataclass
+class Result:
+    assignment: dict[str, int]  # village → cadre id
+    cost: dict[str, int]  # village → arc cost of its assignment
+    uncovered: dict[str, str]  # village → why
+    objective: int
+    arcs: int
+    lp_objective: float | None = None
+    edges: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+def distance(unit_area: str, village: str) -> str:
+    if unit_area[:6] == village[:6]:
+        return "county"
+    if unit_area[:4] == village[:4]:
+        return "prefecture"
+    if unit_area.endswith("0000000000"):
+        return "province"
+    return "elsewhere"
+
+
+def arc_cost(c: Candidate, v: Village) -> int:
+    preferred = {PREFERRED[k] for k in v.kinds if k in PREFERRED}
+    return (0 if c.cadre_type in preferred else MISMATCH) + DISTANCE[distance(c.area, v.code)]
+
+
+def build_edges(
+    villages: list[Village], cadres: list[Candidate], k: int = CANDIDATES_PER_VILLAGE
+) -> list[tuple[int, int, int]]:
+    """(village index, cadre index, cost): each village's k cheapest eligible candidates from its own county, its
+    prefecture's units and province units; never a cadre back in the village of their last round."""
+    by_county: dict[str, list[int]] = {}
+    by_prefecture: dict[str, list[int]] = {}
+    province: list[int] = []
+    for j, c in enumerate(cadres):
+        if c.area.endswith("0000000000"):
+            province.append(j)
+        elif c.area.endswith("00000000"):
+            by_prefecture.setdefault(c.area[:4], []).append(j)
+        else:
+            by_county.setdefault(c.area[:6], []).append(j)
+    edges = []
+    for i, v in enumerate(villages):
+        pool = by_county.get(v.code[:6], []) + by_prefecture.get(v.code[:4], []) + province
+        scored = sorted(
+            (arc_cost(cadres[j], v), cadres[j].id, j) for j in pool if v.code not in cadres[j].last_villages
+        )
+        edges += [(i, j, cost) for cost, _, j in scored[:k]]
+    return edges
+
+
+def solve(villages: list[Village], cadres: list[Candidate], *, certify: bool = False) -> Result:
+    from ortools.graph.python import min_cost_flow
+
+    edges = build_edges(villages, cadres)
+    nc = len(cadres)
+    source, sink = 0, 1
+    cadre_node = 2
+    village_node = 2 + nc
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs: list[tuple[int, int, int, int]] = [(source, cadre_node + j, 1, 0) for j in range(nc)]
+    first_edge = len(arcs)
+    arcs += [(cadre_node + j, village_node + i, 1, c) for i, j, c in edges]
+    arcs += [(village_node + i, sink, 1, -v.reward) for i, v in enumerate(villages)]
+    arcs.append((source, sink, nc, 0))
+    tails, heads, caps, costs = (list(col) for col in zip(*arcs, strict=True))
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32),
+        np.array(caps, dtype=np.int64), np.array(costs, dtype=np.int64),
+    )  # fmt: skip
+    flow.set_node_supply(source, nc)
+    flow.set_node_supply(sink, -nc)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    assignment: dict[str, int] = {}
+    cost: dict[str, int] = {}
+    for e, (i, j, c) in enumerate(edges):
+        if flow.flow(first_edge + e) > 0:
+            assignment[villages[i].code] = cadres[j].id
+            cost[villages[i].code] = c
+    had_candidates = {i for i, _, _ in edges}
+    uncovered = {}
+    for i, v in enumerate(villages):
+        if v.code not in assignment:
+            uncovered[v.code] = (
+                "没有符合条件的候选人：本县、本市(州)和省直单位中符合条件的干部都不在候选范围内"
+                if i not in had_candidates
+                else "候选人已全部派往优先级更高或匹配更好的村，候选人数不足"
+            )
+    result = Result(assignment, cost, uncovered, int(flow.optimal_cost()), len(edges), edges=edges)
+    if certify:
+        result.lp_objective = lp_optimum(villages, cadres, edges)
+    return result
+
+
+def lp_optimum(villages: list[Village], cadres: list[Candidate], edges: list[tuple[int, int, int]]) -> float:
+    """The same network as a linear program with GLOP: the certificate of optimality of the flow solution."""
+    from ortools.linear_solver import pywraplp
+
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    x = [solver.NumVar(0, 1, "") for _ in edges]
+    by_cadre: dict[int, list[int]] = {}
+    by_village: dict[int, list[int]] = {}
+    for e, (i, j, _) in enumerate(edges):
+        by_cadre.setdefault(j, []).append(e)
+        by_village.setdefault(i, []).append(e)
+    for es in by_cadre.values():
+        solver.Add(sum(x[e] for e in es) <= 1)
+    for es in by_village.values():
+        solver.Add(sum(x[e] for e in es) <= 1)
+    objective = solver.Objective()
+    for e, (i, _, c) in enumerate(edges):
+        objective.SetCoefficient(x[e], c - villages[i].reward)
+    objective.SetMinimization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        raise RuntimeError("LP certificate failed")
+    return float(objective.Value())

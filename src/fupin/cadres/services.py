@@ -1,0 +1,261 @@
+"""Eligibility, dispatch plans (optimised, explained, editable), approval into postings, and the reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from fupin.accounts.permissions import require_can_write
+from fupin.areas.models import AreaClassification
+from fupin.audit.services import audit_record
+from fupin.core import codes, scoping
+from fupin.core.errors import ValidationError
+
+from . import optimizer as opt
+from .models import Cadre, DispatchPlan, PlanItem, Posting, PostingRole, PostingStatus
+
+KIND_LABEL = {
+    "weak_village": "软弱涣散村", "disorderly_village": "乱村", "poor_village": "贫困村",
+    "deep_poverty_village": "深度贫困村", "industry_village": "产业村", "specialised_village": "专业村",
+}  # fmt: skip
+DISTANCE_LABEL = {"county": "本县单位", "prefecture": "本市(州)单位", "province": "省直单位", "elsewhere": "外地单位"}
+LOW_RATINGS = {"基本称职", "不称职"}
+
+
+def eligibility(cadre: Cadre, role: str = PostingRole.FIRST_SECRETARY) -> list[str]:
+    """Why a cadre may not be sent (empty = eligible). POLICY.md §5."""
+    reasons = []
+    if cadre.staff_status != "在编":
+        reasons.append("非在编人员")
+    if role == PostingRole.FIRST_SECRETARY and cadre.years_of_work < 2:
+        reasons.append(f"工作年限 {cadre.years_of_work} 年，第一书记须满 2 年")
+    low = [r for r in (cadre.rating_prev, cadre.rating_last) if r in LOW_RATINGS]
+    if low:
+        reasons.append(f"近两年考核有“{low[0]}”")
+    return reasons
+
+
+def _villages(area_code: str, year: int) -> list[opt.Village]:
+    lo, hi = codes.code_range(area_code)
+    rows = AreaClassification.objects.filter(year=year, area_id__gte=lo, area_id__lte=hi).values_list("area_id", "kind")
+    kinds: dict[str, set[str]] = {}
+    townships = set()
+    for code, kind in rows:
+        if kind == "extremely_poor_township":
+            townships.add(code[:9])
+        elif kind in opt.PREFERRED:
+            kinds.setdefault(code, set()).add(kind)
+    return [
+        opt.Village(code, frozenset(k), "deep_poverty_village" in k or code[:9] in townships)
+        for code, k in sorted(kinds.items())
+    ]
+
+
+def _pool(area_code: str) -> tuple[list[Cadre], dict[str, list[str]]]:
+    """Cadres who may serve in the area: its own units, its prefecture's and the province's, not posted elsewhere;
+    with the refusal reasons of the others."""
+    lo, hi = codes.code_range(area_code)
+    prefix = codes.prefix(area_code)
+    upper = {codes.normalize(prefix[:k]) for k in (2, 4) if len(prefix) > k}
+    qs = Cadre.objects.select_related("unit")
+    cadres = [c for c in qs if lo <= c.area_id <= hi or c.area_id in upper or (len(prefix) <= 2)]
+    busy = set(
+        Posting.objects.filter(status=PostingStatus.ACTIVE)
+        .exclude(village_id__gte=lo, village_id__lte=hi)
+        .values_list("cadre_id", flat=True)
+    )
+    refused: dict[str, list[str]] = {}
+    pool = []
+    for c in cadres:
+        reasons = eligibility(c) + (["正在其他地区驻村"] if c.pk in busy else [])
+        if reasons:
+            refused[c.name + "（" + c.person_id[-4:] + "）"] = reasons
+        else:
+            pool.append(c)
+    return pool, refused
+
+
+@transaction.atomic
+def dispatch_plan(*, actor: Any, area_code: str, round_year: int, certify: bool = True) -> DispatchPlan:
+    area_code = codes.normalize(area_code)
+    require_can_write(actor, area_code)
+    villages = _villages(area_code, round_year)
+    if not villages:
+        raise ValidationError(f"{round_year} 年该区划没有需要选派第一书记的村（贫困村、软弱涣散村等）")
+    pool, refused = _pool(area_code)
+    last: dict[int, set[str]] = {}
+    for cadre_id, village in Posting.objects.filter(
+        cadre_id__in=[c.pk for c in pool], role=PostingRole.FIRST_SECRETARY
+    ).values_list("cadre_id", "village_id"):
+        last.setdefault(cadre_id, set()).add(village)
+    candidates = [opt.Candidate(c.pk, c.cadre_type, c.area_id, frozenset(last.get(c.pk, ()))) for c in pool]
+    result = opt.solve(villages, candidates, certify=certify)
+    by_id = {c.pk: c for c in pool}
+    plan = DispatchPlan.objects.create(
+        round=round_year, area_code=area_code, actor_username=getattr(actor, "username", "") or "system",
+        objective=result.objective, certified_objective=result.lp_objective,
+        summary={
+            "villages": len(villages), "covered": len(result.assignment), "uncovered": len(result.uncovered),
+            "candidates": len(pool), "refused": len(refused), "arcs": result.arcs,
+            "refusals": dict(list(refused.items())[:200]),
+        },
+    )  # fmt: skip
+    items = []
+    for v in villages:
+        chosen = result.assignment.get(v.code)
+        if chosen is None:
+            items.append(PlanItem(plan=plan, village_id=v.code, reason=result.uncovered[v.code], cost=0))
+            continue
+        items.append(
+            PlanItem(
+                plan=plan,
+                village_id=v.code,
+                cadre_id=chosen,
+                cost=result.cost[v.code],
+                reason=_why(by_id[chosen], v),
+            )
+        )
+    PlanItem.objects.bulk_create(items, batch_size=2000)
+    audit_record(
+        actor=actor, action="cadres.dispatch_plan", entity=plan, area_code=area_code,
+        changes={"summary": [None, {k: v for k, v in plan.summary.items() if k != "refusals"}]},
+    )  # fmt: skip
+    return plan
+
+
+def _why(cadre: Cadre, v: opt.Village) -> str:
+    labels = "、".join(KIND_LABEL[k] for k in sorted(v.kinds))
+    preferred = {opt.PREFERRED[k] for k in v.kinds}
+    match = "类型匹配" if cadre.cadre_type in preferred else f"类型不完全匹配（宜派{'/'.join(sorted(preferred))}）"
+    priority = "，优先保障（深度贫困村/极贫乡镇）" if v.top_priority else ""
+    return f"{labels}：{cadre.cadre_type}型干部{match}；{DISTANCE_LABEL[opt.distance(cadre.area_id, v.code)]}{priority}"
+
+
+@transaction.atomic
+def plan_item_set(*, actor: Any, item: PlanItem, cadre: Cadre | None) -> PlanItem:
+    """An officer's edit: another cadre (eligible, not already in the plan, not back in their last village)."""
+    plan = DispatchPlan.objects.select_for_update().get(pk=item.plan_id)
+    require_can_write(actor, plan.area_code)
+    if plan.status != "draft":
+        raise ValidationError("方案已批准，不能再调整")
+    if cadre is not None:
+        reasons = eligibility(cadre)
+        if reasons:
+            raise ValidationError(f"{cadre.name} 不能选派：{'；'.join(reasons)}", extra={"field": "cadre"})
+        if Posting.objects.filter(cadre=cadre, village_id=item.village_id, role=PostingRole.FIRST_SECRETARY).exists():
+            raise ValidationError(f"{cadre.name} 上一轮已在该村任第一书记，不能回派", extra={"field": "cadre"})
+        if PlanItem.objects.filter(plan=plan, cadre=cadre).exclude(pk=item.pk).exists():
+            raise ValidationError(f"{cadre.name} 已在本方案中派往其他村", extra={"field": "cadre"})
+    old = item.cadre_id
+    item.cadre, item.edited = cadre, True
+    item.reason = "人工调整" + (f"：{cadre.cadre_type}型干部" if cadre else "：暂不选派")
+    item.save(update_fields=["cadre", "edited", "reason"])
+    plan.summary = {**plan.summary, "edited": plan.summary.get("edited", 0) + 1}
+    plan.save(update_fields=["summary"])
+    audit_record(
+        actor=actor, action="cadres.plan_edit", entity=item, changes={"cadre": [old, getattr(cadre, "pk", None)]}
+    )
+    return item
+
+
+@transaction.atomic
+def plan_approve(*, actor: Any, plan: DispatchPlan, start: date) -> int:
+    """Approval creates the postings atomically: the round's first secretaries start, those they replace end."""
+    plan = DispatchPlan.objects.select_for_update().get(pk=plan.pk)
+    require_can_write(actor, plan.area_code)
+    if plan.status != "draft":
+        raise ValidationError("该方案已批准")
+    items = list(plan.items.exclude(cadre=None).select_related("cadre"))
+    villages = [i.village_id for i in items]
+    cadres = [i.cadre_id for i in items if i.cadre_id is not None]
+    ending = Posting.objects.filter(status=PostingStatus.ACTIVE, role=PostingRole.FIRST_SECRETARY).filter(
+        village_id__in=villages
+    ) | Posting.objects.filter(status=PostingStatus.ACTIVE, cadre_id__in=cadres)
+    ended = ending.update(status=PostingStatus.ENDED, end=start, end_reason=f"{plan.round} 年轮换")
+    Posting.objects.bulk_create(
+        [
+            Posting(
+                cadre=i.cadre,
+                village_id=i.village_id,
+                role=PostingRole.FIRST_SECRETARY,
+                round=plan.round,
+                start=start,
+            )
+            for i in items
+        ]
+    )
+    plan.status = "approved"
+    plan.save(update_fields=["status"])
+    audit_record(
+        actor=actor, action="cadres.plan_approve", entity=plan, area_code=plan.area_code,
+        changes={"postings": [None, len(items)], "ended": [None, ended]},
+    )  # fmt: skip
+    return len(items)
+
+
+def coverage_report(*, viewer: Any, area_code: str, year: int) -> dict[str, Any]:
+    """Villages needing a first secretary without one, postings due for rotation (≥2 rounds), recalls."""
+    area_code = codes.normalize(area_code)
+    needing = {v.code for v in _villages(area_code, year)}
+    base = Posting.objects.all() if viewer is None else scoping.scoped(Posting, viewer)  # None: the system
+    active = base.filter(status=PostingStatus.ACTIVE, role=PostingRole.FIRST_SECRETARY)
+    lo, hi = codes.code_range(area_code)
+    active = active.filter(village_id__gte=lo, village_id__lte=hi)
+    covered = set(active.values_list("village_id", flat=True))
+    due = list(active.filter(round__lte=year - 2).values_list("village_id", "cadre__name", "round"))
+    recalled = (
+        scoping.scoped(Posting, viewer)
+        .filter(status=PostingStatus.RECALLED, village_id__gte=lo, village_id__lte=hi)
+        .count()
+    )
+    return {
+        "needing": len(needing), "covered": len(needing & covered), "uncovered": sorted(needing - covered),
+        "due_for_rotation": due, "recalled": recalled,
+    }  # fmt: skip
+
+
+@transaction.atomic
+def cadres_load(*, actor: Any, units: list[dict[str, Any]], cadres: list[dict[str, Any]], source: str) -> int:
+    """Helping units and cadres (with their current postings) from the synthetic province; replaces the units'
+    cadres of the areas loaded. Audited as one batch."""
+    from .models import HelpingUnit
+
+    codes_seen = {codes.normalize(u["area_code"]) for u in units}
+    for code in codes_seen:
+        require_can_write(actor, code)
+    existing = set(
+        HelpingUnit.objects.filter(unit_id__in=[u["unit_id"] for u in units]).values_list("unit_id", flat=True)
+    )
+    HelpingUnit.objects.bulk_create(
+        [HelpingUnit(unit_id=u["unit_id"], name=u["name"], level=u["level"], kind=u["kind"],
+                     area_id=codes.normalize(u["area_code"])) for u in units if u["unit_id"] not in existing],
+        batch_size=2000,
+    )  # fmt: skip
+    unit_of = dict(HelpingUnit.objects.values_list("unit_id", "pk"))
+    area_of = dict(HelpingUnit.objects.values_list("unit_id", "area_id"))
+    present = set(
+        Cadre.objects.filter(person_id__in=[c["person_id"] for c in cadres]).values_list("person_id", flat=True)
+    )
+    new = [c for c in cadres if c["person_id"] not in present]
+    Cadre.objects.bulk_create(
+        [Cadre(person_id=c["person_id"], name=c["name"], sex=c["sex"], birth_date=c["birth_date"],
+               unit_id=unit_of[c["unit_id"]], area_id=area_of[c["unit_id"]], rank=c["rank"],
+               cadre_type=c["cadre_type"], specialty=c["specialty"] or "", years_of_work=c["years_of_work"],
+               staff_status=c["staff_status"], rating_prev=c["rating_2016"] or "", rating_last=c["rating_2017"] or "")
+         for c in new],
+        batch_size=2000,
+    )  # fmt: skip
+    ids = dict(Cadre.objects.filter(person_id__in=[c["person_id"] for c in new]).values_list("person_id", "pk"))
+    roles = {"first_secretary": PostingRole.FIRST_SECRETARY, "resident_cadre": PostingRole.RESIDENT_CADRE}
+    Posting.objects.bulk_create(
+        [Posting(cadre_id=ids[c["person_id"]], village_id=c["village_code"], role=roles[c["role_2017"]], round=2017,
+                 start=date(2017, 3, 1)) for c in new if c.get("village_code") and c.get("role_2017") in roles],
+        batch_size=2000,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="cadres.load", entity=None, entity_type="cadres.batch", entity_id=source[:64],
+        area_code="520000000000", changes={"units": [None, len(units) - len(existing)], "cadres": [None, len(new)]},
+    )  # fmt: skip
+    return len(new)

@@ -24,7 +24,7 @@ PREFERRED = {
 MISMATCH = 10
 DISTANCE = {"county": 0, "prefecture": 2, "province": 3, "elsewhere": 6}
 REWARD_TOP, REWARD_MUST, REWARD_OTHER = 1000, 500, 100
-CANDIDATES_PER_VILLAGE = 40
+CANDIDATES_PER_VILLAGE = 12  # per cost level (match × distance: at most six levels)
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,24 @@ def arc_cost(c: Candidate, v: Village) -> int:
     return (0 if c.cadre_type in preferred else MISMATCH) + DISTANCE[distance(c.area, v.code)]
 
 
+TYPES = ("党群", "政法", "经济", "农业", "科技")
+
+
 def build_edges(
     villages: list[Village], cadres: list[Candidate], k: int = CANDIDATES_PER_VILLAGE
 ) -> list[tuple[int, int, int]]:
-    """(village index, cadre index, cost): each village's k cheapest eligible candidates from its own county, its
-    prefecture's units and province units; never a cadre back in the village of their last round."""
+    """(village index, cadre index, cost): for each village and each cost level (type match × distance), k eligible
+    candidates from its own county, its prefecture's units and province units; never a cadre back in the village of
+    their last round. Taking k per level, not the k cheapest overall, keeps the graph able to cover every village
+    when the best-matched local cadres run out; within a level a hash of (village, cadre) picks, so neighbouring
+    villages draw different people and the union of candidate sets stays large."""
+    import numpy as np
+
+    type_code = np.array([TYPES.index(c.cadre_type) if c.cadre_type in TYPES else -1 for c in cadres], dtype=np.int64)
     by_county: dict[str, list[int]] = {}
     by_prefecture: dict[str, list[int]] = {}
     province: list[int] = []
+    served: dict[str, list[int]] = {}
     for j, c in enumerate(cadres):
         if c.area.endswith("0000000000"):
             province.append(j)
@@ -91,13 +101,42 @@ def build_edges(
             by_prefecture.setdefault(c.area[:4], []).append(j)
         else:
             by_county.setdefault(c.area[:6], []).append(j)
-    edges = []
+        for last in c.last_villages:
+            served.setdefault(last, []).append(j)
+    pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    edges: list[tuple[int, int, int]] = []
     for i, v in enumerate(villages):
-        pool = by_county.get(v.code[:6], []) + by_prefecture.get(v.code[:4], []) + province
-        scored = sorted(
-            (arc_cost(cadres[j], v), cadres[j].id, j) for j in pool if v.code not in cadres[j].last_villages
-        )
-        edges += [(i, j, cost) for cost, _, j in scored[:k]]
+        county = v.code[:6]
+        if county not in pools:
+            own, pref, prov = by_county.get(county, []), by_prefecture.get(v.code[:4], []), province
+            idx = np.array(own + pref + prov, dtype=np.int64)
+            dist = np.array(
+                [DISTANCE["county"]] * len(own)
+                + [DISTANCE["prefecture"]] * len(pref)
+                + [DISTANCE["province"]] * len(prov),
+                dtype=np.int64,
+            )
+            pools[county] = (idx, dist)
+        idx, dist = pools[county]
+        if not len(idx):
+            continue
+        preferred = [TYPES.index(PREFERRED[kind]) for kind in v.kinds if kind in PREFERRED]
+        cost = dist + np.where(np.isin(type_code[idx], preferred), 0, MISMATCH)
+        salt = int.from_bytes(v.code.encode()[-8:], "little")
+        tie = ((idx * 2654435761 + salt) % 1_000_003).astype(np.int64)
+        usable = np.ones(len(idx), dtype=bool)
+        if v.code in served:
+            usable &= ~np.isin(idx, served[v.code])
+        best_parts = []
+        for level in np.unique(cost[usable]):
+            members = np.flatnonzero(usable & (cost == level))
+            if len(members) > k:
+                members = members[np.argpartition(tie[members], k - 1)[:k]]
+            best_parts.append(members)
+        if not best_parts:
+            continue
+        best = np.concatenate(best_parts)
+        edges += [(i, int(idx[b]), int(cost[b])) for b in best]
     return edges
 
 

@@ -48,4 +48,4 @@ class Command(BaseCommand):
             return
         for key, value in sorted(series.get(options["year"], {}).items()):
             label, unit = LABELS.get(key, (IndicatorValue(key=key).label, "条"))
-            self.stdout.write(f"{label}：{value:,.2f}{unit}" if key == "incidence" else f"{label}：{value:,.0f}{unit}")
+            self.stdout.write(f"{label}：{value:,.2f}{unit}" if unit == "%" else f"{label}：{value:,.0f}{unit}")

@@ -146,3 +146,46 @@ def test_scope_a_county_officer_plans_only_their_county(capsys):
     out = capsys.readouterr().out
     assert "需选派 1 村，已覆盖 1，未覆盖 0" in out
     assert "线性规划最优值 -500.0" in out
+
+
+def test_recall_with_replacement_benefits_and_team_rules():
+    from fupin.cadres.services import benefit_add, posting_recall, team_report
+
+    v = villages(1)[0]
+    a, b, c = load([("CA1", "党群"), ("CA1", "经济"), ("CA1", "农业")])
+    old = load([("CA1", "党群")], birth_date=date(1960, 1, 1))[0]
+    posting = Posting.objects.create(cadre=a, village_id=v, role="first_secretary", round=2018, start=date(2018, 3, 1))
+    for cadre in (b, old):
+        Posting.objects.create(cadre=cadre, village_id=v, role="resident_cadre", round=2018, start=date(2018, 3, 1))
+    assert team_report(viewer=None, area_code=COUNTY_A, year=2018) == []  # three people, the young ones under 35
+    with pytest.raises(ValidationError, match="召回须写明原因"):
+        posting_recall(actor=None, posting=posting, reason=" ", on=date(2018, 9, 1))
+    with pytest.raises(ValidationError, match="正在其他村驻村"):
+        posting_recall(actor=None, posting=posting, reason="请假超过 30 天", on=date(2018, 9, 1), replacement=b)
+    new = posting_recall(actor=None, posting=posting, reason="请假超过 30 天", on=date(2018, 9, 1), replacement=c)
+    assert new is not None
+    assert (new.role, new.village_id) == ("first_secretary", v)
+    posting.refresh_from_db()
+    assert (posting.status, posting.end_reason) == (PostingStatus.RECALLED, "请假超过 30 天")
+    assert coverage_report(viewer=None, area_code=COUNTY_A, year=2018)["recalled"] == 1
+    benefit_add(actor=None, posting=new, kind="work_funds", year=2018, amount="10000", note="工作经费")
+    with pytest.raises(ValidationError, match="金额不能为负"):
+        benefit_add(actor=None, posting=new, kind="travel", year=2018, amount=-1)
+    with pytest.raises(ValidationError, match="保障项目应为"):
+        benefit_add(actor=None, posting=new, kind="bonus", year=2018, amount=1)
+    # a team of two older cadres breaks both rules
+    Posting.objects.filter(village_id=v).exclude(cadre=old).update(status=PostingStatus.ENDED)
+    assert team_report(viewer=None, area_code=COUNTY_A, year=2018) == [
+        (v, ["仅 1 人，少于 3 人", "没有 35 岁以下的队员"])
+    ]
+
+
+def test_eligibility_thresholds_are_policy_parameters():
+    from fupin.cadres.services import eligibility
+    from fupin.policy.services import parameter_set
+
+    cadre = load([("CA1", "党群")], years_of_work=3)[0]
+    assert eligibility(cadre, year=2018) == []
+    parameter_set(actor=None, key="first_secretary_min_years", year=2018, value=5, note="试点")
+    assert eligibility(cadre, year=2018) == ["工作年限 3 年，第一书记须满 5 年"]
+    assert eligibility(cadre, year=2017) == []

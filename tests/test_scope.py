@@ -18,7 +18,7 @@ from fupin.accounts.models import Role, User
 from fupin.areas.models import Area, AreaClassification
 from fupin.audit.models import AuditEntry
 from fupin.audit.services import audit_record
-from fupin.cadres.models import Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting
+from fupin.cadres.models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting, WorkTeam
 from fupin.checks.models import CheckRun, Finding
 from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
@@ -193,6 +193,19 @@ def _make_plan_item() -> models.Model:
     return PlanItem.objects.create(plan=_make_plan(), village_id=first_village(COUNTY_B), reason="x")
 
 
+def _make_benefit() -> models.Model:
+    from fupin.cadres.models import Benefit
+
+    posting = _make_posting()
+    return Benefit.objects.create(posting=posting, village_id=posting.village_id, kind="travel", year=2017, amount=1)
+
+
+def _make_work_team() -> models.Model:
+    from fupin.cadres.models import WorkTeam
+
+    return WorkTeam.objects.create(area_id=first_village(COUNTY_B), kind="village_group", round=2017)
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -215,6 +228,8 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Posting: _make_posting,
     DispatchPlan: _make_plan,
     PlanItem: _make_plan_item,
+    Benefit: _make_benefit,
+    WorkTeam: _make_work_team,
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -240,6 +255,8 @@ ADMIN = {
     Posting: "cadres/posting",
     DispatchPlan: "cadres/dispatchplan",
     PlanItem: "cadres/planitem",
+    Benefit: "cadres/benefit",
+    WorkTeam: "cadres/workteam",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fupin.core.admin_base import ScopedReadOnlyAdmin
 
-from .models import Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting
+from .models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting, WorkTeam
 
 
 @admin.register(HelpingUnit)
@@ -31,3 +31,13 @@ class DispatchPlanAdmin(ScopedReadOnlyAdmin):
 @admin.register(PlanItem)
 class PlanItemAdmin(ScopedReadOnlyAdmin):
     list_display = ("plan", "village", "cadre", "cost", "edited", "reason")
+
+
+@admin.register(Benefit)
+class BenefitAdmin(ScopedReadOnlyAdmin):
+    list_display = ("posting", "kind", "year", "amount", "note")
+
+
+@admin.register(WorkTeam)
+class WorkTeamAdmin(ScopedReadOnlyAdmin):
+    list_display = ("area", "kind", "round")

@@ -123,3 +123,55 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id}: {self.cadre_id}"
+
+
+class BenefitKind(models.TextChoices):
+    LIVING_SUBSIDY = "living_subsidy", "生活补助"
+    INSURANCE = "insurance", "意外伤害保险"
+    TRAVEL = "travel", "交通差旅"
+    HEALTH_CHECK = "health_check", "健康体检"
+    WORK_FUNDS = "work_funds", "工作经费"
+
+
+@scoping.register("village_id")
+class Benefit(models.Model):
+    """A benefit paid for a posting (POLICY.md §5): living subsidy, insurance, travel, health check, work funds."""
+
+    posting = models.ForeignKey(Posting, verbose_name="派驻", on_delete=models.PROTECT, related_name="benefits")
+    village = models.ForeignKey(
+        "areas.Area",
+        verbose_name="派驻村",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    kind = models.CharField("项目", max_length=16, choices=BenefitKind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    amount = models.DecimalField("金额(元)", max_digits=10, decimal_places=2)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "驻村保障"
+        ordering = ["posting_id", "year", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+@scoping.register("area_id")
+class WorkTeam(models.Model):
+    """A county work team (area = county) or a village work group (area = village) of a round."""
+
+    area = models.ForeignKey("areas.Area", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        "类型", max_length=16, choices=[("county_team", "县驻村工作队"), ("village_group", "驻村工作组")]
+    )
+    round = models.PositiveSmallIntegerField("轮次(年度)")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作队(组)"
+        constraints = [models.UniqueConstraint(fields=["area", "kind", "round"], name="workteam_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.get_kind_display()} {self.round}"

@@ -24,13 +24,16 @@ DISTANCE_LABEL = {"county": "本县单位", "prefecture": "本市(州)单位", "
 LOW_RATINGS = {"基本称职", "不称职"}
 
 
-def eligibility(cadre: Cadre, role: str = PostingRole.FIRST_SECRETARY) -> list[str]:
-    """Why a cadre may not be sent (empty = eligible). POLICY.md §5."""
+def eligibility(cadre: Cadre, role: str = PostingRole.FIRST_SECRETARY, year: int = 2017) -> list[str]:
+    """Why a cadre may not be sent (empty = eligible). POLICY.md §5; the minimum years are a policy parameter."""
+    from fupin.policy.selectors import param
+
     reasons = []
     if cadre.staff_status != "在编":
         reasons.append("非在编人员")
-    if role == PostingRole.FIRST_SECRETARY and cadre.years_of_work < 2:
-        reasons.append(f"工作年限 {cadre.years_of_work} 年，第一书记须满 2 年")
+    min_years = int(param("first_secretary_min_years", year))
+    if role == PostingRole.FIRST_SECRETARY and cadre.years_of_work < min_years:
+        reasons.append(f"工作年限 {cadre.years_of_work} 年，第一书记须满 {min_years} 年")
     low = [r for r in (cadre.rating_prev, cadre.rating_last) if r in LOW_RATINGS]
     if low:
         reasons.append(f"近两年考核有“{low[0]}”")
@@ -53,7 +56,7 @@ def _villages(area_code: str, year: int) -> list[opt.Village]:
     ]
 
 
-def _pool(area_code: str) -> tuple[list[Cadre], dict[str, list[str]]]:
+def _pool(area_code: str, year: int) -> tuple[list[Cadre], dict[str, list[str]]]:
     """Cadres who may serve in the area: its own units, its prefecture's and the province's, not posted elsewhere;
     with the refusal reasons of the others."""
     lo, hi = codes.code_range(area_code)
@@ -69,7 +72,7 @@ def _pool(area_code: str) -> tuple[list[Cadre], dict[str, list[str]]]:
     refused: dict[str, list[str]] = {}
     pool = []
     for c in cadres:
-        reasons = eligibility(c) + (["正在其他地区驻村"] if c.pk in busy else [])
+        reasons = eligibility(c, year=year) + (["正在其他地区驻村"] if c.pk in busy else [])
         if reasons:
             refused[c.name + "（" + c.person_id[-4:] + "）"] = reasons
         else:
@@ -84,7 +87,7 @@ def dispatch_plan(*, actor: Any, area_code: str, round_year: int, certify: bool 
     villages = _villages(area_code, round_year)
     if not villages:
         raise ValidationError(f"{round_year} 年该区划没有需要选派第一书记的村（贫困村、软弱涣散村等）")
-    pool, refused = _pool(area_code)
+    pool, refused = _pool(area_code, round_year)
     last: dict[int, set[str]] = {}
     for cadre_id, village in Posting.objects.filter(
         cadre_id__in=[c.pk for c in pool], role=PostingRole.FIRST_SECRETARY
@@ -141,7 +144,7 @@ def plan_item_set(*, actor: Any, item: PlanItem, cadre: Cadre | None) -> PlanIte
     if plan.status != "draft":
         raise ValidationError("方案已批准，不能再调整")
     if cadre is not None:
-        reasons = eligibility(cadre)
+        reasons = eligibility(cadre, year=plan.round)
         if reasons:
             raise ValidationError(f"{cadre.name} 不能选派：{'；'.join(reasons)}", extra={"field": "cadre"})
         if Posting.objects.filter(cadre=cadre, village_id=item.village_id, role=PostingRole.FIRST_SECRETARY).exists():
@@ -205,15 +208,30 @@ def coverage_report(*, viewer: Any, area_code: str, year: int) -> dict[str, Any]
     active = active.filter(village_id__gte=lo, village_id__lte=hi)
     covered = set(active.values_list("village_id", flat=True))
     due = list(active.filter(round__lte=year - 2).values_list("village_id", "cadre__name", "round"))
-    recalled = (
-        scoping.scoped(Posting, viewer)
-        .filter(status=PostingStatus.RECALLED, village_id__gte=lo, village_id__lte=hi)
-        .count()
-    )
+    recalled = base.filter(status=PostingStatus.RECALLED, village_id__gte=lo, village_id__lte=hi).count()
     return {
         "needing": len(needing), "covered": len(needing & covered), "uncovered": sorted(needing - covered),
         "due_for_rotation": due, "recalled": recalled,
     }  # fmt: skip
+
+
+@transaction.atomic
+def work_teams_load(*, actor: Any, groups: list[dict[str, Any]], round_year: int, source: str) -> int:
+    """Village work groups and county work teams of a round (from the synthetic province's work_groups)."""
+    from .models import WorkTeam
+
+    rows = {(codes.normalize(g["village_code"]), "village_group") for g in groups}
+    rows |= {(codes.normalize(g["county_code"]), "county_team") for g in groups if g.get("county_work_team")}
+    for code, _ in rows:
+        require_can_write(actor, code)
+    present = set(WorkTeam.objects.filter(round=round_year).values_list("area_id", "kind"))
+    new = [WorkTeam(area_id=code, kind=kind, round=round_year) for code, kind in sorted(rows - present)]
+    WorkTeam.objects.bulk_create(new, batch_size=2000)
+    audit_record(
+        actor=actor, action="cadres.work_teams_load", entity=None, entity_type="cadres.batch", entity_id=source[:64],
+        area_code="520000000000", changes={"teams": [None, len(new)]},
+    )  # fmt: skip
+    return len(new)
 
 
 @transaction.atomic
@@ -259,3 +277,79 @@ def cadres_load(*, actor: Any, units: list[dict[str, Any]], cadres: list[dict[st
         area_code="520000000000", changes={"units": [None, len(units) - len(existing)], "cadres": [None, len(new)]},
     )  # fmt: skip
     return len(new)
+
+
+@transaction.atomic
+def posting_recall(
+    *, actor: Any, posting: Posting, reason: str, on: date, replacement: Cadre | None = None
+) -> Posting | None:
+    """召回 (e.g. >30 days of leave, a red line): the posting ends as recalled; a replacement takes the same role."""
+    posting = Posting.objects.select_for_update().get(pk=posting.pk)
+    require_can_write(actor, posting.village_id)
+    if posting.status != PostingStatus.ACTIVE:
+        raise ValidationError("只能召回在岗人员")
+    if not reason.strip():
+        raise ValidationError("召回须写明原因", extra={"field": "reason"})
+    if replacement is not None:
+        refused = eligibility(replacement, posting.role, on.year)
+        if refused:
+            raise ValidationError(f"{replacement.name} 不能接替：{'；'.join(refused)}", extra={"field": "replacement"})
+        if Posting.objects.filter(cadre=replacement, status=PostingStatus.ACTIVE).exists():
+            raise ValidationError(f"{replacement.name} 正在其他村驻村", extra={"field": "replacement"})
+    posting.status, posting.end, posting.end_reason = PostingStatus.RECALLED, on, reason.strip()[:100]
+    posting.save(update_fields=["status", "end", "end_reason"])
+    new = None
+    if replacement is not None:
+        new = Posting.objects.create(cadre=replacement, village_id=posting.village_id, role=posting.role,
+                                     round=posting.round, start=on)  # fmt: skip
+    audit_record(
+        actor=actor, action="cadres.recall", entity=posting,
+        changes={"status": ["active", "recalled"], "reason": [None, reason],
+                 "replacement": [None, getattr(replacement, "pk", None)]},
+    )  # fmt: skip
+    return new
+
+
+@transaction.atomic
+def benefit_add(*, actor: Any, posting: Posting, kind: str, year: int, amount: Any, note: str = "") -> Any:
+    from decimal import Decimal, InvalidOperation
+
+    from .models import Benefit, BenefitKind
+
+    require_can_write(actor, posting.village_id)
+    if kind not in BenefitKind.values:
+        raise ValidationError(f"保障项目应为：{'、'.join(BenefitKind.labels)}", extra={"field": "kind"})
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        raise ValidationError(f"金额“{amount}”不是有效的数", extra={"field": "amount"}) from None
+    if value < 0:
+        raise ValidationError("金额不能为负", extra={"field": "amount"})
+    benefit = Benefit.objects.create(posting=posting, village_id=posting.village_id, kind=kind, year=year,
+                                     amount=value, note=note)  # fmt: skip
+    audit_record(actor=actor, action="cadres.benefit_add", entity=benefit, changes={kind: [None, str(value)]})
+    return benefit
+
+
+def team_report(*, viewer: Any, area_code: str, year: int) -> list[tuple[str, list[str]]]:
+    """Villages whose team (active postings) breaks the team rules: too few people, nobody young enough."""
+    from fupin.policy.selectors import param
+
+    min_size, young = int(param("team_min_size", year)), int(param("team_young_age", year))
+    lo, hi = codes.code_range(area_code)
+    base = Posting.objects.all() if viewer is None else scoping.scoped(Posting, viewer)
+    teams: dict[str, list[date]] = {}
+    for village, birth in base.filter(status=PostingStatus.ACTIVE, village_id__gte=lo, village_id__lte=hi).values_list(
+        "village_id", "cadre__birth_date"
+    ):
+        teams.setdefault(village, []).append(birth)
+    out = []
+    for village, births in sorted(teams.items()):
+        problems = []
+        if len(births) < min_size:
+            problems.append(f"仅 {len(births)} 人，少于 {min_size} 人")
+        if not any(year - b.year < young for b in births):
+            problems.append(f"没有 {young} 岁以下的队员")
+        if problems:
+            out.append((village, problems))
+    return out

@@ -41,12 +41,19 @@ class Command(BaseCommand):
                 n = plan_approve(actor=actor, plan=plan, start=start)
                 self.stdout.write(f"方案 {plan.pk} 已批准：{n} 名第一书记到岗")
             else:
-                report = coverage_report(viewer=actor, area_code=options["area"], year=options["round"] or 2017)
+                from fupin.cadres.services import team_report
+
+                year = options["round"] or 2017
+                report = coverage_report(viewer=actor, area_code=options["area"], year=year)
                 self.stdout.write(
                     f"需选派 {report['needing']} 村，已有第一书记 {report['covered']} 村，"
                     f"未覆盖 {len(report['uncovered'])} 村；"
-                    f"任期满两轮待轮换 {len(report['due_for_rotation'])} 人；召回 {report['recalled']} 人"
+                    f"任期满两轮待轮换 {len(report['due_for_rotation'])} 人；召回调整 {report['recalled']} 人"
                 )
+                problems = team_report(viewer=actor, area_code=options["area"], year=year)
+                self.stdout.write(f"工作队(组)不符合配备要求 {len(problems)} 个")
+                for village, reasons in problems[:50]:
+                    self.stdout.write(f"  {village}：{'；'.join(reasons)}")
         except DispatchPlan.DoesNotExist:
             raise CommandError("没有该方案") from None
         except ApplicationError as exc:

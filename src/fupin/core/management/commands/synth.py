@@ -93,13 +93,15 @@ class Command(BaseCommand):
     def _cadres_into_db(self, out: Path) -> None:
         """The generated counties' helping units (with the prefecture and province units) and cadres, with their
         2017 postings as first secretaries and resident cadres."""
-        from fupin.cadres.services import cadres_load
+        from fupin.cadres.services import cadres_load, work_teams_load
 
         cadres = pq.read_table(out / "cadres.parquet").to_pylist()
         used = {c["unit_id"] for c in cadres}
         units = [u for u in pq.read_table(out / "helping_units.parquet").to_pylist() if u["unit_id"] in used]
         n = cadres_load(actor=None, units=units, cadres=cadres, source=f"synth:{out.name}")
-        self.stdout.write(f"帮扶单位 {len(units)} 个，干部 {n} 人已入库")
+        groups = pq.read_table(out / "work_groups.parquet").to_pylist()
+        teams = work_teams_load(actor=None, groups=groups, round_year=2017, source=f"synth:{out.name}")
+        self.stdout.write(f"帮扶单位 {len(units)} 个，干部 {n} 人，工作队(组) {teams} 个已入库")
 
     def _external_into_db(self, out: Path) -> None:
         """The other departments' tables and the survey sample, each replacing its kind (the checks read them).

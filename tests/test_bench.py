@@ -21,4 +21,4 @@ def test_every_benchmark_runs_at_tiny_scale():
     assert "import CSV → PostgreSQL: median" in out.stdout
     assert "import xlsx → PostgreSQL: median" in out.stdout
     assert "all rules + indicators, Ibis on DuckDB: median" in out.stdout
-    assert "province plan: min-cost flow: median" in out.stdout
+    assert "province plan: min-cost flows: median" in out.stdout

@@ -66,10 +66,10 @@ def test_matching_principle_and_a_certified_optimum():
     classify(v[3], "industry_village")
     load([("CA1", "党群"), ("CA1", "经济"), ("CA1", "政法"), ("CA1", "农业")])
     plan = dispatch_plan(actor=None, area_code=COUNTY_A, round_year=YEAR)
-    got = {i.village_id: i.cadre.cadre_type for i in plan.items.select_related("cadre")}
+    got = {i.village_id: i.cadre.cadre_type for i in plan.items.filter(role="first_secretary").select_related("cadre")}
     assert got == {v[0]: "党群", v[1]: "经济", v[2]: "政法", v[3]: "农业"}
     assert plan.objective == plan.certified_objective == -(500 + 500 + 100 + 100)
-    assert all("类型匹配；本县单位" in i.reason for i in plan.items.all())
+    assert all("类型匹配；本县单位" in i.reason for i in plan.items.filter(role="first_secretary"))
 
 
 def test_coverage_first_deep_poverty_before_others_and_infeasible_villages_named():
@@ -79,7 +79,7 @@ def test_coverage_first_deep_poverty_before_others_and_infeasible_villages_named
     classify(v[2], "deep_poverty_village", "poor_village")
     load([("CA1", "科技"), ("PA1", "党群")])  # two cadres, three villages; neither type matches
     plan = dispatch_plan(actor=None, area_code=COUNTY_A, round_year=YEAR)
-    items = {i.village_id: i for i in plan.items.all()}
+    items = {i.village_id: i for i in plan.items.filter(role="first_secretary")}
     assert items[v[2]].cadre_id is not None
     assert items[v[1]].cadre_id is not None
     assert items[v[0]].cadre_id is None
@@ -94,7 +94,7 @@ def test_a_county_with_no_candidates_says_so():
     classify(villages(1)[0], "weak_village")
     load([("CB1", "党群")])  # only another prefecture's county has cadres
     plan = dispatch_plan(actor=None, area_code=COUNTY_A, round_year=YEAR)
-    item = plan.items.get()
+    item = plan.items.get(role="first_secretary")
     assert item.cadre_id is None
     assert item.reason.startswith("没有符合条件的候选人")
 
@@ -120,12 +120,13 @@ def test_no_cadre_back_in_the_village_of_their_last_round_and_approval_rotates_a
     Posting.objects.create(cadre=a, village_id=v[0], role="first_secretary", round=2016, start=date(2016, 3, 1))
     Posting.objects.create(cadre=b, village_id=v[1], role="first_secretary", round=2016, start=date(2016, 3, 1))
     plan = dispatch_plan(actor=None, area_code=COUNTY_A, round_year=YEAR)
-    assert {i.village_id: i.cadre_id for i in plan.items.all()} == {v[0]: b.pk, v[1]: a.pk}  # swapped
-    item = plan.items.get(village_id=v[0])
+    fs = plan.items.filter(role="first_secretary")
+    assert {i.village_id: i.cadre_id for i in fs} == {v[0]: b.pk, v[1]: a.pk}  # swapped
+    item = fs.get(village_id=v[0])
     with pytest.raises(ValidationError, match="上一轮已在该村任第一书记"):
         plan_item_set(actor=None, item=item, cadre=a)
     n = plan_approve(actor=None, plan=plan, start=date(2018, 3, 1))
-    assert n == 2
+    assert n == 2  # two first secretaries; no one left for resident slots
     assert Posting.objects.filter(status=PostingStatus.ACTIVE).count() == 2
     assert Posting.objects.filter(status=PostingStatus.ENDED, end_reason="2018 年轮换").count() == 2
     with pytest.raises(ValidationError, match="已批准"):
@@ -189,3 +190,23 @@ def test_eligibility_thresholds_are_policy_parameters():
     parameter_set(actor=None, key="first_secretary_min_years", year=2018, value=5, note="试点")
     assert eligibility(cadre, year=2018) == ["工作年限 3 年，第一书记须满 5 年"]
     assert eligibility(cadre, year=2017) == []
+
+
+def test_resident_cadres_complete_teams_with_a_young_member():
+    v = villages(1)[0]
+    classify(v, "poor_village")
+    old = {"birth_date": date(1965, 1, 1)}
+    fs = load([("CA1", "经济")], **old)  # the first secretary is 53: a young resident is required
+    olds = load([("CA1", "党群"), ("CA1", "农业")], **old)
+    young = load([("CA1", "科技")], birth_date=date(1990, 1, 1))
+    plan = dispatch_plan(actor=None, area_code=COUNTY_A, round_year=YEAR)
+    items = list(plan.items.order_by("role", "id"))
+    assert [i.role for i in items] == ["first_secretary", "resident_cadre", "resident_cadre"]
+    assert items[0].cadre_id == fs[0].pk
+    residents = {i.cadre_id for i in items[1:]}
+    assert young[0].pk in residents  # the young slot
+    assert len(residents & {c.pk for c in olds}) == 1
+    assert any("满足“至少一名 35 岁以下”" in i.reason for i in items[1:])
+    assert plan.summary["resident_objective"] == plan.summary["resident_lp_objective"]
+    assert plan_approve(actor=None, plan=plan, start=date(2018, 3, 1)) == 3
+    assert Posting.objects.filter(status=PostingStatus.ACTIVE, role="resident_cadre").count() == 2

@@ -112,7 +112,8 @@ class DispatchPlan(models.Model):
 class PlanItem(models.Model):
     plan = models.ForeignKey(DispatchPlan, verbose_name="方案", on_delete=models.CASCADE, related_name="items")
     village = models.ForeignKey("areas.Area", verbose_name="村", on_delete=models.PROTECT, related_name="+")
-    cadre = models.ForeignKey(Cadre, verbose_name="第一书记", null=True, blank=True, on_delete=models.PROTECT)
+    role = models.CharField("职务", max_length=16, choices=PostingRole.choices, default=PostingRole.FIRST_SECRETARY)
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", null=True, blank=True, on_delete=models.PROTECT)
     cost = models.IntegerField("代价", default=0)
     reason = models.CharField("理由", max_length=300)
     edited = models.BooleanField("人工调整", default=False)

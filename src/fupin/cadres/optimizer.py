@@ -125,8 +125,9 @@ def build_edges(
         salt = int.from_bytes(v.code.encode()[-8:], "little")
         tie = ((idx * 2654435761 + salt) % 1_000_003).astype(np.int64)
         usable = np.ones(len(idx), dtype=bool)
-        if v.code in served:
-            usable &= ~np.isin(idx, served[v.code])
+        base = v.code.split("/")[0]  # resident slots are named village/slot
+        if base in served:
+            usable &= ~np.isin(idx, served[base])
         best_parts = []
         for level in np.unique(cost[usable]):
             members = np.flatnonzero(usable & (cost == level))
@@ -140,10 +141,18 @@ def build_edges(
     return edges
 
 
-def solve(villages: list[Village], cadres: list[Candidate], *, certify: bool = False) -> Result:
+def solve(
+    villages: list[Village],
+    cadres: list[Candidate],
+    *,
+    certify: bool = False,
+    edges: list[tuple[int, int, int]] | None = None,
+    rewards: list[int] | None = None,
+) -> Result:
     from ortools.graph.python import min_cost_flow
 
-    edges = build_edges(villages, cadres)
+    edges = build_edges(villages, cadres) if edges is None else edges
+    rewards = [v.reward for v in villages] if rewards is None else rewards
     nc = len(cadres)
     source, sink = 0, 1
     cadre_node = 2
@@ -152,7 +161,7 @@ def solve(villages: list[Village], cadres: list[Candidate], *, certify: bool = F
     arcs: list[tuple[int, int, int, int]] = [(source, cadre_node + j, 1, 0) for j in range(nc)]
     first_edge = len(arcs)
     arcs += [(cadre_node + j, village_node + i, 1, c) for i, j, c in edges]
-    arcs += [(village_node + i, sink, 1, -v.reward) for i, v in enumerate(villages)]
+    arcs += [(village_node + i, sink, 1, -rewards[i]) for i in range(len(villages))]
     arcs.append((source, sink, nc, 0))
     tails, heads, caps, costs = (list(col) for col in zip(*arcs, strict=True))
     flow.add_arcs_with_capacity_and_unit_cost(
@@ -181,11 +190,50 @@ def solve(villages: list[Village], cadres: list[Candidate], *, certify: bool = F
             )
     result = Result(assignment, cost, uncovered, int(flow.optimal_cost()), len(edges), edges=edges)
     if certify:
-        result.lp_objective = lp_optimum(villages, cadres, edges)
+        result.lp_objective = lp_optimum(villages, cadres, edges, rewards)
     return result
 
 
-def lp_optimum(villages: list[Village], cadres: list[Candidate], edges: list[tuple[int, int, int]]) -> float:
+REWARD_YOUNG_SLOT, REWARD_SLOT = 300, 200
+
+
+def solve_residents(
+    villages: list[Village],
+    cadres: list[Candidate],
+    ages: dict[int, int],
+    *,
+    team_min: int,
+    young_age: int,
+    young_first_secretary: dict[str, bool],
+    certify: bool = False,
+) -> Result:
+    """Resident cadres completing each village's team: team_min − 1 slots; when the first secretary is not under
+    young_age, one slot only a young cadre may fill. Still a min-cost flow (slots are nodes), so no CP-SAT is needed
+    for these two rules. Assignment keys are "village/slot"."""
+    slots: list[Village] = []
+    young_slot: list[bool] = []
+    for v in villages:
+        n = max(team_min - 1, 0)
+        needs_young = not young_first_secretary.get(v.code, False)
+        for k in range(n):
+            slots.append(Village(f"{v.code}/{k}", v.kinds, v.top_priority))
+            young_slot.append(needs_young and k == 0)
+    young_idx = [j for j, c in enumerate(cadres) if ages.get(c.id, 99) < young_age]
+    young_cadres = [cadres[j] for j in young_idx]
+    ys = [i for i, y in enumerate(young_slot) if y]
+    os_ = [i for i, y in enumerate(young_slot) if not y]
+    edges = [(ys[i], young_idx[j], c) for i, j, c in build_edges([slots[i] for i in ys], young_cadres)]
+    edges += [(os_[i], j, c) for i, j, c in build_edges([slots[i] for i in os_], cadres)]
+    rewards = [REWARD_YOUNG_SLOT if y else REWARD_SLOT for y in young_slot]
+    return solve(slots, cadres, certify=certify, edges=edges, rewards=rewards)
+
+
+def lp_optimum(
+    villages: list[Village],
+    cadres: list[Candidate],
+    edges: list[tuple[int, int, int]],
+    rewards: list[int] | None = None,
+) -> float:
     """The same network as a linear program with GLOP: the certificate of optimality of the flow solution."""
     from ortools.linear_solver import pywraplp
 
@@ -201,8 +249,9 @@ def lp_optimum(villages: list[Village], cadres: list[Candidate], edges: list[tup
     for es in by_village.values():
         solver.Add(sum(x[e] for e in es) <= 1)
     objective = solver.Objective()
+    rewards = [v.reward for v in villages] if rewards is None else rewards
     for e, (i, _, c) in enumerate(edges):
-        objective.SetCoefficient(x[e], c - villages[i].reward)
+        objective.SetCoefficient(x[e], c - rewards[i])
     objective.SetMinimization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         raise RuntimeError("LP certificate failed")

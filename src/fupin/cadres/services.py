@@ -120,12 +120,56 @@ def dispatch_plan(*, actor: Any, area_code: str, round_year: int, certify: bool 
                 reason=_why(by_id[chosen], v),
             )
         )
+    items += _resident_items(plan=plan, villages=villages, pool=pool, fs=result, year=round_year, certify=certify)
+    plan.save(update_fields=["summary"])
     PlanItem.objects.bulk_create(items, batch_size=2000)
     audit_record(
         actor=actor, action="cadres.dispatch_plan", entity=plan, area_code=area_code,
         changes={"summary": [None, {k: v for k, v in plan.summary.items() if k != "refusals"}]},
     )  # fmt: skip
     return plan
+
+
+def _resident_items(
+    *, plan: DispatchPlan, villages: list[opt.Village], pool: list[Cadre], fs: opt.Result, year: int, certify: bool
+) -> list[PlanItem]:
+    """Complete each team with resident cadres: team size and one member under the young age (policy parameters)."""
+    from fupin.policy.selectors import param
+
+    team_min, young_age = int(param("team_min_size", year)), int(param("team_young_age", year))
+    chosen = set(fs.assignment.values())
+    by_id = {c.pk: c for c in pool}
+    rest = [c for c in pool if c.pk not in chosen]
+    ages = {c.pk: year - c.birth_date.year for c in pool}
+    young_fs = {code: ages[cid] < young_age for code, cid in fs.assignment.items()}
+    candidates = [opt.Candidate(c.pk, c.cadre_type, c.area_id) for c in rest]
+    result = opt.solve_residents(
+        villages, candidates, ages, team_min=team_min, young_age=young_age, young_first_secretary=young_fs,
+        certify=certify,
+    )  # fmt: skip
+    plan.summary = {
+        **plan.summary,
+        "resident_slots": len(result.assignment) + len(result.uncovered),
+        "resident_covered": len(result.assignment),
+        "resident_objective": result.objective,
+        "resident_lp_objective": result.lp_objective,
+    }
+    village_of = {v.code: v for v in villages}
+    items = []
+    for slot in sorted([*result.assignment, *result.uncovered]):
+        code = slot.split("/")[0]
+        cadre_id = result.assignment.get(slot)
+        if cadre_id is None:
+            reason = "驻村干部：" + result.uncovered[slot]
+        else:
+            cadre = by_id[cadre_id]
+            young = f"，{ages[cadre_id]} 岁（满足“至少一名 {young_age} 岁以下”）" if ages[cadre_id] < young_age else ""
+            reason = f"驻村干部：{_why(cadre, village_of[code])}{young}"
+        items.append(
+            PlanItem(plan=plan, village_id=code, role=PostingRole.RESIDENT_CADRE, cadre_id=cadre_id,
+                     cost=result.cost.get(slot, 0), reason=reason[:300])
+        )  # fmt: skip
+    return items
 
 
 def _why(cadre: Cadre, v: opt.Village) -> str:
@@ -173,16 +217,16 @@ def plan_approve(*, actor: Any, plan: DispatchPlan, start: date) -> int:
     items = list(plan.items.exclude(cadre=None).select_related("cadre"))
     villages = [i.village_id for i in items]
     cadres = [i.cadre_id for i in items if i.cadre_id is not None]
-    ending = Posting.objects.filter(status=PostingStatus.ACTIVE, role=PostingRole.FIRST_SECRETARY).filter(
-        village_id__in=villages
-    ) | Posting.objects.filter(status=PostingStatus.ACTIVE, cadre_id__in=cadres)
+    ending = Posting.objects.filter(status=PostingStatus.ACTIVE, village_id__in=villages) | Posting.objects.filter(
+        status=PostingStatus.ACTIVE, cadre_id__in=cadres
+    )
     ended = ending.update(status=PostingStatus.ENDED, end=start, end_reason=f"{plan.round} 年轮换")
     Posting.objects.bulk_create(
         [
             Posting(
                 cadre=i.cadre,
                 village_id=i.village_id,
-                role=PostingRole.FIRST_SECRETARY,
+                role=i.role,
                 round=plan.round,
                 start=start,
             )

@@ -31,9 +31,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"方案 {plan.pk}：需选派 {s['villages']} 村，已覆盖 {s['covered']}，未覆盖 {s['uncovered']}；"
                     f"候选 {s['candidates']} 人，不符合条件 {s['refused']} 人；目标值 {plan.objective}"
-                    f"（线性规划最优值 {plan.certified_objective}）"
+                    f"（线性规划最优值 {plan.certified_objective}）；"
+                    f"驻村干部 {s['resident_covered']}/{s['resident_slots']} 个岗位"
                 )
-                for item in plan.items.filter(cadre=None)[:50]:
+                for item in plan.items.filter(cadre=None, role="first_secretary")[:50]:
                     self.stdout.write(f"  未覆盖 {item.village_id}：{item.reason}")
             elif options["action"] == "approve":
                 plan = DispatchPlan.objects.get(pk=options["plan"])

@@ -34,6 +34,7 @@ PAGES = [
     ("daozhen", "import", "/imports/"),
     ("daozhen", "findings", "/findings/"),
     ("daozhen", "county-indicators", "/areas/520325000000/?year=2017"),
+    ("daozhen", "dispatch-plan", "/dispatch/1/"),
 ]
 
 
@@ -52,6 +53,7 @@ def main() -> None:
         run("synth", "--scale", "tiny", "--seed", "2017", "--into-db", env=env)
         run("check", "--year", "2017", "--area", "520325", env=env)
         run("indicators", "--refresh", "--area", "520000000000", "--year", "2017", env=env)
+        run("dispatch", "plan", "--round", "2017", "--area", "520325", env=env)
         server = subprocess.Popen(  # noqa: S603
             [FUPIN, "runserver", f"127.0.0.1:{PORT}", "--noreload"],
             env=env,

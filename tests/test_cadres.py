@@ -210,3 +210,36 @@ def test_resident_cadres_complete_teams_with_a_young_member():
     assert plan.summary["resident_objective"] == plan.summary["resident_lp_objective"]
     assert plan_approve(actor=None, plan=plan, start=date(2018, 3, 1)) == 3
     assert Posting.objects.filter(status=PostingStatus.ACTIVE, role="resident_cadre").count() == 2
+
+
+def test_web_review_edit_and_approve_a_plan(client):
+    from fupin.cadres.models import DispatchPlan
+
+    v = villages(1)[0]
+    classify(v, "weak_village")
+    a, b = load([("CA1", "党群"), ("CA1", "经济")])
+    bad = load([("CA1", "党群")], staff_status="聘用")[0]
+    officer = make_user("cty-web-d", Role.COUNTY_OFFICER, COUNTY_A)
+    client.force_login(officer)
+    response = client.post("/dispatch/", {"round": str(YEAR)})
+    assert response.status_code == 302
+    plan = DispatchPlan.objects.get()
+    page = client.get(f"/dispatch/{plan.pk}/").content.decode()
+    assert "党群型干部类型匹配" in page
+    item = plan.items.get(role="first_secretary")
+    response = client.post(f"/dispatch/{plan.pk}/", {"item": item.pk, "cadre": bad.person_id})
+    assert response.status_code == 400
+    assert "不能选派：非在编人员" in response.content.decode()
+    response = client.post(f"/dispatch/{plan.pk}/", {"item": item.pk, "cadre": b.person_id})
+    assert "已在本方案中" in response.content.decode()  # b already fills a resident slot of the team
+    c = load([("CA1", "党群")])[0]
+    assert client.post(f"/dispatch/{plan.pk}/", {"item": item.pk, "cadre": c.person_id}).status_code == 302
+    item.refresh_from_db()
+    assert (item.cadre_id, item.edited) == (c.pk, True)
+    assert client.post(f"/dispatch/{plan.pk}/", {"approve": "1"}).status_code == 302
+    assert Posting.objects.filter(status=PostingStatus.ACTIVE, cadre=c, village_id=v).exists()
+    client.force_login(make_user("cty-web-d-b", Role.COUNTY_OFFICER, COUNTY_B))
+    assert client.get(f"/dispatch/{plan.pk}/").status_code == 404
+    client.force_login(make_user("insp-d", Role.INSPECTOR, COUNTY_A))
+    assert client.post("/dispatch/", {"round": str(YEAR)}).status_code == 403
+    assert a.pk != c.pk

@@ -193,8 +193,11 @@ def plan_item_set(*, actor: Any, item: PlanItem, cadre: Cadre | None) -> PlanIte
             raise ValidationError(f"{cadre.name} 不能选派：{'；'.join(reasons)}", extra={"field": "cadre"})
         if Posting.objects.filter(cadre=cadre, village_id=item.village_id, role=PostingRole.FIRST_SECRETARY).exists():
             raise ValidationError(f"{cadre.name} 上一轮已在该村任第一书记，不能回派", extra={"field": "cadre"})
-        if PlanItem.objects.filter(plan=plan, cadre=cadre).exclude(pk=item.pk).exists():
-            raise ValidationError(f"{cadre.name} 已在本方案中派往其他村", extra={"field": "cadre"})
+        other = PlanItem.objects.filter(plan=plan, cadre=cadre).exclude(pk=item.pk).first()
+        if other is not None:
+            raise ValidationError(
+                f"{cadre.name} 已在本方案中（{other.village_id}，{other.get_role_display()}）", extra={"field": "cadre"}
+            )
     old = item.cadre_id
     item.cadre, item.edited = cadre, True
     item.reason = "人工调整" + (f"：{cadre.cadre_type}型干部" if cadre else "：暂不选派")

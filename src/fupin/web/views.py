@@ -616,3 +616,74 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         {"rows": rows, "year": year, "history": history, "can_edit": can_edit},
         status=400 if bound is not None and bound.errors else 200,
     )
+
+
+@login_required
+def dispatch_plans(request: HttpRequest) -> HttpResponse:
+    """Dispatch plans of the viewer's area; officers generate one for a round."""
+    from fupin.cadres.models import DispatchPlan
+    from fupin.cadres.services import dispatch_plan
+    from fupin.core.scoping import scoped
+
+    viewer = _user(request)
+    can_plan = _can_write(viewer, viewer.area_id) if getattr(viewer, "area_id", None) else viewer.is_superuser
+    error = ""
+    if request.method == "POST":
+        if not can_plan:
+            raise PermissionDenied("只读角色不能生成选派方案")
+        try:
+            year = int(request.POST.get("round", ""))
+            plan = dispatch_plan(actor=viewer, area_code=viewer.area_id or "520000000000", round_year=year)
+            return redirect("dispatch-plan", plan.pk)
+        except ValueError:
+            error = "请填写轮次（年度）"
+        except ApplicationError as exc:
+            error = exc.message
+    plans = scoped(DispatchPlan, viewer).order_by("-created_at")[:30]
+    return render(
+        request, "web/dispatch_plans.html", {"plans": plans, "can_plan": can_plan, "error": error},
+        status=400 if error else 200,
+    )  # fmt: skip
+
+
+@login_required
+def dispatch_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Review a plan: each village's first secretary and resident cadres with the reason; edit an item; approve."""
+    from datetime import date as date_type
+
+    from fupin.cadres.models import Cadre, DispatchPlan, PlanItem
+    from fupin.cadres.services import plan_approve, plan_item_set
+    from fupin.core.scoping import scoped
+
+    viewer = _user(request)
+    plan = scoped(DispatchPlan, viewer).filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404("该方案不存在或不在您的管辖范围内")
+    can_edit = plan.status == "draft" and _can_write(viewer, plan.area_code)
+    error = ""
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("该方案不能修改")
+        try:
+            if "approve" in request.POST:
+                n = plan_approve(actor=viewer, plan=plan, start=date_type.today())  # noqa: DTZ011
+                messages.success(request, f"方案已批准：{n} 名干部到岗")
+                return redirect("dispatch-plan", plan.pk)
+            item = scoped(PlanItem, viewer).filter(plan=plan, pk=int(request.POST.get("item", "0"))).first()
+            if item is None:
+                raise Http404("方案明细不存在")
+            person = request.POST.get("cadre", "").strip().upper()
+            cadre = scoped(Cadre, viewer).filter(person_id=person).first() if person else None
+            if person and cadre is None:
+                error = f"没有身份证号为 {person} 的干部（或不在您的管辖范围内）"
+            else:
+                plan_item_set(actor=viewer, item=item, cadre=cadre)
+                messages.success(request, "已调整")
+                return redirect("dispatch-plan", plan.pk)
+        except ApplicationError as exc:
+            error = exc.message
+    items = plan.items.select_related("cadre", "cadre__unit", "village").order_by("village_id", "role", "id")
+    return render(
+        request, "web/dispatch_plan.html", {"plan": plan, "items": items, "can_edit": can_edit, "error": error},
+        status=400 if error else 200,
+    )  # fmt: skip

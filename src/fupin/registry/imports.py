@@ -33,6 +33,7 @@ from fupin.core import codes, scoping
 
 from . import tabular as tb
 from .models import Attribute, Cause, Helper, Household, ImportBatch, Member, Relation, Status
+from .services import household_refresh
 
 EDUCATION = ("学龄前儿童", "文盲或半文盲", "小学", "初中", "高中", "大专及以上")
 HEALTH = ("健康", "长期慢性病", "患有大病", "残疾")
@@ -281,7 +282,7 @@ def import_households(  # noqa: PLR0912, PLR0915 - the checks read best as one l
         for name in (*HOUSEHOLD_FIELDS, *HELPER_FIELDS):
             if name in v:
                 refuse(tb.group_inconsistent(hh, v[name]), name, "同一户编号的各行此列不一致")
-        heads = _np(pc.equal(v["relation"], "户主"))
+        heads = tb._np_bool(pc.equal(v["relation"], "户主"))
         head_count = _group_count(hh, heads)
         refuse(heads & (head_count > 1), "relation", "同一户有多名户主")
         exit_year = v.get("exit_year")
@@ -338,7 +339,7 @@ def import_households(  # noqa: PLR0912, PLR0915 - the checks read best as one l
             refuse(outside, "household_no", "该户编号已被使用（不在您的管辖范围内）")
     new_hh = np.array([h not in existing_hh for h in hh_list], dtype=bool)
     if n:
-        heads = _np(pc.equal(v["relation"], "户主"))
+        heads = tb._np_bool(pc.equal(v["relation"], "户主"))
         no_head = new_hh & (_group_count(hh, heads) == 0)
         refuse(no_head, "relation", "新建的户须有一名户主")
 
@@ -405,10 +406,6 @@ def import_households(  # noqa: PLR0912, PLR0915 - the checks read best as one l
     return report
 
 
-def _np(arr: pa.Array) -> np.ndarray:
-    return pc.fill_null(arr, False).to_numpy(zero_copy_only=False).astype(bool)
-
-
 def _group_count(group: pa.Array, mask: np.ndarray) -> np.ndarray:
     """Per row: how many rows of its group have ``mask`` set."""
     values = group.to_numpy(zero_copy_only=False).astype(str)
@@ -431,14 +428,13 @@ def _write(  # noqa: PLR0915
     n = len(take)
     hh = v["household_no"]
     hh_np = hh.to_numpy(zero_copy_only=False).astype(str)
-    take_pa = pa.array(take)
     # one row per household: its first row in the file
     _, first = np.unique(hh_np, return_index=True)
     first = first[take[first]]
     helper_ids = _helpers(v, first)
     # -------- new households
     new_first = first[new_hh[first]]
-    is_head = _np(pc.equal(v["relation"], "户主"))
+    is_head = tb._np_bool(pc.equal(v["relation"], "户主"))
     head_name = dict(
         zip(hh_np[is_head & take], np.asarray(v["name"].to_pylist(), dtype=object)[is_head & take], strict=True)
     )
@@ -543,14 +539,9 @@ def _write(  # noqa: PLR0915
     # households that existed and got members or member changes: head and size again
     old_touched = {hh_np[i] for i in np.flatnonzero(take & ~new_hh).tolist() if is_new_member[i]} | touched
     for no in sorted(old_touched):
-        household = Household.objects.get(household_no=no)
-        head = household.members.filter(relation="户主").values_list("name", flat=True).first() or ""
-        size = household.members.filter(deceased_on__isnull=True).count()
-        if (head, size) != (household.head_name, household.size):
-            Household.objects.filter(pk=household.pk).update(head_name=head, size=size)
+        household_refresh(Household.objects.get(household_no=no))
     if changes:
         audit_record_many(actor=actor, changes=changes)
-    del take_pa
 
 
 def _col(v: dict[str, pa.Array], name: str, n: int, default: Any = "") -> pa.Array:
@@ -673,7 +664,6 @@ def bulk_insert(model: type[models.Model], table: pa.Table) -> None:
 def write_error_workbook(report: ImportReport, path: Path, source: Path) -> Path:
     """Refused rows: one sheet of (row, column, value, reason), one with the refused rows as they were in the file."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
     detail = wb.create_sheet("错误明细")
@@ -698,7 +688,6 @@ def write_error_workbook(report: ImportReport, path: Path, source: Path) -> Path
                 rows_sheet.append([row, *(c[i] for c in cols), "；".join(reasons[row])])
     except tb.FileUnreadable:
         pass
-    del Font
     path = Path(path)
     wb.save(path)
     return path

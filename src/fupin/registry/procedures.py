@@ -20,12 +20,12 @@ from typing import Any
 from django.db import transaction
 
 from fupin.accounts.permissions import require_can_write
-from fupin.audit.services import audit_record
 from fupin.core import codes
 from fupin.core.errors import PermissionDeniedError, ValidationError
 from fupin.policy.selectors import param
 
 from .models import Household, MonitoringGroup, Procedure, ProcedureKind, ProcedureStatus, ProcedureStep, Status
+from .services import household_audit
 
 SIGN, VOTE, NOTICE, REVIEW = "sign", "vote", "notice", "review"
 
@@ -120,17 +120,6 @@ def _require_level(actor: Any, spec: StepSpec) -> None:
         raise PermissionDeniedError(f"「{spec.title}」须由{who}或以上干部录入")
 
 
-def _audit(actor: Any, household: Household, action: str, changes: dict[str, list[Any]]) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        entity=household,
-        entity_type="registry.household",
-        entity_id=household.household_no,
-        changes=changes,
-    )
-
-
 @transaction.atomic
 def procedure_open(*, actor: Any, household: Household, kind: str, on: date, reason: str = "") -> Procedure:
     """Start a procedure for a household (its first step is recorded separately, like every other step)."""
@@ -156,7 +145,7 @@ def procedure_open(*, actor: Any, household: Household, kind: str, on: date, rea
     procedure = Procedure.objects.create(
         household=household, village_id=household.village_id, kind=kind, year=on.year, reason=reason, opened_on=on
     )
-    _audit(actor, household, "registry.procedure_open", {"procedure": [None, f"{title}#{procedure.pk}"]})
+    household_audit(actor, household, "registry.procedure_open", {"procedure": [None, f"{title}#{procedure.pk}"]})
     return procedure
 
 
@@ -295,7 +284,7 @@ def procedure_step_record(  # noqa: PLR0912, PLR0915 - the rules read best as on
         procedure.save(update_fields=["status", "closed_on", "outcome"])
         changes["procedure"] = [ProcedureStatus.OPEN.label, ProcedureStatus.COMPLETED.label]
         changes.update(_apply_result(procedure, household, on))
-    _audit(actor, household, "registry.procedure_step", changes)
+    household_audit(actor, household, "registry.procedure_step", changes)
     return recorded
 
 
@@ -330,5 +319,7 @@ def procedure_withdraw(*, actor: Any, procedure: Procedure, reason: str) -> Proc
     if procedure.kind == ProcedureKind.IDENTIFICATION:
         household.status = Status.REJECTED
         household.save(update_fields=["status"])
-    _audit(actor, household, "registry.procedure_withdraw", {"procedure": ["进行中", f"已撤回：{reason.strip()}"]})
+    household_audit(
+        actor, household, "registry.procedure_withdraw", {"procedure": ["进行中", f"已撤回：{reason.strip()}"]}
+    )
     return procedure

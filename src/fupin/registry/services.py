@@ -160,7 +160,9 @@ MEMBER_EDITABLE = (
 )
 
 
-def _household_audit(actor: Any, household: Household, action: str, changes: dict[str, list[Any]]) -> None:
+def household_audit(actor: Any, household: Household, action: str, changes: dict[str, list[Any]]) -> None:
+    """Every registry write is audited on its household (entity registry.household, id = household number), which is
+    also the household page's change history; nothing is written for no changes."""
     if changes:
         audit_record(
             actor=actor,
@@ -170,6 +172,16 @@ def _household_audit(actor: Any, household: Household, action: str, changes: dic
             entity_id=household.household_no,
             changes=changes,
         )
+
+
+def household_refresh(household: Household) -> tuple[str, int]:
+    """Head's name and size (living members) derived again from the members; saved only when they changed."""
+    head = household.members.filter(relation="户主").values_list("name", flat=True).first() or ""
+    size = household.members.filter(deceased_on__isnull=True).count()
+    if (head, size) != (household.head_name, household.size):
+        household.head_name, household.size = head, size
+        household.save(update_fields=["head_name", "size"])
+    return head, size
 
 
 def _check_member_values(values: dict[str, Any]) -> None:
@@ -258,7 +270,7 @@ def household_apply(
         birth_date=ident.birth_date,
         relation="户主",
     )
-    _household_audit(
+    household_audit(
         actor,
         household,
         "registry.household_apply",
@@ -290,7 +302,7 @@ def household_update(*, actor: Any, household: Household, **values: Any) -> Hous
             setattr(household, name, value)
     if changes:
         household.save(update_fields=list(changes))
-        _household_audit(actor, household, "registry.household_update", changes)
+        household_audit(actor, household, "registry.household_update", changes)
     return household
 
 
@@ -322,13 +334,13 @@ def member_add(*, actor: Any, household: Household, id_number: str, **values: An
         birth_date=ident.birth_date,
         **values,
     )
-    household.size = household.members.filter(deceased_on__isnull=True).count()
-    household.save(update_fields=["size"])
-    _household_audit(
+    old_size = household.size
+    household_refresh(household)
+    household_audit(
         actor,
         household,
         "registry.member_add",
-        {f"成员 {member.name}": [None, values["relation"]], "size": [household.size - 1, household.size]},
+        {f"成员 {member.name}": [None, values["relation"]], "size": [old_size, household.size]},
     )
     return member
 
@@ -356,12 +368,8 @@ def member_update(*, actor: Any, member: Member, **values: Any) -> Member:
     if changes:
         member.save(update_fields=list(values))
         household = Household.objects.select_for_update().get(pk=member.household_id)
-        head = household.members.filter(relation="户主").values_list("name", flat=True).first() or ""
-        size = household.members.filter(deceased_on__isnull=True).count()
-        if (head, size) != (household.head_name, household.size):
-            household.head_name, household.size = head, size
-            household.save(update_fields=["head_name", "size"])
-        _household_audit(actor, household, "registry.member_update", changes)
+        household_refresh(household)
+        household_audit(actor, household, "registry.member_update", changes)
     return member
 
 
@@ -393,7 +401,7 @@ def household_transfer(*, actor: Any, household: Household, to_village: str, rea
     household.village = target
     household.save(update_fields=["village"])
     _move_rows(household, target.code)
-    _household_audit(
+    household_audit(
         actor, household, "registry.household_transfer", {"village": [old, target.code], "reason": [None, reason]}
     )
     # the receiving village sees the move in its own audit trail too
@@ -407,14 +415,6 @@ def household_transfer(*, actor: Any, household: Household, to_village: str, rea
         changes={"village": [old, target.code], "reason": [None, reason]},
     )
     return household
-
-
-def _refresh_household(household: Household) -> tuple[str, int]:
-    head = household.members.filter(relation="户主").values_list("name", flat=True).first() or ""
-    size = household.members.filter(deceased_on__isnull=True).count()
-    household.head_name, household.size = head, size
-    household.save(update_fields=["head_name", "size"])
-    return head, size
 
 
 @transaction.atomic
@@ -437,14 +437,14 @@ def member_move(*, actor: Any, member: Member, to_household: Household, relation
     old_relation = member.relation
     member.household, member.village_id, member.relation = target, target.village_id, relation
     member.save(update_fields=["household", "village", "relation"])
-    _refresh_household(source)
-    _refresh_household(target)
+    household_refresh(source)
+    household_refresh(target)
     change: dict[str, list[Any]] = {
         f"成员 {member.name}": [f"{source.household_no}·{old_relation}", f"{target.household_no}·{relation}"]
     }
     change["reason"] = [None, reason]
-    _household_audit(actor, source, "registry.member_move_out", change)
-    _household_audit(actor, target, "registry.member_move_in", change)
+    household_audit(actor, source, "registry.member_move_out", change)
+    household_audit(actor, target, "registry.member_move_in", change)
     return member
 
 
@@ -481,14 +481,14 @@ def household_split(
     for m in members:
         m.household, m.relation = new, "户主" if m.pk == new_head_id else m.relation
         m.save(update_fields=["household", "relation"])
-    _refresh_household(household)
-    _refresh_household(new)
+    household_refresh(household)
+    household_refresh(new)
     names = "、".join(m.name for m in members)
     change: dict[str, list[Any]] = {
         "split": [household.household_no, new.household_no],
         "members": [None, names],
         "reason": [None, reason],
     }
-    _household_audit(actor, household, "registry.household_split", change)
-    _household_audit(actor, new, "registry.household_split", change)
+    household_audit(actor, household, "registry.household_split", change)
+    household_audit(actor, new, "registry.household_split", change)
     return new

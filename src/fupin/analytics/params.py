@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from fupin.policy.defaults import SPECS, default_value
@@ -20,7 +20,9 @@ class Params:
 
     @classmethod
     def defaults(cls, year: int, **overrides: Any) -> Params:
-        keys = ("poverty_line", "exit_line", "car_value", "max_migrant_months", "monitoring_income_line",
-                "monitoring_drop_ratio")  # fmt: skip
-        values = {key: SPECS[key].kind(default_value(key, year)) for key in keys}
+        values = {key: SPECS[key].kind(default_value(key, year)) for key in PARAMETER_KEYS}
         return replace(cls(year=year, **values), **overrides)
+
+
+# every field but the year is a policy parameter of the same name (fupin.policy.defaults.SPECS)
+PARAMETER_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Params) if f.name != "year")

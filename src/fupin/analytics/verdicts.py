@@ -67,12 +67,17 @@ def _need_reasons(j: ir.Table, line: float) -> list[ir.Table]:
     ]
 
 
-def exit_vetoes(i: Inputs, p: Params) -> ir.Table:
-    """For households on the register during year Y (identified by then, not exited before it — those exiting in Y
-    included): why each may not exit in Y (no rows = eligible)."""
+def exit_candidates(i: Inputs, year: int) -> ir.Table:
+    """Households on the register during the year: identified by then, not exited before it (those exiting in it
+    included) — the households an exit verdict is about."""
     h = i["households"]
     exit_year = h.exit_year.fill_null(0)
-    candidates = h.filter((h.identified_year <= p.year) & ((exit_year == 0) | (exit_year >= p.year)))
+    return h.filter((h.identified_year <= year) & ((exit_year == 0) | (exit_year >= year)))
+
+
+def exit_vetoes(i: Inputs, p: Params) -> ir.Table:
+    """For the exit candidates of year Y: why each may not exit in Y (no rows = eligible)."""
+    candidates = exit_candidates(i, p.year)
     j = _year_rows(i, candidates, p.year)
     parts = _need_reasons(j, p.exit_line)
     parts.append(_reason(j.filter(~j.water_ok.fill_null(True)), "water"))

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from fupin.accounts.permissions import require_can_write
 from fupin.analytics import engines
-from fupin.analytics.params import Params
+from fupin.analytics.params import PARAMETER_KEYS, Params
 from fupin.analytics.rules import BY_ID
 from fupin.analytics.run import run_rules
 from fupin.audit.services import Change, audit_record, audit_record_many
@@ -25,9 +25,7 @@ from .sources import live_tables
 
 def params_for(year: int, **overrides: Any) -> Params:
     """The stored policy parameters of the year (province admins may have changed POLICY.md's defaults)."""
-    keys = ("poverty_line", "exit_line", "car_value", "max_migrant_months", "monitoring_income_line",
-            "monitoring_drop_ratio")  # fmt: skip
-    values = {k: param(k, year) for k in keys}
+    values = {k: param(k, year) for k in PARAMETER_KEYS}
     values.update(overrides)
     return Params(year=year, **values)
 
@@ -120,7 +118,7 @@ def check_run(*, actor: Any, year: int, area_code: str = "520000000000", engine:
         )
     from fupin.stats.services import indicators_refresh
 
-    indicators_refresh(actor=actor, area_code=area_code, last_year=year, engine=engine)
+    indicators_refresh(actor=actor, area_code=area_code, last_year=year, engine=engine, households=tables["households"])
     return run
 
 
@@ -132,6 +130,13 @@ TRANSITIONS: dict[tuple[str, str], int] = {
     (FindingStatus.VERIFIED, FindingStatus.DISMISSED): codes.TOWNSHIP,
     (FindingStatus.CONFIRMED, FindingStatus.RECTIFIED): codes.VILLAGE,
 }
+
+
+def next_statuses(status: str) -> list[tuple[str, str]]:
+    """(value, Chinese label) of the statuses a finding in ``status`` may move to."""
+    return [(b, FindingStatus(b).label) for a, b in TRANSITIONS if a == status]
+
+
 NEEDS_REASON = {FindingStatus.DISMISSED, FindingStatus.VERIFIED, FindingStatus.RECTIFIED}
 
 
@@ -141,7 +146,7 @@ def finding_transition(*, actor: Any, finding: Finding, to: str, reason: str = "
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     level = TRANSITIONS.get((finding.status, to))
     if level is None:
-        allowed = [FindingStatus(b).label for a, b in TRANSITIONS if a == finding.status]
+        allowed = [label for _, label in next_statuses(finding.status)]
         target = FindingStatus(to).label if to in FindingStatus.values else to
         raise ValidationError(
             f"“{finding.get_status_display()}”的发现不能改为“{target}”"

@@ -8,17 +8,16 @@ from typing import Any
 
 from fupin.accounts.permissions import require_can_write
 from fupin.analytics import engines
-from fupin.analytics.params import Params
+from fupin.analytics.params import PARAMETER_KEYS, Params
 from fupin.analytics.run import run_rules
-from fupin.analytics.verdicts import exit_vetoes
+from fupin.analytics.verdicts import exit_candidates, exit_vetoes
 from fupin.core import codes
 from fupin.core.errors import ValidationError
 
 from .services import params_for
 from .sources import live_tables
 
-CHANGEABLE = ("poverty_line", "exit_line", "car_value", "max_migrant_months", "monitoring_income_line",
-              "monitoring_drop_ratio")  # fmt: skip
+CHANGEABLE = PARAMETER_KEYS
 
 
 @dataclass
@@ -49,9 +48,9 @@ def whatif(*, actor: Any, year: int, changes: dict[str, float], area_code: str =
     )  # fmt: skip
     out: dict[str, dict[str, Counter[str]]] = {}
     with engines.load(tables, "duckdb") as inputs:
+        candidates = set(exit_candidates(inputs, year).select("household_id").to_pyarrow().column(0).to_pylist())
         for label, params in (("base", base), ("changed", changed)):
             vetoed = set(exit_vetoes(inputs, params).to_pyarrow().column("household_id").to_pylist())
-            candidates = _exit_candidates(tables, year)
             for h in candidates - vetoed:
                 out.setdefault(county_of[h], {}).setdefault(label, Counter())["exit_eligible"] += 1
             findings = run_rules(inputs, params).findings
@@ -70,13 +69,3 @@ def whatif(*, actor: Any, year: int, changes: dict[str, float], area_code: str =
             )
         )
     return diffs
-
-
-def _exit_candidates(tables: dict[str, Any], year: int) -> set[str]:
-    h = tables["households"]
-    out = set()
-    for hid, iy, ey in zip(h.column("household_id").to_pylist(), h.column("identified_year").to_pylist(),
-                           h.column("exit_year").to_pylist(), strict=True):  # fmt: skip
-        if iy <= year and (ey is None or ey >= year):
-            out.add(hid)
-    return out

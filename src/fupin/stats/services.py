@@ -24,8 +24,21 @@ def _rollup_code(code: str, k: int) -> str:
     return code[:k] + "0" * (12 - k)
 
 
-def indicators_refresh(*, actor: Any, area_code: str, last_year: int, engine: str = "duckdb") -> int:
-    """Recompute every indicator of the area and all areas under it for FIRST_YEAR..last_year; returns the rows."""
+def _add_up(
+    out: dict[tuple[str, int, str], float], village: str, year: int, key: str, n: float, *, level_len: int
+) -> None:
+    """Add ``n`` to the village and each of its ancestors down to the refreshed area's level."""
+    for k in PREFIX_LENGTHS:
+        code = _rollup_code(village, k)
+        if len(codes.prefix(code)) >= level_len:
+            out[(code, year, key)] += n
+
+
+def indicators_refresh(
+    *, actor: Any, area_code: str, last_year: int, engine: str = "duckdb", households: Any = None
+) -> int:
+    """Recompute every indicator of the area and all areas under it for FIRST_YEAR..last_year; returns the rows.
+    ``households``: the area's canonical households table when the caller (a check run) has already read it."""
     from fupin.checks.models import Finding, FindingStatus
     from fupin.checks.sources import live_tables
 
@@ -34,7 +47,8 @@ def indicators_refresh(*, actor: Any, area_code: str, last_year: int, engine: st
     lo, hi = codes.code_range(area_code)
     level_len = len(codes.prefix(area_code))
     years = list(range(FIRST_YEAR, last_year + 1))
-    households = live_tables(area_code, only=("households",))["households"]
+    if households is None:
+        households = live_tables(area_code, only=("households",))["households"]
     with engines.load({"households": households}, engine) as inputs:
         table = compute(inputs["households"], years)
     values: dict[tuple[str, int, str], float] = {}
@@ -50,14 +64,10 @@ def indicators_refresh(*, actor: Any, area_code: str, last_year: int, engine: st
     )
     counts: dict[tuple[str, int, str], float] = defaultdict(float)
     for r in rows:
-        for k in PREFIX_LENGTHS:
-            code = _rollup_code(r["village_id"], k)
-            if len(codes.prefix(code)) < level_len:
-                continue
-            counts[(code, r["year"], f"findings_{r['rule_id']}")] += r["n"]
-            counts[(code, r["year"], "findings")] += r["n"]
-            if r["status"] not in (FindingStatus.DISMISSED, FindingStatus.RECTIFIED):
-                counts[(code, r["year"], "findings_open")] += r["n"]
+        _add_up(counts, r["village_id"], r["year"], f"findings_{r['rule_id']}", r["n"], level_len=level_len)
+        _add_up(counts, r["village_id"], r["year"], "findings", r["n"], level_len=level_len)
+        if r["status"] not in (FindingStatus.DISMISSED, FindingStatus.RECTIFIED):
+            _add_up(counts, r["village_id"], r["year"], "findings_open", r["n"], level_len=level_len)
     values.update(counts)
     values.update(_three_rates_inputs(lo, hi, years, level_len))
     values.update(_returns_and_monitoring(lo, hi, years, level_len))
@@ -152,11 +162,8 @@ def _returns_and_monitoring(lo: str, hi: str, years: list[int], level_len: int) 
         if closed_on is None:
             continue
         prefix = "return" if kind == ProcedureKind.RETURN else "monitored"
-        for k in PREFIX_LENGTHS:
-            code = _rollup_code(village, k)
-            if len(codes.prefix(code)) >= level_len:
-                out[(code, closed_on.year, f"{prefix}_households")] += 1
-                out[(code, closed_on.year, f"{prefix}_people")] += size
+        _add_up(out, village, closed_on.year, f"{prefix}_households", 1, level_len=level_len)
+        _add_up(out, village, closed_on.year, f"{prefix}_people", size, level_len=level_len)
     return out
 
 
@@ -169,10 +176,7 @@ def _three_rates_inputs(lo: str, hi: str, years: list[int], level_len: int) -> d
     out: dict[tuple[str, int, str], float] = defaultdict(float)
 
     def add(village: str, year: int, key: str, n: float) -> None:
-        for k in PREFIX_LENGTHS:
-            code = _rollup_code(village, k)
-            if len(codes.prefix(code)) >= level_len:
-                out[(code, year, key)] += n
+        _add_up(out, village, year, key, n, level_len=level_len)
 
     survey = {
         s.household_id: (s.village_id, s.size)

@@ -227,8 +227,7 @@ def _household_page(
         p.next = nxt
         if nxt is not None and can_write:
             p.form = forms_in.get(f"step-{p.pk}") or ProcedureStepForm(step_kind=nxt.kind, prefix=f"p{p.pk}")
-    from fupin.checks.models import FindingStatus
-    from fupin.checks.services import TRANSITIONS, findings_visible
+    from fupin.checks.services import findings_visible, next_statuses
 
     from .forms import FindingTransitionForm
 
@@ -236,7 +235,7 @@ def _household_page(
         findings_visible(viewer=viewer).filter(household_no=household.household_no).order_by("-year", "rule_id")
     )
     for f in findings:
-        choices = [(b, FindingStatus(b).label) for a, b in TRANSITIONS if a == f.status]
+        choices = next_statuses(f.status)
         if choices and can_write:
             f.form = forms_in.get(f"finding-{f.pk}") or FindingTransitionForm(choices=choices, prefix=f"f{f.pk}")
     kinds = [(k, label) for k, label in ProcedureKind.choices if household.status in proc.STARTS_FROM[k]]
@@ -474,8 +473,7 @@ def import_template(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def finding_transition_view(request: HttpRequest, finding_id: int) -> HttpResponse:
     """Move a finding on; back to its household's page, or to the finding's own page (漏评: not yet a household)."""
-    from fupin.checks.models import FindingStatus
-    from fupin.checks.services import TRANSITIONS, finding_transition, findings_visible
+    from fupin.checks.services import finding_transition, findings_visible, next_statuses
     from fupin.core.errors import NotFoundError
 
     from .forms import FindingTransitionForm
@@ -491,7 +489,7 @@ def finding_transition_view(request: HttpRequest, finding_id: int) -> HttpRespon
     target = household.get_absolute_url() if household else f"/findings/{finding.pk}/"
     if request.method != "POST":
         return redirect(target)
-    choices = [(b, FindingStatus(b).label) for a, b in TRANSITIONS if a == finding.status]
+    choices = next_statuses(finding.status)
     form = FindingTransitionForm(request.POST, choices=choices, prefix=f"f{finding.pk}")
     if form.is_valid():
         try:
@@ -509,12 +507,11 @@ def finding_transition_view(request: HttpRequest, finding_id: int) -> HttpRespon
 
 
 def _finding_page(request: HttpRequest, viewer: Any, finding: Any, form: Any = None) -> HttpResponse:
-    from fupin.checks.models import FindingStatus
-    from fupin.checks.services import TRANSITIONS
+    from fupin.checks.services import next_statuses
 
     from .forms import FindingTransitionForm
 
-    choices = [(b, FindingStatus(b).label) for a, b in TRANSITIONS if a == finding.status]
+    choices = next_statuses(finding.status)
     if form is None and choices and _can_write(viewer, finding.village_id):
         form = FindingTransitionForm(choices=choices, prefix=f"f{finding.pk}")
     return render(

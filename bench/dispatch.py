@@ -13,32 +13,20 @@ import pyarrow.parquet as pq
 
 from fupin.cadres import optimizer as opt
 
-ELIGIBLE_LOW = {"基本称职", "不称职"}
-
 
 def main(directory: Path, county: str | None, certify: bool) -> None:
     classes = pq.read_table(directory / "area_classifications.parquet").to_pylist()
     units = {u["unit_id"]: u["area_code"] for u in pq.read_table(directory / "helping_units.parquet").to_pylist()}
     cadres = pq.read_table(directory / "cadres.parquet").to_pylist()
-    kinds: dict[str, set[str]] = {}
-    townships = set()
-    for c in classes:
-        if c["year"] != 2017:
-            continue
-        if c["kind"] == "extremely_poor_township":
-            townships.add(c["area_code"][:9])
-        elif c["kind"] in opt.PREFERRED:
-            kinds.setdefault(c["area_code"], set()).add(c["kind"])
-    villages = [
-        opt.Village(code, frozenset(k), "deep_poverty_village" in k or code[:9] in townships)
-        for code, k in sorted(kinds.items())
-        if county is None or code.startswith(county)
-    ]
+    rows = [(c["area_code"], c["kind"]) for c in classes if c["year"] == 2017]
+    villages = [v for v in opt.villages_from_classifications(rows) if county is None or v.code.startswith(county)]
     pool = [
         opt.Candidate(i, c["cadre_type"], units[c["unit_id"]], frozenset(filter(None, [c["village_code"]])))
         for i, c in enumerate(cadres)
-        if c["years_of_work"] >= 2 and c["staff_status"] == "在编"
-        and c["rating_2016"] not in ELIGIBLE_LOW and c["rating_2017"] not in ELIGIBLE_LOW
+        if not opt.eligibility_reasons(
+            staff_status=c["staff_status"], years_of_work=c["years_of_work"],
+            ratings=(c["rating_2016"], c["rating_2017"]), first_secretary=True, min_years=2,
+        )
     ]  # fmt: skip
     started = time.perf_counter()
     result = opt.solve(villages, pool)

@@ -8,6 +8,7 @@ network solved as a linear program (GLOP) certifies the optimum: the flow polyto
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,6 +60,41 @@ class Result:
     arcs: int
     lp_objective: float | None = None
     edges: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+LOW_RATINGS = ("基本称职", "不称职")
+
+
+def eligibility_reasons(
+    *, staff_status: str, years_of_work: int, ratings: tuple[str, ...], first_secretary: bool, min_years: int
+) -> list[str]:
+    """Why a cadre may not be sent (empty = eligible), POLICY.md §5: permanent staff, years of work for a first
+    secretary, no 基本称职/不称职 in the last two years."""
+    reasons = []
+    if staff_status != "在编":
+        reasons.append("非在编人员")
+    if first_secretary and years_of_work < min_years:
+        reasons.append(f"工作年限 {years_of_work} 年，第一书记须满 {min_years} 年")
+    low = [r for r in ratings if r in LOW_RATINGS]
+    if low:
+        reasons.append(f"近两年考核有“{low[0]}”")
+    return reasons
+
+
+def villages_from_classifications(rows: Iterable[tuple[str, str]]) -> list[Village]:
+    """Villages needing cadres from one year's (area code, classification kind) rows; a village in an extremely
+    poor township, or a deep-poverty village, comes first."""
+    kinds: dict[str, set[str]] = {}
+    townships = set()
+    for code, kind in rows:
+        if kind == "extremely_poor_township":
+            townships.add(code[:9])
+        elif kind in PREFERRED:
+            kinds.setdefault(code, set()).add(kind)
+    return [
+        Village(code, frozenset(k), "deep_poverty_village" in k or code[:9] in townships)
+        for code, k in sorted(kinds.items())
+    ]
 
 
 def distance(unit_area: str, village: str) -> str:

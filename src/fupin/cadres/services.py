@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from fupin.accounts.permissions import require_can_write
 from fupin.areas.models import AreaClassification
@@ -21,39 +22,25 @@ KIND_LABEL = {
     "deep_poverty_village": "深度贫困村", "industry_village": "产业村", "specialised_village": "专业村",
 }  # fmt: skip
 DISTANCE_LABEL = {"county": "本县单位", "prefecture": "本市(州)单位", "province": "省直单位", "elsewhere": "外地单位"}
-LOW_RATINGS = {"基本称职", "不称职"}
 
 
 def eligibility(cadre: Cadre, role: str = PostingRole.FIRST_SECRETARY, year: int = 2017) -> list[str]:
     """Why a cadre may not be sent (empty = eligible). POLICY.md §5; the minimum years are a policy parameter."""
     from fupin.policy.selectors import param
 
-    reasons = []
-    if cadre.staff_status != "在编":
-        reasons.append("非在编人员")
-    min_years = int(param("first_secretary_min_years", year))
-    if role == PostingRole.FIRST_SECRETARY and cadre.years_of_work < min_years:
-        reasons.append(f"工作年限 {cadre.years_of_work} 年，第一书记须满 {min_years} 年")
-    low = [r for r in (cadre.rating_prev, cadre.rating_last) if r in LOW_RATINGS]
-    if low:
-        reasons.append(f"近两年考核有“{low[0]}”")
-    return reasons
+    return opt.eligibility_reasons(
+        staff_status=cadre.staff_status,
+        years_of_work=cadre.years_of_work,
+        ratings=(cadre.rating_prev, cadre.rating_last),
+        first_secretary=role == PostingRole.FIRST_SECRETARY,
+        min_years=int(param("first_secretary_min_years", year)),
+    )
 
 
 def _villages(area_code: str, year: int) -> list[opt.Village]:
     lo, hi = codes.code_range(area_code)
     rows = AreaClassification.objects.filter(year=year, area_id__gte=lo, area_id__lte=hi).values_list("area_id", "kind")
-    kinds: dict[str, set[str]] = {}
-    townships = set()
-    for code, kind in rows:
-        if kind == "extremely_poor_township":
-            townships.add(code[:9])
-        elif kind in opt.PREFERRED:
-            kinds.setdefault(code, set()).add(kind)
-    return [
-        opt.Village(code, frozenset(k), "deep_poverty_village" in k or code[:9] in townships)
-        for code, k in sorted(kinds.items())
-    ]
+    return opt.villages_from_classifications(rows)
 
 
 def _pool(area_code: str, year: int) -> tuple[list[Cadre], dict[str, list[str]]]:
@@ -63,7 +50,9 @@ def _pool(area_code: str, year: int) -> tuple[list[Cadre], dict[str, list[str]]]
     prefix = codes.prefix(area_code)
     upper = {codes.normalize(prefix[:k]) for k in (2, 4) if len(prefix) > k}
     qs = Cadre.objects.select_related("unit")
-    cadres = [c for c in qs if lo <= c.area_id <= hi or c.area_id in upper or (len(prefix) <= 2)]
+    if len(prefix) > 2:  # below the province: the area's own units and the units of its ancestors
+        qs = qs.filter(Q(area_id__gte=lo, area_id__lte=hi) | Q(area_id__in=upper))
+    cadres = list(qs)
     busy = set(
         Posting.objects.filter(status=PostingStatus.ACTIVE)
         .exclude(village_id__gte=lo, village_id__lte=hi)

@@ -29,7 +29,12 @@ def server() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "FUPIN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
         env.pop("FUPIN_DATABASE_URL", None)
-        for args in (["migrate", "-v0"], ["demo"]):
+        steps = (
+            ["migrate", "-v0"], ["demo"], ["synth", "--scale", "tiny", "--seed", "2017", "--into-db"],
+            ["check", "--year", "2017", "--area", "520325"],
+            ["indicators", "--refresh", "--area", "520000000000", "--year", "2017"],
+        )  # fmt: skip
+        for args in steps:
             subprocess.run([FUPIN, *args], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
         proc = subprocess.Popen(  # noqa: S603
             [FUPIN, "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -134,7 +139,7 @@ def test_import_a_workbook_then_a_bad_vote_shows_why(browser, server, tmp_path):
     page = _login(browser, server, "weining")
     page.goto(f"{server}/areas/520526004000/")
     page.click("text=阳关村村民委员会")
-    village = page.url.rstrip("/").rsplit("/", 1)[-1]
+    village = page.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
     path = write_xlsx(tmp_path / "阳关村.xlsx", rows_for(village, households=2, size=2))
     page.goto(f"{server}/imports/")
     page.set_input_files("#id_file", str(path))
@@ -157,4 +162,74 @@ def test_import_a_workbook_then_a_bad_vote_shows_why(browser, server, tmp_path):
         form.locator("button[type=submit]").click()
     error = page.locator(".field-error").first.inner_text()
     assert "实到代表 15 人，不足应到 30 人的 67%（至少 20 人），评议无效" in error
+    page.close()
+
+
+ROLES = [  # (user, own area's heading) — every role the demo creates
+    ("admin", "贵州省"), ("inspector", "贵州省"), ("bijie", "毕节市"), ("weining", "威宁彝族回族苗族自治县"),
+    ("daozhen", "道真仡佬族苗族自治县"), ("township", "陕桥街道"), ("secretary", "村"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("username", "heading"), ROLES)
+def test_each_role_dashboard_drill_down_bad_form_and_refusal(browser, server, username, heading):
+    """The issue's walk for every role: own dashboard, click down to a village, a bad form value answered next to
+    the field, and an out-of-scope URL refused."""
+    page = _login(browser, server, username)
+    assert heading in page.locator("h1").inner_text()
+    for _ in range(5):  # province → prefecture → county → township → village, by clicking the first unit below
+        link = page.locator("#children tbody a").first
+        if not link.count():
+            break
+        with page.expect_navigation():
+            link.click()
+    assert page.locator("h1 small").inner_text().startswith("村")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling on a phone"
+    page.goto(f"{server}/password/")
+    page.fill("#id_old_password", "Fupin@2017demo")
+    page.fill("#id_new_password1", "123")
+    page.fill("#id_new_password2", "123")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert "密码" in page.locator(".field-error").first.inner_text()
+    outside = "110000000000" if heading == "贵州省" else "522633000000"  # 北京 / 从江县
+    response = page.goto(f"{server}/areas/{outside}/")
+    assert response is not None
+    assert response.status == 404
+    assert "不在您的管辖范围内" in page.content()
+    page.close()
+
+
+def test_dashboard_charts_and_a_click_on_the_map_drills_down(browser, server):
+    """Charts are drawn from the page's data; clicking 道真县 on the 遵义市 choropleth opens its dashboard."""
+    import json
+
+    from shapely.geometry import shape
+
+    from fupin.areas.maps import county_geojson
+
+    geo = json.loads(county_geojson("520300000000"))
+    daozhen = next(f for f in geo["features"] if f["properties"]["code"] == "520325000000")
+    point = shape(daozhen["geometry"]).representative_point()
+    page = _login(browser, server, "admin")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server}/areas/520300000000/?year=2017")
+    page.wait_for_selector("#chart-map[data-ready='1']")
+    for chart in ("#chart-map", "#chart-trend", "#chart-children", "#chart-rules", "#chart-status"):
+        assert page.locator(f"{chart} canvas").count() >= 1, chart
+    x, y = page.evaluate(
+        "([lng, lat]) => echarts.getInstanceByDom(document.getElementById('chart-map'))"
+        ".convertToPixel({seriesIndex: 0}, [lng, lat])",
+        [point.x, point.y],
+    )
+    box = page.locator("#chart-map").bounding_box()
+    assert box is not None
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + x, box["y"] + y)
+    assert page.url.endswith("/areas/520325000000/?year=2017")
+    assert "道真" in page.locator("h1").inner_text()
+    data = page.evaluate("JSON.parse(document.getElementById('dashboard-data').textContent)")
+    assert data["area"]["code"] == "520325000000"
+    assert data["current"]["poor_people"] > 0
+    assert f"{data['current']['poor_people']:.0f}" in page.locator(".cards .num").first.inner_text().replace(",", "")
     page.close()

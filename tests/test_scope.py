@@ -23,7 +23,7 @@ from fupin.checks.models import CheckRun, Finding
 from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
 from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
-from fupin.stats.models import AreaStatistic, IndicatorValue
+from fupin.stats.models import AreaStatistic, IndicatorRefresh, IndicatorValue
 
 from .conftest import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
 from .registry_factory import make_household
@@ -141,6 +141,12 @@ def _make_indicator() -> models.Model:
     return IndicatorValue.objects.create(area_code=first_village(COUNTY_B), year=2017, key="poor_people", value=3)
 
 
+def _make_refresh() -> models.Model:
+    from fupin.stats.models import IndicatorRefresh
+
+    return IndicatorRefresh.objects.create(area_code=COUNTY_B, last_year=2017, rows=1)
+
+
 def _make_unit() -> models.Model:
     from fupin.cadres.models import HelpingUnit
 
@@ -223,6 +229,7 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Finding: _make_finding,
     AreaStatistic: _make_area_statistic,
     IndicatorValue: _make_indicator,
+    IndicatorRefresh: _make_refresh,
     HelpingUnit: _make_unit,
     Cadre: _make_cadre,
     Posting: _make_posting,
@@ -250,6 +257,7 @@ ADMIN = {
     Finding: "checks/finding",
     AreaStatistic: "stats/areastatistic",
     IndicatorValue: "stats/indicatorvalue",
+    IndicatorRefresh: "stats/indicatorrefresh",
     HelpingUnit: "cadres/helpingunit",
     Cadre: "cadres/cadre",
     Posting: "cadres/posting",

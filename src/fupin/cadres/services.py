@@ -231,6 +231,9 @@ def plan_approve(*, actor: Any, plan: DispatchPlan, start: date) -> int:
         actor=actor, action="cadres.plan_approve", entity=plan, area_code=plan.area_code,
         changes={"postings": [None, len(items)], "ended": [None, ended]},
     )  # fmt: skip
+    from fupin.stats.services import coverage_refresh
+
+    transaction.on_commit(lambda: coverage_refresh(area_code=plan.area_code, year=start.year))
     return len(items)
 
 

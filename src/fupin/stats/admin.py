@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fupin.core.admin_base import ScopedReadOnlyAdmin
 
-from .models import AreaStatistic, IndicatorValue
+from .models import AreaStatistic, IndicatorRefresh, IndicatorValue
 
 
 @admin.register(AreaStatistic)
@@ -14,3 +14,9 @@ class AreaStatisticAdmin(ScopedReadOnlyAdmin):
 class IndicatorValueAdmin(ScopedReadOnlyAdmin):
     list_display = ("area_code", "year", "key", "value", "computed_at")
     list_filter = ("year", "key")
+
+
+@admin.register(IndicatorRefresh)
+class IndicatorRefreshAdmin(ScopedReadOnlyAdmin):
+    list_display = ("at", "area_code", "kind", "last_year", "rows")
+    list_filter = ("kind",)

@@ -27,7 +27,10 @@ LABELS = {
     "wrong_exit_rate": ("错退率", "%"),
     "missed_rate": ("漏评率", "%"),
     "approval_rate": ("群众认可度", "%"),
+    "fs_needed": ("需选派第一书记的村", "个"),
+    "fs_covered": ("已有第一书记的村", "个"),
 }
+# Findings by status are stored as status_<status>; their labels come from FindingStatus.
 
 
 @scoping.register("area_id")
@@ -68,4 +71,27 @@ class IndicatorValue(models.Model):
 
             rule = BY_ID.get(self.key.removeprefix("findings_"))
             return rule.title if rule else self.key
+        if self.key.startswith("status_"):
+            from fupin.checks.models import FindingStatus
+
+            status = self.key.removeprefix("status_")
+            return f"核查发现·{FindingStatus(status).label}" if status in FindingStatus.values else self.key
         return LABELS.get(self.key, (self.key, ""))[0]
+
+
+@scoping.register("area_code")
+class IndicatorRefresh(models.Model):
+    """One refresh of the indicator table: dashboards key their caches on the latest one, so a refresh shows at
+    once and an unchanged table is never read twice."""
+
+    area_code = models.CharField("范围", max_length=12)
+    kind = models.CharField("内容", max_length=16, default="indicators")  # indicators / coverage
+    last_year = models.PositiveSmallIntegerField("截至年度")
+    rows = models.PositiveIntegerField("指标条数")
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标更新"
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.kind} {self.at:%Y-%m-%d %H:%M}"

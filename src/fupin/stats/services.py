@@ -15,7 +15,7 @@ from fupin.analytics.indicators import indicators as compute
 from fupin.audit.services import audit_record
 from fupin.core import codes
 
-from .models import AreaStatistic, IndicatorValue
+from .models import AreaStatistic, IndicatorRefresh, IndicatorValue
 
 FIRST_YEAR = 2014
 
@@ -66,9 +66,11 @@ def indicators_refresh(
     for r in rows:
         _add_up(counts, r["village_id"], r["year"], f"findings_{r['rule_id']}", r["n"], level_len=level_len)
         _add_up(counts, r["village_id"], r["year"], "findings", r["n"], level_len=level_len)
+        _add_up(counts, r["village_id"], r["year"], f"status_{r['status']}", r["n"], level_len=level_len)
         if r["status"] not in (FindingStatus.DISMISSED, FindingStatus.RECTIFIED):
             _add_up(counts, r["village_id"], r["year"], "findings_open", r["n"], level_len=level_len)
     values.update(counts)
+    values.update(_coverage(lo, hi, years, level_len))
     values.update(_three_rates_inputs(lo, hi, years, level_len))
     values.update(_returns_and_monitoring(lo, hi, years, level_len))
     # rural population: stored for counties; an area above gets it only if every county under it has one
@@ -94,6 +96,7 @@ def indicators_refresh(
         IndicatorValue.objects.bulk_create(
             [IndicatorValue(area_code=c, year=y, key=k, value=v) for (c, y, k), v in values.items()], batch_size=5000
         )
+        IndicatorRefresh.objects.create(area_code=area_code, kind="indicators", last_year=last_year, rows=len(values))
         audit_record(
             actor=actor, action="stats.indicators_refresh", entity=None, entity_type="stats.indicators",
             entity_id=area_code, area_code=area_code, changes={"years": [None, f"{years[0]}–{years[-1]}"],
@@ -167,6 +170,56 @@ def _returns_and_monitoring(lo: str, hi: str, years: list[int], level_len: int) 
     return out
 
 
+def _coverage(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
+    """Villages needing a first secretary in each year (poor, deep-poverty or weak-organization villages) and
+    how many of them had one in post during that year."""
+    from fupin.areas.models import AreaClassification
+    from fupin.cadres.models import Posting, PostingRole
+    from fupin.cadres.optimizer import villages_from_classifications
+
+    out: dict[tuple[str, int, str], float] = defaultdict(float)
+    rows = AreaClassification.objects.filter(year__in=years, area_id__gte=lo, area_id__lte=hi)
+    by_year: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for year, code, kind in rows.values_list("year", "area_id", "kind"):
+        by_year[year].append((code, kind))
+    postings = Posting.objects.filter(role=PostingRole.FIRST_SECRETARY, village_id__gte=lo, village_id__lte=hi)
+    spans = list(postings.values_list("village_id", "start", "end"))
+    for year, pairs in by_year.items():
+        needing = {v.code for v in villages_from_classifications(pairs)}
+        if not needing:
+            continue
+        served = {v for v, start, end in spans if start.year <= year and (end is None or end.year >= year)}
+        for village in needing:
+            _add_up(out, village, year, "fs_needed", 1, level_len=level_len)
+            if village in served:
+                _add_up(out, village, year, "fs_covered", 1, level_len=level_len)
+    return out
+
+
+def coverage_refresh(*, area_code: str, year: int) -> int:
+    """Rewrite the first-secretary coverage indicators of one year for the area's whole province (its ancestors'
+    totals change too); called when postings change (plan approval, recall). System-side: no actor, no audit row
+    of its own — the posting change that triggers it is audited."""
+    province = codes.normalize(codes.prefix(codes.normalize(area_code))[:2])
+    lo, hi = codes.code_range(province)
+    values = _coverage(lo, hi, [year], 2)
+    with transaction.atomic():
+        IndicatorValue.objects.filter(
+            area_code__gte=lo, area_code__lte=hi, year=year, key__in=("fs_needed", "fs_covered")
+        ).delete()
+        IndicatorValue.objects.bulk_create(
+            [IndicatorValue(area_code=c, year=y, key=k, value=v) for (c, y, k), v in values.items()], batch_size=5000
+        )
+        IndicatorRefresh.objects.create(area_code=province, kind="coverage", last_year=year, rows=len(values))
+    return len(values)
+
+
+def indicators_stamp() -> tuple[int, Any]:
+    """(id, time) of the latest indicator refresh, (0, None) before the first: one indexed lookup."""
+    latest = IndicatorRefresh.objects.order_by("-id").values_list("id", "at").first()
+    return latest if latest else (0, None)
+
+
 def _three_rates_inputs(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
     """People behind 漏评 and 错退 findings, and the surveyed (non-registered) people, rolled up by code prefix."""
     from fupin.checks.models import Finding
@@ -224,12 +277,14 @@ def _three_rates(
         values[(code, year, "approval_rate")] = round(100 * approvals[(code, year)], 4)
 
 
-def village_exit_verdict(*, viewer: Any, area_code: str, year: int) -> dict[str, Any]:
+def village_exit_verdict(
+    *, viewer: Any, area_code: str, year: int, values: dict[str, float] | None = None
+) -> dict[str, Any]:
     """贫困村退出: incidence below the western line (3%) where the village's rural population is known; the
     infrastructure and collective-economy conditions are not recorded in fupin yet and are said to be missing."""
     from fupin.policy.selectors import param
 
-    v = indicator_series(viewer=viewer, area_code=area_code).get(year, {})
+    v = values if values is not None else indicator_series(viewer=viewer, area_code=area_code).get(year, {})
     limit = 100 * param("village_exit_incidence", year)
     value = v.get("incidence")
     items = [
@@ -243,11 +298,13 @@ def village_exit_verdict(*, viewer: Any, area_code: str, year: int) -> dict[str,
     return {"items": items, "verdict": "数据不全，暂不能判定", "ok": False}
 
 
-def county_exit_verdict(*, viewer: Any, area_code: str, year: int) -> dict[str, Any]:
+def county_exit_verdict(
+    *, viewer: Any, area_code: str, year: int, values: dict[str, float] | None = None
+) -> dict[str, Any]:
     """贫困县退出 (三率一度): each indicator against its threshold; missing data is said, never guessed."""
     from fupin.policy.selectors import param
 
-    v = indicator_series(viewer=viewer, area_code=area_code).get(year, {})
+    v = values if values is not None else indicator_series(viewer=viewer, area_code=area_code).get(year, {})
     checks = [
         ("comprehensive_incidence", "综合贫困发生率", "<", 100 * param("county_exit_incidence", year)),
         ("wrong_exit_rate", "错退率", "<=", 100 * param("county_wrong_exit_rate", year)),

@@ -14,7 +14,7 @@ from fupin.accounts.services import user_password_set
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Classification, Kind
 from fupin.audit.selectors import audit_entries
-from fupin.core import codes
+from fupin.core import codes, scoping
 from fupin.core.errors import ApplicationError
 from fupin.registry import selectors as registry_selectors
 from fupin.registry.models import Status
@@ -37,54 +37,127 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The dashboard of one area: precomputed indicators, charts, map, drill-down to the units below.
+
+    The body depends only on the area, the year and the indicator table (scopes are subtrees: whoever may open an
+    area sees all of it), so it is rendered once per indicator refresh and kept; a view then costs the session,
+    the scope check and one lookup of the latest refresh."""
+    from django.core.cache import cache
+
+    from fupin.stats.services import indicators_stamp
+
     viewer = _user(request)
     area = area_selectors.area_get(viewer=viewer, code=code)
     year = _year(request)
+    stamp, refreshed_at = indicators_stamp()
+    key = f"dashboard:{area.code}:{year}:{stamp}"
+    cached = cache.get(key)
+    if cached is None:
+        body, charts = _dashboard_body(request, viewer, area, year, refreshed_at)
+        cache.set(key, (body, charts), STRUCTURE_SECONDS)
+    else:
+        body, charts = cached
+    scope = scoping.scope_of(viewer)
     context = {
         "area": area,
         "year": year,
-        "ancestors": area_selectors.area_ancestors(area=area),
+        "ancestors": [(a, scope.contains(a.code)) for a in area_selectors.area_ancestors(area=area)],
+        "body": body,
+        "charts": charts,
+    }
+    return render(request, "web/area_detail.html", context)
+
+
+def _dashboard_body(request: HttpRequest, viewer: Any, area: Any, year: int, refreshed_at: Any) -> tuple[str, bool]:
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from fupin.stats.dashboard import dashboard
+
+    structure = _area_structure(viewer, area, year)
+    data = dashboard(
+        viewer=viewer, area=area, year=year, children=[row["area"] for row in structure["children"]],
+        counties=structure["counties"],
+    )  # fmt: skip
+    for row, units in zip(data["children"], structure["children"], strict=True):
+        row["townships"], row["villages"] = units.get("level4"), units.get("village")
+    context = {
+        "area": area,
+        "year": year,
+        "dashboard": data,
+        "refreshed_at": refreshed_at,
+        "child_level_name": codes.LEVEL_NAMES.get(area.level + 1, ""),
+        "own_classes": [
+            c.get_kind_display() for c in area_selectors.classifications(viewer=viewer, year=year).filter(area=area)
+        ],
+        **structure,
+    }
+    context.update(_indicator_context(area, year, data))
+    body = render_to_string("web/_dashboard.html", context, request=request)
+    return mark_safe(body), bool(data["years"] or data["children"])  # noqa: S308 - our own template's output
+
+
+STRUCTURE_SECONDS = 600
+
+
+def _area_structure(viewer: Any, area: Any, year: int) -> dict[str, Any]:
+    """The units under an area and their classifications: they change only when areas or classifications are
+    loaded, so a dashboard keeps them for ten minutes instead of counting 18,000 units on every view. Safe to
+    share between viewers: whoever passed ``area_get`` may see every unit under the area (scopes are subtrees)."""
+    from django.core.cache import cache
+
+    key = f"area-structure:{area.code}:{year}"
+    cached = cache.get(key)
+    if cached is not None:
+        return dict(cached)
+    children = area_selectors.area_children_stats(viewer=viewer, area=area)
+    structure = {
         "level_counts": [
             (codes.LEVEL_NAMES[lvl], n)
             for lvl, n in sorted(area_selectors.area_level_counts(viewer=viewer, area=area).items())
         ],
         "village_kinds": _kind_counts(viewer, area),
-        "children": area_selectors.area_children_stats(viewer=viewer, area=area),
-        "child_level_name": codes.LEVEL_NAMES.get(area.level + 1, ""),
+        "children": children,
         "classes": [
             (Classification(kind).label, n)
             for kind, n in sorted(area_selectors.classification_counts(viewer=viewer, area=area, year=year).items())
         ],
-        "own_classes": [
-            c.get_kind_display() for c in area_selectors.classifications(viewer=viewer, year=year).filter(area=area)
-        ],
+        "counties": list(area_selectors.area_descendants(viewer=viewer, area=area, level=codes.COUNTY))
+        if area.level < codes.COUNTY
+        else [],
     }
-    context.update(_indicator_context(viewer, area, year))
-    return render(request, "web/area_detail.html", context)
+    cache.set(key, structure, STRUCTURE_SECONDS)
+    return structure
 
 
-def _indicator_context(viewer: Any, area: Any, year: int) -> dict[str, Any]:
-    """Precomputed indicators of the area (never a registry scan): the year's cards, the trend, findings by rule."""
-    from fupin.analytics.rules import BY_ID
-    from fupin.stats.services import indicator_series
+@login_required
+def area_map(request: HttpRequest, code: str) -> HttpResponse:
+    """County outlines under a province or prefecture (GeoJSON) for the choropleth; cached by the browser."""
+    from fupin.areas.maps import county_geojson
 
-    series = indicator_series(viewer=viewer, area_code=area.code)
-    current = series.get(year, {})
-    findings = sorted(
-        ((BY_ID[k.removeprefix("findings_")].title, int(v)) for k, v in current.items()
-         if k.startswith("findings_") and k != "findings_open" and k.removeprefix("findings_") in BY_ID),
-        key=lambda item: -item[1],
-    )  # fmt: skip
-    trend = [(y, v.get("poor_people"), v.get("incidence"), v.get("exit_people")) for y, v in series.items()]
+    area = area_selectors.area_get(viewer=_user(request), code=code)
+    if area.level >= codes.COUNTY:
+        raise Http404("县级以下不提供地图")
+    response = HttpResponse(county_geojson(area.code), content_type="application/geo+json")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _indicator_context(area: Any, year: int, data: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard's tables (the charts' accessible twins) and the area's exit verdict."""
+    current = data["current"]
+    findings = [(r["title"], r["n"]) for r in data["by_rule"]]
+    t = data["trend"]
+    trend = list(zip(t["years"], t["poor_people"], t["incidence"], t["exit_people"], strict=True))
     exit_verdict = None
     if current and area.level <= codes.COUNTY:
         from fupin.stats.services import county_exit_verdict
 
-        exit_verdict = county_exit_verdict(viewer=viewer, area_code=area.code, year=year)
+        exit_verdict = county_exit_verdict(viewer=None, area_code=area.code, year=year, values=current)
     elif current and area.level == codes.VILLAGE:
         from fupin.stats.services import village_exit_verdict
 
-        exit_verdict = village_exit_verdict(viewer=viewer, area_code=area.code, year=year)
+        exit_verdict = village_exit_verdict(viewer=None, area_code=area.code, year=year, values=current)
     return {"ind": current, "trend": trend, "finding_counts": findings, "exit_verdict": exit_verdict}
 
 
@@ -530,26 +603,60 @@ def finding_detail(request: HttpRequest, finding_id: int) -> HttpResponse:
     return _finding_page(request, viewer, finding)
 
 
-@login_required
-def finding_list(request: HttpRequest) -> HttpResponse:
-    """Findings in the viewer's area, newest rules first; keyset pagination on the id (no COUNT)."""
-    from fupin.analytics.rules import RULES
-    from fupin.checks.models import FindingStatus
+def _findings_filtered(request: HttpRequest) -> tuple[Any, tuple[str, str, str, str]]:
+    """The viewer's findings narrowed by the list's filters (rule, status, area code, year)."""
     from fupin.checks.services import findings_visible
 
-    viewer = _user(request)
-    qs = findings_visible(viewer=viewer)
+    qs = findings_visible(viewer=_user(request))
     rule, status, area = request.GET.get("rule", ""), request.GET.get("status", ""), request.GET.get("area", "").strip()
+    year = request.GET.get("year", "")
     if rule:
         qs = qs.filter(rule_id=rule)
     if status:
         qs = qs.filter(status=status)
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
     if area:
         try:
             lo, hi = codes.code_range(area)
             qs = qs.filter(village_id__gte=lo, village_id__lte=hi)
         except codes.AreaCodeError:
             qs = qs.none()
+    return qs, (rule, status, area, year)
+
+
+FINDING_HEADERS = ["编号", "年度", "规则", "类别", "村代码", "户编号", "身份证号", "说明", "状态", "仍命中"]
+
+
+@login_required
+def finding_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered findings list as a workbook (or CSV), every row, streamed; ID numbers masked as on screen."""
+    from fupin.analytics.rules import BY_ID
+    from fupin.checks.models import FindingStatus
+
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("不支持的导出格式")
+    viewer = _user(request)
+    qs, _ = _findings_filtered(request)
+    labels = dict(FindingStatus.choices)
+    rows = (
+        (f.pk, f.year, BY_ID[f.rule_id].title if f.rule_id in BY_ID else f.rule_id, f.category, f.village_id,
+         f.household_no, registry_selectors.shown_id(viewer, f.person_id) if f.person_id else "", f.explanation,
+         labels.get(f.status, f.status), "是" if f.present else "否")
+        for f in qs.order_by("id").iterator(chunk_size=5000)
+    )  # fmt: skip
+    if fmt == "csv":
+        return csv_response("核查发现", FINDING_HEADERS, rows)
+    return xlsx_response("核查发现", FINDING_HEADERS, rows)
+
+
+@login_required
+def finding_list(request: HttpRequest) -> HttpResponse:
+    """Findings in the viewer's area, newest rules first; keyset pagination on the id (no COUNT)."""
+    from fupin.analytics.rules import RULES
+    from fupin.checks.models import FindingStatus
+
+    qs, (rule, status, area, year) = _findings_filtered(request)
     after = request.GET.get("after", "")
     qs = qs.order_by("id")
     page, next_after = keyset_page(qs.filter(id__gt=int(after)) if after.isdigit() else qs, "id")
@@ -564,6 +671,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "statuses": FindingStatus.choices,
             "status": status,
             "area": area,
+            "year": year,
         },
     )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import transaction
 
 from fupin.accounts.permissions import require_can_write
@@ -30,105 +31,110 @@ def _money(value: float) -> Decimal:
 
 
 @transaction.atomic
+def _arrow(rows: Any) -> pa.Table:
+    return rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(list(rows))
+
+
+@transaction.atomic
 def registry_bulk_load(
     *,
     actor: Any,
     area_code: str,
-    households: Iterable[dict[str, Any]],
-    members: Iterable[dict[str, Any]],
-    years: Iterable[dict[str, Any]],
+    households: Any,
+    members: Any,
+    years: Any,
     source: str,
     validate_ids: bool = True,
 ) -> BulkResult:
     """Insert a whole batch (e.g. one county of the synthetic province) in one transaction, or nothing.
 
-    Households already present (by household number) are refused: a bulk load is for an empty area; the import
-    command of the registry issue handles updates row by row.
+    ``households``, ``members`` and ``years`` are Arrow tables (or iterables of dicts) in the synthetic layout.
+    Column-wise, and PostgreSQL gets COPY: a province's 6 million people load in minutes, not hours. Households
+    already present (by household number) are refused: a bulk load is for an empty area; the import command of
+    the registry issue handles updates row by row.
     """
+    from .imports import bulk_insert
+
     require_can_write(actor, area_code)
     lo, hi = codes.code_range(area_code)
-    hh_rows = list(households)
-    if Household.objects.filter(household_no__in=[h["household_id"] for h in hh_rows[:1000]]).exists():
+    hh, mm, yy = _arrow(households), _arrow(members), _arrow(years)
+    if hh.num_rows == 0:
+        return BulkResult(0, 0, 0)
+    numbers = hh.column("household_id").cast(pa.string())
+    if Household.objects.filter(household_no__in=numbers.slice(0, 1000).to_pylist()).exists():
         raise ValidationError(f"区划 {area_code} 已有建档立卡数据，批量载入只用于空白区域")
-    objs = []
-    for h in hh_rows:
-        if not lo <= h["village_code"] <= hi:
-            raise ValidationError(f"户 {h['household_id']} 的村 {h['village_code']} 不在 {area_code} 范围内")
-        exit_year = h.get("exit_year")
-        objs.append(
-            Household(
-                household_no=h["household_id"],
-                village_id=h["village_code"],
-                attribute=h["attribute"],
-                main_cause=h["main_cause"],
-                status=Status.EXITED if exit_year else Status.POOR,
-                identified_year=h["identified_year"],
-                exit_year=exit_year,
-                size=h["size"],
-            )
-        )
-    Household.objects.bulk_create(objs, batch_size=5000)
-    ids = dict(
-        Household.objects.filter(household_no__in=[o.household_no for o in objs]).values_list("household_no", "id")
-    )
-    village_of = {o.household_no: o.village_id for o in objs}
-    head_names: dict[str, str] = {}
-    member_objs = []
-    for m in members:
-        number = m["person_id"]
-        if validate_ids:
+    village = hh.column("village_code").cast(pa.string())
+    outside = pc.invert(pc.and_(pc.greater_equal(village, lo), pc.less_equal(village, hi)))
+    if pc.any(outside).as_py():
+        i = pc.index(outside, True).as_py()
+        raise ValidationError(f"户 {numbers[i]} 的村 {village[i]} 不在 {area_code} 范围内")
+    member_hh = mm.column("household_id").cast(pa.string())
+    is_head = pc.equal(mm.column("relation"), "户主")
+    heads = dict(zip(pc.filter(member_hh, is_head).to_pylist(), pc.filter(mm.column("name"), is_head).to_pylist(),
+                     strict=True))  # fmt: skip
+    exit_year = hh.column("exit_year").cast(pa.int64())
+    exit_year = pc.if_else(pc.equal(exit_year, 0), pa.scalar(None, pa.int64()), exit_year)
+    n = hh.num_rows
+    bulk_insert(
+        Household,
+        pa.table({
+            "household_no": numbers, "village_id": village, "attribute": hh.column("attribute"),
+            "main_cause": hh.column("main_cause"),
+            "status": pc.if_else(pc.is_valid(exit_year), Status.EXITED.value, Status.POOR.value),
+            "identified_year": hh.column("identified_year").cast(pa.int64()), "exit_year": exit_year,
+            "head_name": pa.array([heads.get(h, "") for h in numbers.to_pylist()], pa.string()),
+            "size": hh.column("size").cast(pa.int64()), "group_name": pa.array([""] * n, pa.string()),
+            "phone": pa.array([""] * n, pa.string()), "helper_id": pa.nulls(n, pa.int64()),
+            "monitoring_group": pa.array([""] * n, pa.string()),
+        }),
+    )  # fmt: skip
+    ids = dict(Household.objects.filter(household_no__in=numbers.to_pylist()).values_list("household_no", "id"))
+    village_of = dict(zip(numbers.to_pylist(), village.to_pylist(), strict=True))
+
+    def keys(column: pa.Array) -> tuple[pa.Array, pa.Array]:
+        nos = column.to_pylist()
+        return pa.array([ids[h] for h in nos], pa.int64()), pa.array([village_of[h] for h in nos], pa.string())
+
+    id_numbers = mm.column("person_id").cast(pa.string())
+    if validate_ids:
+        checked = []
+        for row, number in enumerate(id_numbers.to_pylist()):
             try:
-                number = parse(number).number
+                checked.append(parse(number).number)
             except IdNumberError as exc:
-                raise ValidationError(f"户 {m['household_id']} 成员 {m['name']}：{exc}") from exc
-        if m["relation"] == "户主":
-            head_names[m["household_id"]] = m["name"]
-        member_objs.append(
-            Member(
-                id_number=number,
-                household_id=ids[m["household_id"]],
-                village_id=village_of[m["household_id"]],
-                name=m["name"],
-                sex=m["sex"],
-                birth_date=m["birth_date"],
-                relation=m["relation"],
-                education=m["education"],
-                student=m["student"],
-                health=m["health"],
-                labour=m["labour"],
-                migrant_months=m["migrant_months"],
-                medical_insurance=m["medical_insurance"],
-                critical_illness_insurance=m["critical_illness_insurance"],
-            )
-        )
-    Member.objects.bulk_create(member_objs, batch_size=5000)
-    for o in objs:
-        o.head_name = head_names.get(o.household_no, "")
-        o.pk = ids[o.household_no]
-    Household.objects.bulk_update(objs, ["head_name"], batch_size=5000)
-    year_objs = [
-        HouseholdYear(
-            household_id=ids[y["household_id"]],
-            village_id=village_of[y["household_id"]],
-            year=y["year"],
-            poor=y["poor"],
-            income_per_capita=_money(y["income_per_capita"]),
-            wage_income=_money(y["wage_income"]),
-            production_income=_money(y["production_income"]),
-            property_income=_money(y["property_income"]),
-            transfer_income=_money(y["transfer_income"]),
-            food_ok=y["food_ok"],
-            clothing_ok=y["clothing_ok"],
-            education_ok=y["education_ok"],
-            medical_ok=y["medical_ok"],
-            housing_grade=y["housing_grade"],
-            relocated=y["relocated"],
-            water_ok=y["water_ok"],
-        )
-        for y in years
-    ]
-    HouseholdYear.objects.bulk_create(year_objs, batch_size=5000)
-    result = BulkResult(len(objs), len(member_objs), len(year_objs))
+                raise ValidationError(f"户 {member_hh[row]} 成员 {mm.column('name')[row]}：{exc}") from exc
+        id_numbers = pa.array(checked, pa.string())
+    m_hh, m_village = keys(member_hh)
+    bool_col = lambda t, name: pc.fill_null(t.column(name).cast(pa.bool_()), False)  # noqa: E731
+    bulk_insert(
+        Member,
+        pa.table({
+            "id_number": id_numbers, "household_id": m_hh, "village_id": m_village, "name": mm.column("name"),
+            "sex": mm.column("sex"), "birth_date": mm.column("birth_date").cast(pa.date32()),
+            "relation": mm.column("relation"), "education": mm.column("education"),
+            "student": bool_col(mm, "student"), "health": mm.column("health"), "labour": mm.column("labour"),
+            "disability": pa.array([""] * mm.num_rows, pa.string()),
+            "migrant_months": pc.fill_null(mm.column("migrant_months").cast(pa.int64()), 0),
+            "medical_insurance": bool_col(mm, "medical_insurance"),
+            "critical_illness_insurance": bool_col(mm, "critical_illness_insurance"),
+        }),
+    )  # fmt: skip
+    y_hh, y_village = keys(yy.column("household_id").cast(pa.string()))
+    money = lambda name: pc.round(yy.column(name).cast(pa.float64()), 2)  # noqa: E731
+    bulk_insert(
+        HouseholdYear,
+        pa.table({
+            "household_id": y_hh, "village_id": y_village, "year": yy.column("year").cast(pa.int64()),
+            "poor": bool_col(yy, "poor"), "income_per_capita": money("income_per_capita"),
+            "wage_income": money("wage_income"), "production_income": money("production_income"),
+            "property_income": money("property_income"), "transfer_income": money("transfer_income"),
+            **{k: bool_col(yy, k) for k in ("food_ok", "clothing_ok", "education_ok", "medical_ok", "relocated",
+                                            "water_ok")},
+            "housing_grade": yy.column("housing_grade"),
+            "production_costs": pa.array([0.0] * yy.num_rows, pa.float64()),
+        }),
+    )  # fmt: skip
+    result = BulkResult(n, mm.num_rows, yy.num_rows)
     audit_record(
         actor=actor,
         action="registry.bulk_load",

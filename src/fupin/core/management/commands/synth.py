@@ -80,9 +80,9 @@ class Command(BaseCommand):
                 result = registry_bulk_load(
                     actor=None,
                     area_code=county,
-                    households=hh.to_pylist(),
-                    members=members.to_pylist(),
-                    years=years.to_pylist(),
+                    households=hh,
+                    members=members,
+                    years=years,
                     source=f"synth:{out.name}:{county}",
                     validate_ids=False,
                 )

@@ -55,6 +55,31 @@ def test_four_engines_give_identical_findings_and_hit_the_planted_truth(tiny):
         assert (s.recall, s.precision) == (1.0, 1.0), s
 
 
+def test_a_layout_cut_into_parts_is_read_by_duckdb_under_a_memory_cap_and_by_spark(tiny, tmp_path, capsys):
+    """The national path: tables as directories of part files (one per province), read by the engine itself."""
+    from django.core.management import call_command
+
+    from fupin.analytics.run import run_parquet
+
+    with engines.load(engines.read_parquet_dir(tiny), "duckdb") as inputs:
+        reference = run_rules(inputs, P2017).findings
+    for name in [*engines.TABLES, "answers"]:
+        table = pq.read_table(tiny / f"{name}.parquet")
+        half = table.num_rows // 2
+        for part, piece in enumerate((table.slice(0, half), table.slice(half))):
+            (tmp_path / name / f"province={part}").mkdir(parents=True)
+            pq.write_table(piece, tmp_path / name / f"province={part}" / "part-0.parquet")
+    people = pq.read_metadata(tiny / "members.parquet").num_rows
+    for engine, cap in (("duckdb", "256MB"), ("spark", None)):
+        out = run_parquet(tmp_path, engine, P2017, memory_limit=cap)
+        assert out.result.findings.equals(reference), engine
+        assert out.people == people
+        assert out.indicators.num_rows > 100
+    call_command("check", "--year", "2017", "--parquet", str(tmp_path), "--out", str(tmp_path / "f.parquet"))
+    assert f"{people:,} 人：共 {reference.num_rows:,} 条发现" in capsys.readouterr().out
+    assert pq.read_table(tmp_path / "f.parquet").equals(reference)
+
+
 # --------------------------------------------------------------------------- given / when / then at thresholds
 
 ID_A = "520526197001010012"  # valid check digit computed below

@@ -1,6 +1,7 @@
 """Data sources → Ibis tables with the canonical columns, on the chosen engine.
 
-``from_parquet(dir, engine)``: the synthetic province's files. ``from_arrow(tables, engine)``: Arrow tables (e.g.
+``from_parquet(dir, engine)``: Parquet files (the synthetic province, or a national layout cut into provinces)
+read by the engine itself. ``from_arrow(tables, engine)``: Arrow tables (e.g.
 pulled from the live database) loaded into an engine. SQLite and PostgreSQL get real tables (a temporary file /
 a throw-away schema); DuckDB and Spark read Parquet directly or take Arrow in memory.
 """
@@ -96,6 +97,75 @@ def load(tables: dict[str, pa.Table], engine: str, *, pg_url: str = "") -> Itera
             yield out
     else:
         raise ValueError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
+
+
+def parquet_source(directory: Path | str, name: str) -> str | None:
+    """Where table ``name`` lies under ``directory``: one file ``name.parquet``, or a directory ``name/`` of part
+    files (e.g. ``members/province=11/part-0.parquet``, a national layout cut into provinces); None if absent."""
+    if "://" in str(directory):  # cluster storage (hdfs://, s3a://): the partitioned layout, not checked from here
+        return f"{str(directory).rstrip('/')}/{name}"
+    directory = Path(directory)
+    if (directory / f"{name}.parquet").is_file():
+        return str(directory / f"{name}.parquet")
+    if (directory / name).is_dir():
+        return str(directory / name / "**" / "*.parquet")
+    return None
+
+
+def _canonical_expr(name: str, table: Any) -> Any:
+    """``canonical`` as an Ibis expression, for tables read straight from Parquet by the engine."""
+    table = table.select([c for c in TABLES[name] if c in table.columns])
+    if name == "households" and "exit_year" in table.columns:
+        ey = table.exit_year.cast("int32")
+        table = table.mutate(exit_year=ibis.cases((ey == 0, ibis.null("int32")), else_=ey))
+    return table
+
+
+@contextmanager
+def from_parquet(
+    directory: Path | str, engine: str, *, memory_limit: str | None = None, spill_dir: Path | None = None
+) -> Iterator[dict[str, Any]]:
+    """Ibis tables read by the engine itself from Parquet under ``directory`` (files or partitioned directories),
+    never through Python memory — the path for data larger than RAM.
+
+    DuckDB copies them into a temporary database file and works under ``memory_limit`` (e.g. "4GB"), spilling to
+    ``spill_dir`` when a join or sort needs more; Spark reads them in place, partitions and all (a cluster: set
+    FUPIN_SPARK_MASTER and point ``directory`` at storage every executor sees)."""
+    if engine == "duckdb":
+        with tempfile.TemporaryDirectory(dir=spill_dir) as tmp:
+            config = {"temp_directory": str(Path(tmp) / "spill"), "preserve_insertion_order": False}
+            if memory_limit:
+                config["memory_limit"] = memory_limit
+            con = ibis.duckdb.connect(str(Path(tmp) / "rules.duckdb"), **config)
+            out = {}
+            for name in TABLES:
+                source = parquet_source(directory, name)
+                if source is None:
+                    continue
+                raw = con.read_parquet(source, table_name=f"raw_{name}", hive_partitioning=False)
+                out[name] = con.create_table(name, _canonical_expr(name, raw))
+                con.drop_view(f"raw_{name}")
+            yield out
+            con.disconnect()
+    elif engine == "spark":
+        con = ibis.pyspark.connect(spark_session())
+        out = {}
+        for name in TABLES:
+            source = parquet_source(directory, name)
+            if source is None:
+                continue
+            path = source.removesuffix("/**/*.parquet")
+            raw = con.read_parquet(path, table_name=f"fupin_{name}_{uuid.uuid4().hex[:6]}")
+            out[name] = _canonical_expr(name, raw)
+        yield out
+    else:
+        tables = {
+            name: canonical(name, pq.read_table(src))
+            for name in TABLES
+            if (src := parquet_source(directory, name)) is not None and "*" not in src
+        }
+        with load(tables, engine) as inputs:
+            yield inputs
 
 
 def _postgres(url: str) -> Any:

@@ -46,3 +46,33 @@ def run_rules(inputs: dict[str, Any], params: Params, rules: Sequence[Rule] | No
     table = pa.concat_tables(parts) if parts else FINDINGS_SCHEMA.empty_table()
     table = table.sort_by([(c, "ascending") for c in ("rule_id", "household_id", "person_id", "detail")])
     return RunResult(table, seconds)
+
+
+@dataclass
+class ParquetRun:
+    """Rules and indicators over a Parquet layout, with the sizes read and the time taken."""
+
+    result: RunResult
+    indicators: pa.Table
+    households: int
+    people: int
+    seconds: float
+    load_seconds: float
+
+
+def run_parquet(
+    directory: Any, engine: str, params: Params, *, memory_limit: str | None = None, spill_dir: Any = None
+) -> ParquetRun:
+    """Every rule and the indicators 2014..year over Parquet files read by the engine itself (a synthetic province
+    or a national layout cut into provinces; a local directory, or on a cluster a path every executor sees)."""
+    from . import engines
+    from .indicators import indicators
+
+    started = time.perf_counter()
+    with engines.from_parquet(directory, engine, memory_limit=memory_limit, spill_dir=spill_dir) as inputs:
+        loaded = time.perf_counter() - started
+        result = run_rules(inputs, params)
+        table = indicators(inputs["households"], list(range(2014, params.year + 1)))
+        households = int(inputs["households"].count().to_pyarrow().as_py())
+        people = int(inputs["members"].count().to_pyarrow().as_py())
+    return ParquetRun(result, table, households, people, time.perf_counter() - started, loaded)

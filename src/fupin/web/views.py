@@ -244,14 +244,34 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    """Search with keyset pagination on the household number: no COUNT(*), no OFFSET over millions of rows."""
+    """Search with keyset pagination: no COUNT(*), no OFFSET over millions of rows. Sorted by household number
+    (the unique index), or by size or year of identification with the household number breaking ties — the page
+    key then carries both (``after=5|520325…``)."""
+    from django.db.models import Q
+
     viewer = _user(request)
     text = request.GET.get("q", "").strip()
     area_code = request.GET.get("area", "").strip()
     status = request.GET.get("status", "")
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in HOUSEHOLD_SORTS else ""
     qs = registry_selectors.household_search(viewer=viewer, text=text, area_code=area_code, status=status)
     after = request.GET.get("after", "")
-    page, next_after = keyset_page(qs.filter(household_no__gt=after) if after else qs, "household_no")
+    field, descending = HOUSEHOLD_SORTS[sort]
+    if field:
+        qs = qs.order_by(f"-{field}", "-household_no") if descending else qs.order_by(field, "household_no")
+    if after:
+        value, _, number = after.rpartition("|")
+        cmp = "lt" if descending else "gt"
+        if field and value.isdigit():
+            key = int(value)
+            qs = qs.filter(Q(**{f"{field}__{cmp}": key}) | Q(**{field: key, f"household_no__{cmp}": number}))
+        elif not field:
+            qs = qs.filter(household_no__gt=number)
+    page, last = keyset_page(qs, "household_no")
+    next_after = None
+    if last is not None:
+        next_after = f"{getattr(page[-1], field)}|{last}" if field else last
     return render(
         request,
         "web/household_list.html",
@@ -260,10 +280,18 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "q": text,
             "area": area_code,
             "status": status,
+            "sort": sort,
+            "sorts": list(HOUSEHOLD_SORT_LABELS.items()),
             "statuses": Status.choices,
             "next_after": next_after,
         },
     )
+
+
+HOUSEHOLD_SORTS: dict[str, tuple[str, bool]] = {
+    "": ("", False), "-size": ("size", True), "year": ("identified_year", False),
+}  # fmt: skip
+HOUSEHOLD_SORT_LABELS = {"": "按户编号", "-size": "人口多的在前", "year": "识别年度早的在前"}
 
 
 @login_required

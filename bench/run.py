@@ -335,6 +335,235 @@ def _write_checks_doc(scores: list[dict[str, object]], counts: dict[str, int], s
     (ROOT / "docs" / "checks.md").write_text("\n".join(lines), encoding="utf-8")
 
 
+def _layout(source: Path, copies: int, label: str) -> tuple[Path, dict[str, object]]:
+    """``copies`` relabelled provinces of ``source`` under bench/.cache (made once, reused while the source is)."""
+    out = CACHE / f"{label}-{copies}"
+    stamp = out / "layout.json"
+    want = {"source": str(source), "copies": copies, "source_mtime": (source / "manifest.json").stat().st_mtime}
+    if stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")).get("want") == want:
+        return out, json.loads(stamp.read_text(encoding="utf-8"))
+    made = json.loads(run_child([sys.executable, str(ROOT / "bench" / "scale.py"), "replicate", str(source),
+                                 str(out), "--copies", str(copies)]).output)  # fmt: skip
+    made["want"] = want
+    stamp.write_text(json.dumps(made), encoding="utf-8")
+    return out, made
+
+
+def _scale_source(smoke: bool, tmp: str) -> Path:
+    if not smoke:
+        return _province_parquet()
+    data = Path(tmp) / "tiny"
+    run_child([FUPIN, "synth", "--scale", "tiny", "--seed", "2017", "--out", str(data)])
+    return data
+
+
+def bench_scale(smoke: bool, repeat: int) -> dict[str, object]:
+    """All rules + indicators at 1×, 2× and 4× the province (copies relabelled to other provinces), DuckDB reading
+    the Parquet itself with its memory capped at 4 GB (spilling to disk past it): how cost grows with rows."""
+    cap = "1GB" if smoke else "4GB"
+    with tempfile.TemporaryDirectory() as tmp:
+        source = _scale_source(smoke, tmp)
+        rows, base, first = [], 0.0, 0
+        for copies in (1, 2) if smoke else (1, 2, 4):
+            layout, made = _layout(source, copies, "smoke-scale" if smoke else "scale")
+            runs, out = [], {}
+            for _ in range(1 if smoke else repeat):
+                run = run_child([sys.executable, str(ROOT / "bench" / "scale.py"), "run", str(layout), "--engine",
+                                 "duckdb", "--memory-limit", cap, "--spill", tmp])  # fmt: skip
+                out = json.loads(run.output)
+                runs.append(Run(out["seconds"], run.peak_mb, ""))
+            if copies == 1:
+                base, first = statistics.median(r.seconds for r in runs), int(out["findings"])
+            if out["findings"] != first * copies or out["recall_min"] < 1 or out["precision_min"] < 1:
+                raise SystemExit(f"scale {copies}×: {out['findings']} findings, expected {first * copies} at 100%")
+            size = (f"{copies}× ({out['households']:,} households, {out['people']:,} people, "
+                    f"{int(made['bytes']) / 1e6:,.0f} MB Parquet); {out['findings']:,} findings, recall and "
+                    "precision 100%")  # fmt: skip
+            rows.append(_row(f"{copies}× province, DuckDB capped at {cap}", runs, size, ("1× province", base)))
+    print(f"  scale: {[r['median_s'] for r in rows]} s")  # noqa: T201
+    return {
+        "name": "scale",
+        "title": f"Scaling: checks + indicators at 1×, 2×, 4× the province (DuckDB over Parquet, memory capped at "
+        f"{cap}); ratio = time against 1× — linear growth is ratio ≈ copies",
+        "rows": rows,
+    }
+
+
+NATIONAL_COPIES = 16  # 16 × 6.23M ≈ 100M people: a national-sized layout cut into provinces
+
+
+def bench_national(smoke: bool, repeat: int) -> dict[str, object]:
+    """The same rules on PySpark (local mode, 2 cores) over the national-sized layout: 16 provinces, ~100M people;
+    once (it takes long), with DuckDB (4 GB cap) over the same files as the baseline."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = _scale_source(smoke, tmp)
+        copies = 2 if smoke else NATIONAL_COPIES
+        layout, made = _layout(source, copies, "smoke-national" if smoke else "national")
+        outs = {}
+        runs: dict[str, list[Run]] = {"spark": [], "duckdb": []}
+        for engine in ("duckdb", "spark"):
+            args = [sys.executable, str(ROOT / "bench" / "scale.py"), "run", str(layout), "--engine", engine]
+            if engine == "duckdb":
+                args += ["--memory-limit", "1GB" if smoke else "4GB", "--spill", tmp]
+            run = run_child(args)
+            outs[engine] = json.loads(run.output)
+            runs[engine].append(Run(outs[engine]["seconds"], run.peak_mb, ""))
+    if outs["spark"]["findings"] != outs["duckdb"]["findings"]:
+        raise SystemExit(f"national: Spark {outs['spark']['findings']} ≠ DuckDB {outs['duckdb']['findings']} findings")
+    spark = outs["spark"]
+    size = (f"{copies} provinces, {spark['households']:,} households, {spark['people']:,} people "
+            f"({int(made['bytes']) / 1e9:,.1f} GB Parquet); {spark['findings']:,} findings, recall and precision "
+            f"{min(spark['recall_min'], spark['precision_min']):.0%}")  # fmt: skip
+    base = runs["duckdb"][0].seconds
+    rows = [
+        _row("PySpark local[2]", runs["spark"], size, ("DuckDB, 4 GB cap, same files", base)),
+        _row("DuckDB, 4 GB cap", runs["duckdb"], size, ("itself", base)),
+    ]
+    per = spark["seconds"] / spark["people"] * 1e6
+    rows[0]["data"] += f"; {per:.2f} s per million people on 2 local cores"
+    print(f"  national: spark {spark['seconds']:.0f} s, duckdb {base:.0f} s")  # noqa: T201
+    return {
+        "name": "national",
+        "title": "National scale: all rules + indicators over ~100M people cut into provinces (see docs/scale.md)",
+        "rows": rows,
+    }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+PROVINCE_DB = "fupin_province"
+
+
+def _province_db(env: dict[str, str]) -> None:
+    """The synthetic province in PostgreSQL (registry, department data, cadres, checks and indicators), built once
+    and kept: rebuilt only when it is missing or incomplete."""
+    import psycopg
+
+    try:
+        with psycopg.connect(_pg(PROVINCE_DB), connect_timeout=5) as conn:
+            households = conn.execute("SELECT count(*) FROM registry_household").fetchone()
+            refreshed = conn.execute("SELECT count(*) FROM stats_indicatorrefresh").fetchone()
+        if households and households[0] > 1_000_000 and refreshed and refreshed[0]:
+            return
+    except psycopg.Error:
+        pass
+    _pg_admin(f"DROP DATABASE IF EXISTS {PROVINCE_DB} WITH (FORCE)", f"CREATE DATABASE {PROVINCE_DB}")
+    for args in (["migrate", "-v0"], ["areas", "load"], ["demo"],
+                 ["synth", "--scale", "province", "--seed", "2017", "--into-db"],
+                 ["check", "--year", "2017", "--area", "520000000000"]):  # fmt: skip
+        run_child([FUPIN, *args], env)
+
+
+def bench_dashboard(smoke: bool, repeat: int) -> dict[str, object]:
+    """20 virtual users (closed loop, no think time) on the dashboards of the province-scale PostgreSQL database,
+    served by gunicorn with the production settings behind a (simulated) TLS proxy; smoke: 4 users, tiny county
+    in SQLite. Latency of each dashboard page, p95 against the 300 ms goal."""
+    import secrets
+    import signal
+
+    users, seconds = (4, 3.0) if smoke else (20, 30.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"FUPIN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+               "FUPIN_SECRET_KEY": secrets.token_urlsafe(40), "FUPIN_SSL_REDIRECT": "0"}  # fmt: skip
+        if smoke:
+            env["FUPIN_DATABASE_URL"] = f"sqlite:///{tmp}/smoke.sqlite3"
+            for args in (["migrate", "-v0"], ["areas", "load"], ["demo"],
+                         ["synth", "--scale", "tiny", "--seed", "2017", "--into-db"],
+                         ["check", "--year", "2017", "--area", "520325"]):  # fmt: skip
+                run_child([FUPIN, *args], env)
+            size = "tiny county (SQLite)"
+        else:
+            env["FUPIN_DATABASE_URL"] = _pg(PROVINCE_DB)
+            _province_db(env)
+            import psycopg
+
+            with psycopg.connect(_pg(PROVINCE_DB)) as conn:
+                row = conn.execute("SELECT (SELECT count(*) FROM registry_household), "
+                                   "(SELECT count(*) FROM registry_member), "
+                                   "(SELECT count(*) FROM stats_indicatorvalue)").fetchone()  # fmt: skip
+            assert row is not None
+            size = f"province PostgreSQL: {row[0]:,} households, {row[1]:,} people, {row[2]:,} indicator values"
+        run_child([FUPIN, "collectstatic", "--noinput", "-v0"], env)
+        cache = _redis_cache()
+        if cache and not smoke:
+            env["FUPIN_CACHE_URL"] = cache  # one cache for all workers, emptied: the warm-up renders every page once
+        port = _free_port()
+        workers = "2" if smoke else "4"
+        server = subprocess.Popen(  # noqa: S603 - our own server
+            [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--chdir", str(ROOT / "src"),
+             "-b", f"127.0.0.1:{port}", "-w", workers, "--forwarded-allow-ips", "127.0.0.1"],
+            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        try:
+            import urllib.request
+
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            results, runs = [], []
+            for _ in range(1 if smoke else repeat):
+                load = [sys.executable, str(ROOT / "bench" / "dashboard_load.py"), f"http://127.0.0.1:{port}",
+                        "--users", str(users), "--seconds", str(seconds),
+                        "--warmup", "1" if smoke else "20"]  # fmt: skip
+                run = run_child(load)
+                out = json.loads(run.output)
+                if out["errors"]:
+                    raise SystemExit(f"dashboard load: {out['errors']} requests failed")
+                results.append(out)
+                runs.append(Run(out["p95_ms"] / 1000, _rss_mb(server.pid), ""))
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(20)
+    last = results[-1]
+    row = _row(f"p95 latency, {users} users, no think time", runs,
+               f"{size}; {last['requests']:,} requests in {seconds:.0f} s ({last['throughput']} req/s), "
+               f"p50 {last['p50_ms']} ms, p99 {last['p99_ms']} ms; gunicorn {workers} sync workers, "
+               f"{'Redis' if 'FUPIN_CACHE_URL' in env else 'per-process'} cache emptied before a 20 s warm-up",
+               baseline=("goal 300 ms", 0.300))  # fmt: skip
+    row["case"] = f"dashboard p95 ({users} concurrent users)"
+    print(f"  dashboard: p95 {[r['p95_ms'] for r in results]} ms")  # noqa: T201
+    return {
+        "name": "dashboard",
+        "title": "Dashboard latency under load (gunicorn, production settings, loopback load generator "
+        "bench/dashboard_load.py): goal p95 < 300 ms with 20 concurrent users; time column = p95 in seconds, "
+        "peak memory = the server's workers",
+        "rows": [row],
+    }
+
+
+def _redis_cache() -> str:
+    """redis://127.0.0.1:6379/15, emptied, if a Redis answers there; "" otherwise (each worker caches alone)."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=1)
+        client.flushdb()
+    except Exception:
+        return ""
+    return "redis://127.0.0.1:6379/15"
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the gunicorn master and workers), in MB."""
+    total = 0
+    try:
+        out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)],  # noqa: S603, S607
+                             capture_output=True, text=True, check=False).stdout  # fmt: skip
+        total = sum(int(x) for x in out.split())
+    except (OSError, ValueError):
+        pass
+    return total / 1024
+
+
 def _numbers(output: str) -> list[str]:
     """Household, member and yearly-record counts from the command's `…户，…人，…条年度记录已入库` line."""
     import re
@@ -365,6 +594,9 @@ BENCHMARKS: dict[str, Callable[[bool, int], dict[str, object]]] = {
     "import": bench_import,
     "checks": bench_checks,
     "dispatch": bench_dispatch,
+    "dashboard": bench_dashboard,
+    "scale": bench_scale,
+    "national": bench_national,
 }
 
 

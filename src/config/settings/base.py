@@ -118,6 +118,14 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
+# One cache for every server process when FUPIN_CACHE_URL names a Redis (redis://host:6379/0): dashboards are then
+# rendered once per indicator refresh for all workers; without it each process keeps its own (LocMemCache).
+if os.environ.get("FUPIN_CACHE_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["FUPIN_CACHE_URL"]}
+    }
+# Sessions are read from the cache and written through to the database: one query less on every page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

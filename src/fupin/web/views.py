@@ -29,10 +29,14 @@ def _user(request: HttpRequest) -> Any:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    area = area_selectors.area_home(viewer=_user(request))
-    if area is None:
-        return render(request, "core/error.html", {"message": "您的账号尚未绑定区划，请联系管理员。"}, status=403)
-    return area_detail(request, area.code)
+    viewer = _user(request)
+    code = getattr(viewer, "area_id", None)  # the user's own area: no lookup needed
+    if not code:
+        area = area_selectors.area_home(viewer=viewer)
+        if area is None:
+            return render(request, "core/error.html", {"message": "您的账号尚未绑定区划，请联系管理员。"}, status=403)
+        code = area.code
+    return area_detail(request, code)
 
 
 @login_required
@@ -47,9 +51,9 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     from fupin.stats.services import indicators_stamp
 
     viewer = _user(request)
-    area = area_selectors.area_get(viewer=viewer, code=code)
+    area, ancestors = _area_and_ancestors(viewer, code)
     year = _year(request)
-    stamp, refreshed_at = indicators_stamp()
+    stamp, refreshed_at = cache.get_or_set("indicators-stamp", indicators_stamp, STAMP_SECONDS)
     key = f"dashboard:{area.code}:{year}:{stamp}"
     cached = cache.get(key)
     if cached is None:
@@ -61,7 +65,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "area": area,
         "year": year,
-        "ancestors": [(a, scope.contains(a.code)) for a in area_selectors.area_ancestors(area=area)],
+        "ancestors": [(a, scope.contains(a.code)) for a in ancestors],
         "body": body,
         "charts": charts,
     }
@@ -98,6 +102,30 @@ def _dashboard_body(request: HttpRequest, viewer: Any, area: Any, year: int, ref
 
 
 STRUCTURE_SECONDS = 600
+STAMP_SECONDS = 3  # a refresh shows on dashboards within this many seconds
+
+
+def _area_and_ancestors(viewer: Any, code: str) -> tuple[Any, list[Any]]:
+    """The area (refused exactly as ``area_get`` refuses it) and its ancestors; the division tree changes only with
+    ``areas load``, so both are kept per process and the viewer's scope is checked on every call."""
+    from django.core.cache import cache
+
+    from fupin.core.errors import NotFoundError
+
+    try:
+        key = f"area:{codes.normalize(code)}"
+    except codes.AreaCodeError:
+        raise NotFoundError("区划不存在") from None
+    found = cache.get(key)
+    if found is None:
+        from fupin.areas.models import Area
+
+        area = Area.objects.filter(code=key.removeprefix("area:")).select_related("parent").first()
+        found = (area, area_selectors.area_ancestors(area=area) if area else [])
+        cache.set(key, found, STRUCTURE_SECONDS)
+    if found[0] is None or not scoping.scope_of(viewer).contains(found[0].code):
+        raise NotFoundError("区划不存在或不在您的管辖范围内")
+    return found
 
 
 def _area_structure(viewer: Any, area: Any, year: int) -> dict[str, Any]:

@@ -35,6 +35,8 @@ PAGES = [
     ("daozhen", "findings", "/findings/"),
     ("daozhen", "county-indicators", "/areas/520325000000/?year=2017"),
     ("daozhen", "dispatch-plan", "/dispatch/1/"),
+    ("admin", "prefecture-dashboard", "/areas/520300000000/?year=2017"),
+    ("bijie", "prefecture-officer-home", "/"),
 ]
 
 
@@ -79,6 +81,10 @@ def main() -> None:
                             page.goto(f"http://127.0.0.1:{PORT}/households/?status=poor")
                             target = page.locator("table.list a").first.get_attribute("href") or "/"
                         page.goto(f"http://127.0.0.1:{PORT}{target}")
+                        if page.locator("#chart-map").count():
+                            page.wait_for_selector("#chart-map[data-ready='1']")
+                        if page.locator("#dashboard-data").count():
+                            page.wait_for_timeout(1500)  # the charts' entry animation
                         page.screenshot(path=str(OUT / f"{name}{suffix}.png"), full_page=suffix == "")
                         page.close()
                 _procedure_flow(browser)

@@ -53,7 +53,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     viewer = _user(request)
     area, ancestors = _area_and_ancestors(viewer, code)
     year = _year(request)
-    stamp, refreshed_at = cache.get_or_set("indicators-stamp", indicators_stamp, STAMP_SECONDS)
+    stamp, refreshed_at = cache.get_or_set("indicators-stamp", indicators_stamp, STAMP_SECONDS) or indicators_stamp()
     key = f"dashboard:{area.code}:{year}:{stamp}"
     cached = cache.get(key)
     if cached is None:

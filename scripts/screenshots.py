@@ -37,6 +37,7 @@ PAGES = [
     ("daozhen", "dispatch-plan", "/dispatch/1/"),
     ("admin", "prefecture-dashboard", "/areas/520300000000/?year=2017"),
     ("bijie", "prefecture-officer-home", "/"),
+    ("daozhen", "cadres", "/cadres/?active=1"),
 ]
 
 

@@ -188,3 +188,35 @@ def test_household_list_sorts_by_size_and_pages_by_key_without_losing_a_row(clie
         url = f"/households/{more.group(1).replace('&amp;', '&')}" if more else ""
     assert len(seen) == 60
     assert seen == sorted(seen, reverse=True)
+
+
+def test_cadre_pages_show_units_cadres_and_those_posted_here_and_export_them(client):
+    from .test_cadres import load
+
+    village = first_village(COUNTY_A)
+    county_cadre, prefecture_cadre, idle = load([("CA1", "党群"), ("PA1", "经济"), ("PA1", "农业")])
+    Posting.objects.create(cadre=prefecture_cadre, village_id=village, role="first_secretary", round=2017,
+                           start=date(2017, 3, 1))  # fmt: skip
+    township = Area.objects.get(code=village).parent_id
+    client.force_login(make_user("twn", Role.TOWNSHIP_OFFICER, township))
+    page = client.get("/cadres/").content.decode()
+    assert prefecture_cadre.name in page  # serves in their township, though sent by the prefecture
+    assert "第一书记" in page
+    assert client.get(f"/cadres/{idle.pk}/").status_code == 404  # the prefecture's other cadre: not theirs
+    detail = client.get(f"/cadres/{prefecture_cadre.pk}/").content.decode()
+    assert "派驻经历（1）" in detail
+    assert "符合条件" in detail
+    assert prefecture_cadre.person_id in detail  # township officers work with full ID numbers …
+    client.force_login(make_user("pref", Role.PREFECTURE_OFFICER, PREFECTURE_A))
+    masked = client.get(f"/cadres/{prefecture_cadre.pk}/").content.decode()
+    assert prefecture_cadre.person_id not in masked  # … not above
+    client.force_login(make_user("cty", Role.COUNTY_OFFICER, COUNTY_A))
+    response = client.get("/cadres/export.xlsx?active=1")
+    rows = list(load_workbook(io.BytesIO(_body(response))).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("编号", "姓名")
+    assert [r[1] for r in rows[1:]] == [prefecture_cadre.name]  # active ones only: the one posted in county A
+    names = client.get(f"/cadres/?area={COUNTY_A}").content.decode()
+    assert county_cadre.name in names
+    assert prefecture_cadre.name in names
+    client.force_login(make_user("cty-b", Role.COUNTY_OFFICER, COUNTY_B))
+    assert client.get(f"/cadres/{county_cadre.pk}/").status_code == 404

@@ -848,3 +848,90 @@ def dispatch_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         request, "web/dispatch_plan.html", {"plan": plan, "items": items, "can_edit": can_edit, "error": error},
         status=400 if error else 200,
     )  # fmt: skip
+
+
+CADRE_HEADERS = [
+    "编号", "姓名", "性别", "出生日期", "身份证号", "派出单位", "单位层级", "类型", "职级", "专业特长",
+    "工作年限", "编制", "前年考核", "上年考核", "当前职务", "派驻村", "轮次",
+]  # fmt: skip
+
+
+def _cadres_filtered(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
+    from fupin.cadres.selectors import cadre_search
+
+    text, area = request.GET.get("q", "").strip(), request.GET.get("area", "").strip()
+    role, active = request.GET.get("role", ""), request.GET.get("active", "") == "1"
+    qs = cadre_search(viewer=_user(request), text=text, area_code=area, role=role, active=active)
+    return qs, {"q": text, "area": area, "role": role, "active": active}
+
+
+def _current_postings(cadres: list[Any]) -> dict[int, Any]:
+    from fupin.cadres.models import Posting, PostingStatus
+
+    rows = Posting.objects.filter(cadre__in=cadres, status=PostingStatus.ACTIVE).select_related("village")
+    return {p.cadre_id: p for p in rows}
+
+
+@login_required
+def cadre_list(request: HttpRequest) -> HttpResponse:
+    """Cadres of the viewer's units and those serving in the viewer's villages; keyset pages on the id."""
+    from fupin.cadres.models import PostingRole
+
+    qs, f = _cadres_filtered(request)
+    after = request.GET.get("after", "")
+    page, next_after = keyset_page(qs.filter(id__gt=int(after)) if after.isdigit() else qs, "id")
+    current = _current_postings(page)
+    rows = [(c, current.get(c.pk)) for c in page]
+    return render(request, "web/cadre_list.html", {"rows": rows, "next_after": next_after, "roles": PostingRole.choices,
+                                                   **f})  # fmt: skip
+
+
+@login_required
+def cadre_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("不支持的导出格式")
+    viewer = _user(request)
+    qs, _ = _cadres_filtered(request)
+
+    def rows() -> Any:
+        batch: list[Any] = []
+        for cadre in qs.iterator(chunk_size=2000):
+            batch.append(cadre)
+            if len(batch) == 2000:
+                yield from _cadre_rows(viewer, batch)
+                batch = []
+        yield from _cadre_rows(viewer, batch)
+
+    if fmt == "csv":
+        return csv_response("干部名册", CADRE_HEADERS, rows())
+    return xlsx_response("干部名册", CADRE_HEADERS, rows())
+
+
+def _cadre_rows(viewer: Any, cadres: list[Any]) -> Any:
+    current = _current_postings(cadres) if cadres else {}
+    for c in cadres:
+        p = current.get(c.pk)
+        posted = (p.get_role_display(), p.village.name, p.round) if p else ("", "", "")
+        yield (c.pk, c.name, c.sex, c.birth_date, registry_selectors.shown_id(viewer, c.person_id), c.unit.name,
+               c.unit.level, c.cadre_type, c.rank, c.specialty, c.years_of_work, c.staff_status, c.rating_prev,
+               c.rating_last, *posted)  # fmt: skip
+
+
+@login_required
+def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
+    """A cadre's record: unit, type, ratings, whether they may be sent (with the reasons if not), every posting with
+    its benefits."""
+    from fupin.cadres.models import PostingRole
+    from fupin.cadres.selectors import cadre_get, cadre_postings, posting_benefits
+    from fupin.cadres.services import eligibility
+
+    viewer = _user(request)
+    cadre = cadre_get(viewer=viewer, cadre_id=cadre_id)
+    postings = cadre_postings(viewer=viewer, cadre=cadre)
+    benefits = posting_benefits(postings=postings)
+    year = _year(request)
+    return render(request, "web/cadre_detail.html", {
+        "cadre": cadre, "id_shown": registry_selectors.shown_id(viewer, cadre.person_id), "year": year,
+        "refusals": {label: eligibility(cadre, role, year) for role, label in PostingRole.choices[:2]},
+        "postings": [(p, benefits.get(p.pk, [])) for p in postings],
+    })  # fmt: skip

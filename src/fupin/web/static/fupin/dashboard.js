@@ -34,6 +34,7 @@
       series: [
         { name: "年末贫困人口", type: "bar", data: t.poor_people, itemStyle: { color: RED } },
         { name: "当年脱贫人口", type: "bar", data: t.exit_people, itemStyle: { color: GREEN } },
+        { name: "当年返贫人口", type: "bar", data: t.return_people, itemStyle: { color: "#6a1b9a" } },
         { name: "贫困发生率", type: "line", yAxisIndex: 1, data: t.incidence, itemStyle: { color: BLUE }, connectNulls: true }
       ]
     });

@@ -100,9 +100,11 @@
           return "<b>" + c.name + "</b><br>贫困人口：" + fmt(c.poor_people) + "<br>贫困发生率：" + (c.incidence == null ? "—" : fmt(c.incidence) + "%") +
                  "<br>核查发现：" + fmt(c.findings) + "（未办结 " + fmt(c.findings_open) + "）";
         } },
-        visualMap: { min: 0, max: nums.length ? Math.max.apply(null, nums) || 1 : 1, left: 8, bottom: 8, text: [titles[metric], ""],
-                     calculable: true, inRange: { color: ["#fff4e5", "#f5a623", RED] }, outOfRange: { color: "#eee" } },
+        visualMap: { min: 0, max: nums.length ? Math.max.apply(null, nums) || 1 : 1, orient: "horizontal", left: "center",
+                     bottom: 0, itemHeight: 140, text: [titles[metric], ""], calculable: true,
+                     inRange: { color: ["#fff4e5", "#f5a623", RED] }, outOfRange: { color: "#eee" } },
         series: [{ type: "map", map: "area-" + d.area.code, nameProperty: "code", roam: false, data: values, selectedMode: false,
+                   top: 8, bottom: 56,
                    label: { show: false }, emphasis: { label: { show: true, formatter: function (p) { return p.data ? p.data.label : ""; } },
                    itemStyle: { areaColor: "#ffd54f" } } }]
       }, true);

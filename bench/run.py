@@ -214,11 +214,7 @@ def bench_checks(smoke: bool, repeat: int) -> dict[str, object]:
     """All rules on DuckDB over the province (Ibis) vs the same rules hand-written in DuckDB SQL, and vs the
     per-household ORM loop on a sample of a loaded county, extrapolated to the province's households."""
     with tempfile.TemporaryDirectory() as tmp:
-        if smoke:
-            data = Path(tmp) / "tiny"
-            run_child([FUPIN, "synth", "--scale", "tiny", "--seed", "2017", "--out", str(data)])
-        else:
-            data = _province_parquet()
+        data = _source(smoke, tmp)
         manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
         households = manifest["rows"]["households"]
         rules, floor, scores, counts = [], [], [], {}
@@ -266,11 +262,7 @@ def bench_dispatch(smoke: bool, repeat: int) -> dict[str, object]:
     """First secretaries and resident cadres for the province (or, smoke, one county): min-cost flows; the
     first-secretary plan certified by its LP optimum."""
     with tempfile.TemporaryDirectory() as tmp:
-        if smoke:
-            data = Path(tmp) / "tiny"
-            run_child([FUPIN, "synth", "--scale", "tiny", "--seed", "2017", "--out", str(data)])
-        else:
-            data = _province_parquet()
+        data = _source(smoke, tmp)
         rows = []
         for label, county in (("province plan", "-"), ("county plan (道真)", "520325")):
             runs, lp_runs, out = [], [], {}
@@ -349,7 +341,8 @@ def _layout(source: Path, copies: int, label: str) -> tuple[Path, dict[str, obje
     return out, made
 
 
-def _scale_source(smoke: bool, tmp: str) -> Path:
+def _source(smoke: bool, tmp: str) -> Path:
+    """The data a benchmark runs on: the cached province, or (smoke) the tiny county generated into ``tmp``."""
     if not smoke:
         return _province_parquet()
     data = Path(tmp) / "tiny"
@@ -362,7 +355,7 @@ def bench_scale(smoke: bool, repeat: int) -> dict[str, object]:
     the Parquet itself with its memory capped at 4 GB (spilling to disk past it): how cost grows with rows."""
     cap = "1GB" if smoke else "4GB"
     with tempfile.TemporaryDirectory() as tmp:
-        source = _scale_source(smoke, tmp)
+        source = _source(smoke, tmp)
         rows, base, first = [], 0.0, 0
         for copies in (1, 2) if smoke else (1, 2, 4):
             layout, made = _layout(source, copies, "smoke-scale" if smoke else "scale")
@@ -400,7 +393,7 @@ def bench_national(smoke: bool, repeat: int) -> dict[str, object]:
     all of it, and on PySpark local[2] over the first province(s) read from the same layout — the per-row cost
     that sizes a cluster. Once each: the national run takes long."""
     with tempfile.TemporaryDirectory() as tmp:
-        source = _scale_source(smoke, tmp)
+        source = _source(smoke, tmp)
         copies = 2 if smoke else NATIONAL_COPIES
         layout, made = _layout(source, copies, "smoke-national" if smoke else "national")
         script = [sys.executable, str(ROOT / "bench" / "scale.py"), "run", str(layout)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -24,10 +23,6 @@ class BulkResult:
     households: int = 0
     members: int = 0
     years: int = 0
-
-
-def _money(value: float) -> Decimal:
-    return Decimal(str(round(float(value), 2)))
 
 
 @transaction.atomic

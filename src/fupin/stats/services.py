@@ -92,17 +92,24 @@ def indicators_refresh(
             checked = any(y == year and codes.contains(area, code) for y, area in runs)
             _three_rates(values, code, year, approvals, checked=checked)
     with transaction.atomic():
-        IndicatorValue.objects.filter(area_code__gte=lo, area_code__lte=hi, year__in=years).delete()
-        IndicatorValue.objects.bulk_create(
-            [IndicatorValue(area_code=c, year=y, key=k, value=v) for (c, y, k), v in values.items()], batch_size=5000
-        )
-        IndicatorRefresh.objects.create(area_code=area_code, kind="indicators", last_year=last_year, rows=len(values))
+        _replace(IndicatorValue.objects.filter(area_code__gte=lo, area_code__lte=hi, year__in=years), values,
+                 area_code=area_code, kind="indicators", last_year=last_year)  # fmt: skip
         audit_record(
             actor=actor, action="stats.indicators_refresh", entity=None, entity_type="stats.indicators",
             entity_id=area_code, area_code=area_code, changes={"years": [None, f"{years[0]}–{years[-1]}"],
                                                                "values": [None, len(values)]},
         )  # fmt: skip
     return len(values)
+
+
+def _replace(old: Any, values: dict[tuple[str, int, str], float], *, area_code: str, kind: str, last_year: int) -> None:
+    """Swap the ``old`` indicator rows for ``values`` and record the refresh (dashboards key their caches on it);
+    the caller holds the transaction."""
+    old.delete()
+    IndicatorValue.objects.bulk_create(
+        [IndicatorValue(area_code=c, year=y, key=k, value=v) for (c, y, k), v in values.items()], batch_size=5000
+    )
+    IndicatorRefresh.objects.create(area_code=area_code, kind=kind, last_year=last_year, rows=len(values))
 
 
 _COUNTIES: dict[str, list[str]] = {}
@@ -204,13 +211,10 @@ def coverage_refresh(*, area_code: str, year: int) -> int:
     lo, hi = codes.code_range(province)
     values = _coverage(lo, hi, [year], 2)
     with transaction.atomic():
-        IndicatorValue.objects.filter(
+        old = IndicatorValue.objects.filter(
             area_code__gte=lo, area_code__lte=hi, year=year, key__in=("fs_needed", "fs_covered")
-        ).delete()
-        IndicatorValue.objects.bulk_create(
-            [IndicatorValue(area_code=c, year=y, key=k, value=v) for (c, y, k), v in values.items()], batch_size=5000
         )
-        IndicatorRefresh.objects.create(area_code=province, kind="coverage", last_year=year, rows=len(values))
+        _replace(old, values, area_code=province, kind="coverage", last_year=year)
     return len(values)
 
 

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
 
@@ -43,6 +43,17 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}.xlsx"
     return response
+
+
+def export_response(
+    fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse | StreamingHttpResponse:
+    """A list as ``fmt`` (csv or xlsx); any other format is a 404. ``rows`` is consumed only for a known format."""
+    if fmt == "csv":
+        return csv_response(filename, headers, rows)
+    if fmt == "xlsx":
+        return xlsx_response(filename, headers, rows)
+    raise Http404("不支持的导出格式")
 
 
 def _quote(name: str) -> str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -19,7 +19,7 @@ from fupin.core.errors import ApplicationError
 from fupin.registry import selectors as registry_selectors
 from fupin.registry.models import Status
 
-from .exports import csv_response, xlsx_response
+from .exports import export_response
 from .forms import PasswordChangeForm
 
 
@@ -53,7 +53,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     viewer = _user(request)
     area, ancestors = _area_and_ancestors(viewer, code)
     year = _year(request)
-    stamp, refreshed_at = cache.get_or_set("indicators-stamp", indicators_stamp, STAMP_SECONDS) or indicators_stamp()
+    stamp, refreshed_at = cast(tuple[int, Any], cache.get_or_set("indicators-stamp", indicators_stamp, STAMP_SECONDS))
     key = f"dashboard:{area.code}:{year}:{stamp}"
     cached = cache.get(key)
     if cached is None:
@@ -222,17 +222,13 @@ EXPORT_HEADERS = ["区划代码", "名称", "层级", "类型", "上级代码"]
 def area_export(request: HttpRequest, code: str, fmt: str) -> HttpResponseBase:
     viewer = _user(request)
     area = area_selectors.area_get(viewer=viewer, code=code)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404("不支持的导出格式")
     qs = area_selectors.area_descendants(viewer=viewer, area=area).values_list(
         "code", "name", "level", "kind", "parent_id"
     )
     level_names, kind_names = codes.LEVEL_NAMES, dict(Kind.choices)
     rows = ((c, n, level_names[lvl], kind_names.get(k, k), p) for c, n, lvl, k, p in qs.iterator(chunk_size=5000))
     name = f"{area.name}_下辖区划"
-    if fmt == "csv":
-        return csv_response(name, EXPORT_HEADERS, rows)
-    return xlsx_response(name, EXPORT_HEADERS, rows)
+    return export_response(fmt, name, EXPORT_HEADERS, rows)
 
 
 @login_required
@@ -478,8 +474,6 @@ def household_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     from fupin.registry.imports import HOUSEHOLDS, _export_row
     from fupin.registry.models import Member
 
-    if fmt not in ("csv", "xlsx"):
-        raise Http404("不支持的导出格式")
     viewer = _user(request)
     households = registry_selectors.household_search(
         viewer=viewer,
@@ -495,9 +489,7 @@ def household_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     )
     rows = (_export_row(m, registry_selectors.shown_id(viewer, m.id_number)) for m in members.iterator(chunk_size=5000))
     headers = [c.header for c in HOUSEHOLDS]
-    if fmt == "csv":
-        return csv_response("贫困户家庭成员", headers, rows)
-    return xlsx_response("贫困户家庭成员", headers, rows)
+    return export_response(fmt, "贫困户家庭成员", headers, rows)
 
 
 def _import_dir() -> Any:
@@ -690,8 +682,6 @@ def finding_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     from fupin.analytics.rules import BY_ID
     from fupin.checks.models import FindingStatus
 
-    if fmt not in ("csv", "xlsx"):
-        raise Http404("不支持的导出格式")
     viewer = _user(request)
     qs, _ = _findings_filtered(request)
     labels = dict(FindingStatus.choices)
@@ -701,9 +691,7 @@ def finding_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
          labels.get(f.status, f.status), "是" if f.present else "否")
         for f in qs.order_by("id").iterator(chunk_size=5000)
     )  # fmt: skip
-    if fmt == "csv":
-        return csv_response("核查发现", FINDING_HEADERS, rows)
-    return xlsx_response("核查发现", FINDING_HEADERS, rows)
+    return export_response(fmt, "核查发现", FINDING_HEADERS, rows)
 
 
 @login_required
@@ -888,8 +876,6 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cadre_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    if fmt not in ("csv", "xlsx"):
-        raise Http404("不支持的导出格式")
     viewer = _user(request)
     qs, _ = _cadres_filtered(request)
 
@@ -902,9 +888,7 @@ def cadre_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
                 batch = []
         yield from _cadre_rows(viewer, batch)
 
-    if fmt == "csv":
-        return csv_response("干部名册", CADRE_HEADERS, rows())
-    return xlsx_response("干部名册", CADRE_HEADERS, rows())
+    return export_response(fmt, "干部名册", CADRE_HEADERS, rows())
 
 
 def _cadre_rows(viewer: Any, cadres: list[Any]) -> Any:

@@ -12,9 +12,11 @@ from openpyxl import Workbook, load_workbook
 
 from fupin.accounts.models import Role
 from fupin.audit.models import AuditEntry
-from fupin.registry.imports import HOUSEHOLDS, export_households, import_households, write_template
+from fupin.lib.tabular import FileUnreadable
+from fupin.registry.imports import import_households
+from fupin.registry.importspec import HOUSEHOLDS
 from fupin.registry.models import Helper, Household, ImportBatch, Member
-from fupin.registry.tabular import FileUnreadable
+from fupin.registry.workbooks import export_households, write_template
 
 from .conftest import COUNTY_A, COUNTY_B, first_village, make_user
 from .registry_factory import person_ids

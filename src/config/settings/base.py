@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "fupin.checks",
     "fupin.stats",
     "fupin.cadres",
+    "fupin.seed",
     "fupin.web",
     "fupin.api",
 ]
@@ -65,7 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "fupin.web.context.navigation",
+                "fupin.web.common.context.navigation",
             ],
         },
     },

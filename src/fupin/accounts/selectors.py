@@ -1,20 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from fupin.core import scoping
+from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
 
 from .models import User
 
 
-def users_visible(*, viewer: Any) -> QuerySet[User]:
+def users_visible(*, viewer: Actor | None) -> QuerySet[User]:
     return scoping.scoped(User, viewer).select_related("area")
 
 
-def user_get(*, viewer: Any, pk: int) -> User:
+def user_get(*, viewer: Actor | None, pk: int) -> User:
     user = users_visible(viewer=viewer).filter(pk=pk).first()
     if user is None:
         raise NotFoundError("用户不存在或不在您的管辖范围内")

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -9,10 +7,11 @@ from django.db import transaction
 from fupin.areas.models import Area
 from fupin.audit.services import audit_record, diff, snapshot
 from fupin.core import codes
+from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from fupin.core.permissions import require_can_write
 
 from .models import ROLE_LEVEL, Role, User
-from .permissions import require_can_write
 
 USER_FIELDS = ("username", "display_name", "phone", "role", "area_id", "is_active", "is_staff")
 
@@ -28,7 +27,7 @@ def _check_role_area(role: str, area: Area) -> None:
         )
 
 
-def _require_manage(actor: Any, area: Area, role: str) -> None:
+def _require_manage(actor: Actor | None, area: Area, role: str) -> None:
     """Users are managed by the province admin anywhere, and by officers for areas strictly below their own."""
     if actor is None or actor.is_superuser:
         return
@@ -55,7 +54,7 @@ def _get_area(code: str) -> Area:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     username: str,
     password: str,
     role: str,
@@ -94,7 +93,7 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor: Any,
+    actor: Actor | None,
     user: User,
     role: str | None = None,
     area_code: str | None = None,
@@ -127,7 +126,7 @@ def user_update(
 
 
 @transaction.atomic
-def user_password_set(*, actor: Any, user: User, password: str) -> None:
+def user_password_set(*, actor: Actor | None, user: User, password: str) -> None:
     """Set a password (own change, or an admin reset). The audit row says it changed, never the value."""
     if actor is not None and actor.pk != user.pk and user.area:
         _require_manage(actor, user.area, user.role)

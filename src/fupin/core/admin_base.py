@@ -6,21 +6,28 @@ shows what the user's area allows, and out-of-scope objects do not exist for it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from . import scoping
+from .actors import Actor
+
+if TYPE_CHECKING:  # ModelAdmin is generic for the type checker only (it has no __class_getitem__ at run time)
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
 
 
-class ScopedReadOnlyAdmin(admin.ModelAdmin):
+class ScopedReadOnlyAdmin(_ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over millions of rows on every page
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return scoping.scoped(super().get_queryset(request), request.user)
+        user = request.user
+        return scoping.scoped(super().get_queryset(request), user if isinstance(user, Actor) else None)
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         user: Any = request.user

@@ -11,7 +11,7 @@ class ApplicationError(Exception):
     code = "application_error"
     http_status = 400
 
-    def __init__(self, message: str, *, code: str | None = None, extra: dict[str, object] | None = None):
+    def __init__(self, message: str, *, code: str | None = None, extra: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code:

@@ -9,7 +9,7 @@ from .errors import ApplicationError, NotFoundError
 class ApplicationErrorMiddleware:
     """Turns an ApplicationError escaping a web view into a Chinese error page with the right status."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

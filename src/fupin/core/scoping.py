@@ -7,27 +7,17 @@ that an out-of-scope row is invisible to every role.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q, QuerySet
 
 from . import codes
+from .actors import Actor
 
 M = TypeVar("M", bound=models.Model)
-
-
-class Viewer(Protocol):
-    is_authenticated: bool
-    is_superuser: bool
-    is_active: bool
-
-    @property
-    def scope_code(self) -> str | None: ...
-
-    @property
-    def scope_level(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -70,7 +60,7 @@ class Scope:
         return Q(**{f"{code_field}__gte": self.lo, f"{code_field}__lte": self.hi})
 
 
-def scope_of(viewer: Any) -> Scope:
+def scope_of(viewer: Actor | None) -> Scope:
     if viewer is None or not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
         return Scope.none()
     if viewer.is_superuser:
@@ -87,7 +77,7 @@ _REGISTRY: dict[type[models.Model], str] = {}
 _EXEMPT: dict[type[models.Model], str] = {}
 
 
-def register(code_field: str):  # type: ignore[no-untyped-def]
+def register(code_field: str) -> Callable[[type[M]], type[M]]:
     def decorate(model: type[M]) -> type[M]:
         _REGISTRY[model] = code_field
         return model
@@ -95,7 +85,7 @@ def register(code_field: str):  # type: ignore[no-untyped-def]
     return decorate
 
 
-def exempt(reason: str):  # type: ignore[no-untyped-def]
+def exempt(reason: str) -> Callable[[type[M]], type[M]]:
     def decorate(model: type[M]) -> type[M]:
         _EXEMPT[model] = reason
         return model
@@ -118,7 +108,7 @@ def code_field_of(model: type[models.Model]) -> str:
         raise LookupError(f"{model.__name__} is not registered for area scoping") from None
 
 
-def scoped(source: type[M] | QuerySet[M], viewer: Any) -> QuerySet[M]:
+def scoped(source: type[M] | QuerySet[M], viewer: Actor | None) -> QuerySet[M]:
     """The rows of ``source`` inside the viewer's area."""
     qs: QuerySet[M] = source.objects.all() if isinstance(source, type) else source  # type: ignore[attr-defined]
     return qs.filter(scope_of(viewer).q(code_field_of(qs.model)))

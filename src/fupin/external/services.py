@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -14,10 +13,13 @@ import pyarrow.parquet as pq
 from django.db import models, transaction
 
 from fupin.accounts.models import Role
+from fupin.areas.models import Area
 from fupin.audit.services import audit_record
+from fupin.core import codes
+from fupin.core.actors import Actor
+from fupin.core.bulk import bulk_insert
 from fupin.core.errors import PermissionDeniedError
-from fupin.registry import tabular as tb
-from fupin.registry.imports import bulk_insert
+from fupin.lib import tabular as tb
 
 from .models import Business, Death, Hukou, RealEstate, StatePayroll, SurveyHousehold, Vehicle
 
@@ -151,16 +153,13 @@ def _read(path: Path, kind: Kind) -> tuple[tb.Sheet, list[tb.Col]]:
             raise first from None
 
 
-def external_load(*, actor: Any, kind_name: str, path: Path, partial: bool = False) -> LoadReport:
+def external_load(*, actor: Actor | None, kind_name: str, path: Path, partial: bool = False) -> LoadReport:
     """Replace one kind's rows with a file's valid rows (all-or-nothing unless ``partial``)."""
     if actor is not None and not (actor.is_superuser or getattr(actor, "role", "") == Role.PROVINCE_ADMIN):
         raise PermissionDeniedError("部门比对数据只能由省级管理员导入")
     kind = KINDS[kind_name]
     path = Path(path)
     sheet, spec = _read(path, kind)
-    from fupin.areas.models import Area
-    from fupin.core import codes
-
     villages = set(Area.objects.filter(level=codes.VILLAGE).values_list("code", flat=True))
     checked = tb.check_columns(sheet, spec, villages=villages, allowed=None)
     report = LoadReport(kind_name, sheet.n, errors=sorted(checked.errors, key=lambda e: (e.row, e.column)))

@@ -19,13 +19,14 @@ from typing import Any
 
 from django.db import transaction
 
-from fupin.accounts.permissions import require_can_write
 from fupin.core import codes
+from fupin.core.actors import Actor
 from fupin.core.errors import PermissionDeniedError, ValidationError
+from fupin.core.permissions import require_can_write
 from fupin.policy.selectors import param
 
+from .history import household_audit
 from .models import Household, MonitoringGroup, Procedure, ProcedureKind, ProcedureStatus, ProcedureStep, Status
-from .services import household_audit
 
 SIGN, VOTE, NOTICE, REVIEW = "sign", "vote", "notice", "review"
 
@@ -111,7 +112,7 @@ def _today() -> date:
     return date.today()  # noqa: DTZ011 - calendar dates of paper procedures carry no time zone
 
 
-def _require_level(actor: Any, spec: StepSpec) -> None:
+def _require_level(actor: Actor | None, spec: StepSpec) -> None:
     if actor is None or actor.is_superuser:
         return
     level = getattr(actor, "scope_level", None)
@@ -121,7 +122,7 @@ def _require_level(actor: Any, spec: StepSpec) -> None:
 
 
 @transaction.atomic
-def procedure_open(*, actor: Any, household: Household, kind: str, on: date, reason: str = "") -> Procedure:
+def procedure_open(*, actor: Actor | None, household: Household, kind: str, on: date, reason: str = "") -> Procedure:
     """Start a procedure for a household (its first step is recorded separately, like every other step)."""
     require_can_write(actor, household.village_id)
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -186,7 +187,7 @@ def _check_notice(spec: StepSpec, year: int, start: date | None, end: date | Non
 @transaction.atomic
 def procedure_step_record(  # noqa: PLR0912, PLR0915 - the rules read best as one checklist
     *,
-    actor: Any,
+    actor: Actor | None,
     procedure: Procedure,
     step: str,
     on: date | None,
@@ -306,7 +307,7 @@ def _apply_result(procedure: Procedure, household: Household, on: date) -> dict[
 
 
 @transaction.atomic
-def procedure_withdraw(*, actor: Any, procedure: Procedure, reason: str) -> Procedure:
+def procedure_withdraw(*, actor: Actor | None, procedure: Procedure, reason: str) -> Procedure:
     require_can_write(actor, procedure.village_id)
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     if procedure.status != ProcedureStatus.OPEN:

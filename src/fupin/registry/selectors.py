@@ -1,43 +1,48 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from fupin.accounts.models import FULL_ID_ROLES
-from fupin.core import scoping
+from fupin.audit.models import AuditEntry
+from fupin.core import codes, scoping
+from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
+from fupin.lib.idnumbers import mask
 
-from .idnumbers import mask
-from .models import Household, HouseholdYear, Member
+from .choices import ProcedureKind
+from .models import Household, HouseholdYear, ImportBatch, Member, Procedure
+from .procedures import STARTS_FROM
 
 
-def can_see_full_id(viewer: Any) -> bool:
+def can_see_full_id(viewer: Actor | None) -> bool:
     return bool(getattr(viewer, "is_superuser", False) or getattr(viewer, "role", None) in FULL_ID_ROLES)
 
 
-def shown_id(viewer: Any, number: str) -> str:
+def shown_id(viewer: Actor | None, number: str) -> str:
     return number if can_see_full_id(viewer) else mask(number)
 
 
-def households_visible(*, viewer: Any) -> QuerySet[Household]:
+def households_visible(*, viewer: Actor | None) -> QuerySet[Household]:
     return scoping.scoped(Household, viewer)
 
 
-def household_get(*, viewer: Any, household_no: str) -> Household:
+def household_get(*, viewer: Actor | None, household_no: str) -> Household:
     household = households_visible(viewer=viewer).filter(household_no=household_no).select_related("village").first()
     if household is None:
         raise NotFoundError("该户不存在或不在您的管辖范围内")
     return household
 
 
-def household_search(*, viewer: Any, text: str = "", area_code: str = "", status: str = "") -> QuerySet[Household]:
+def household_search(
+    *, viewer: Actor | None, text: str = "", area_code: str = "", status: str = ""
+) -> QuerySet[Household]:
     """By head's or a member's name, a full ID number, or a household number prefix; within an area."""
     qs = households_visible(viewer=viewer)
     text = text.strip().upper()
     if area_code:
-        from fupin.core import codes
-
         try:
             lo, hi = codes.code_range(area_code)
         except codes.AreaCodeError:
@@ -57,16 +62,15 @@ def household_search(*, viewer: Any, text: str = "", area_code: str = "", status
     return qs.order_by("household_no")
 
 
-def household_members(*, viewer: Any, household: Household) -> list[Member]:
+def household_members(*, viewer: Actor | None, household: Household) -> list[Member]:
     return list(scoping.scoped(Member, viewer).filter(household=household).order_by("id"))
 
 
-def household_years(*, viewer: Any, household: Household) -> list[HouseholdYear]:
+def household_years(*, viewer: Actor | None, household: Household) -> list[HouseholdYear]:
     return list(scoping.scoped(HouseholdYear, viewer).filter(household=household).order_by("year"))
 
 
-def household_procedures(*, viewer: Any, household: Household) -> list[Any]:
-    from .models import Procedure
+def household_procedures(*, viewer: Actor | None, household: Household) -> list[Any]:
 
     return list(
         scoping.scoped(Procedure, viewer)
@@ -76,12 +80,82 @@ def household_procedures(*, viewer: Any, household: Household) -> list[Any]:
     )
 
 
-def household_history(*, viewer: Any, household: Household, limit: int = 200) -> list[Any]:
+def household_history(*, viewer: Actor | None, household: Household, limit: int = 200) -> list[Any]:
     """The household's audit entries (every service write names the household), newest first."""
-    from fupin.audit.models import AuditEntry
 
     return list(
         scoping.scoped(AuditEntry, viewer)
         .filter(entity_type="registry.household", entity_id=household.household_no)
         .order_by("-seq")[:limit]
     )
+
+
+# The household list's orders: sort key -> (field, descending); the household number breaks ties (and is the
+# whole key of the default order).
+HOUSEHOLD_SORTS: dict[str, tuple[str, bool]] = {
+    "": ("", False), "-size": ("size", True), "year": ("identified_year", False),
+}  # fmt: skip
+
+
+def household_listing(
+    *, viewer: Actor, text: str = "", area_code: str = "", status: str = "", sort: str = "", after: str = ""
+) -> QuerySet[Household]:
+    """``household_search`` in the order ``sort`` names, continuing after the page key ``after`` (keyset paging:
+    no COUNT(*), no OFFSET). A key is a household number, or ``value|household_no`` for the other orders (see
+    ``household_cursor``)."""
+    field, descending = HOUSEHOLD_SORTS.get(sort, HOUSEHOLD_SORTS[""])
+    qs = household_search(viewer=viewer, text=text, area_code=area_code, status=status)
+    if field:
+        qs = qs.order_by(f"-{field}", "-household_no") if descending else qs.order_by(field, "household_no")
+    if after:
+        value, _, number = after.rpartition("|")
+        cmp = "lt" if descending else "gt"
+        if field and value.isdigit():
+            key = int(value)
+            qs = qs.filter(Q(**{f"{field}__{cmp}": key}) | Q(**{field: key, f"household_no__{cmp}": number}))
+        elif not field:
+            qs = qs.filter(household_no__gt=number)
+    return qs
+
+
+def household_cursor(household: Household, sort: str = "") -> str:
+    """The page key that continues ``household_listing`` (in the order ``sort``) after ``household``."""
+    field, _ = HOUSEHOLD_SORTS.get(sort, HOUSEHOLD_SORTS[""])
+    return f"{getattr(household, field)}|{household.household_no}" if field else household.household_no
+
+
+def household_export_members(
+    *, viewer: Actor, text: str = "", area_code: str = "", status: str = ""
+) -> Iterator[Member]:
+    """The members of the households ``household_search`` finds, by household number, streamed (exports)."""
+    households = household_search(viewer=viewer, text=text, area_code=area_code, status=status)
+    members = (
+        scoping.scoped(Member, viewer)
+        .filter(household__in=households.values("pk"))
+        .select_related("household", "household__helper")
+        .order_by("household__household_no", "id")
+    )
+    return members.iterator(chunk_size=5000)
+
+
+def procedure_get(*, viewer: Actor, household: Household, procedure_id: int) -> Procedure | None:
+    return scoping.scoped(Procedure, viewer).filter(pk=procedure_id, household=household).first()
+
+
+def procedure_kinds_startable(*, household: Household) -> list[tuple[str, str]]:
+    """(kind, label) of the procedures that may start from the household's present status."""
+
+    return [(k, label) for k, label in ProcedureKind.choices if household.status in STARTS_FROM[k]]
+
+
+def imports_allowed(viewer: Actor) -> bool:
+    """Whether the viewer may upload households (the read-only inspector role may not)."""
+    return not getattr(viewer, "is_read_only", False)
+
+
+def import_batches_recent(*, viewer: Actor, limit: int = 20) -> list[ImportBatch]:
+    return list(scoping.scoped(ImportBatch, viewer).order_by("-at")[:limit])
+
+
+def import_batch_get(*, viewer: Actor, batch_id: int) -> ImportBatch | None:
+    return scoping.scoped(ImportBatch, viewer).filter(pk=batch_id).first()

@@ -9,13 +9,28 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import transaction
 
-from fupin.accounts.permissions import require_can_write
+from fupin.areas.models import Area
 from fupin.audit.services import audit_record
 from fupin.core import codes
+from fupin.core.actors import Actor
+from fupin.core.bulk import bulk_insert
 from fupin.core.errors import ValidationError
+from fupin.core.permissions import require_can_write
+from fupin.lib.idnumbers import IdNumberError, parse
 
-from .idnumbers import IdNumberError, parse
-from .models import Household, HouseholdYear, Member, Status
+from .history import household_audit, household_refresh
+from .models import (
+    Attribute,
+    Cause,
+    Household,
+    HouseholdYear,
+    Member,
+    Procedure,
+    ProcedureStep,
+    Relation,
+    Status,
+)
+from .procedures import procedure_open, procedure_step_record
 
 
 @dataclass
@@ -33,7 +48,7 @@ def _arrow(rows: Any) -> pa.Table:
 @transaction.atomic
 def registry_bulk_load(
     *,
-    actor: Any,
+    actor: Actor | None,
     area_code: str,
     households: Any,
     members: Any,
@@ -48,8 +63,6 @@ def registry_bulk_load(
     already present (by household number) are refused: a bulk load is for an empty area; the import command of
     the registry issue handles updates row by row.
     """
-    from .imports import bulk_insert
-
     require_can_write(actor, area_code)
     lo, hi = codes.code_range(area_code)
     hh, mm, yy = _arrow(households), _arrow(members), _arrow(years)
@@ -161,33 +174,7 @@ MEMBER_EDITABLE = (
 )
 
 
-def household_audit(actor: Any, household: Household, action: str, changes: dict[str, list[Any]]) -> None:
-    """Every registry write is audited on its household (entity registry.household, id = household number), which is
-    also the household page's change history; nothing is written for no changes."""
-    if changes:
-        audit_record(
-            actor=actor,
-            action=action,
-            entity=household,
-            entity_type="registry.household",
-            entity_id=household.household_no,
-            changes=changes,
-        )
-
-
-def household_refresh(household: Household) -> tuple[str, int]:
-    """Head's name and size (living members) derived again from the members; saved only when they changed."""
-    head = household.members.filter(relation="户主").values_list("name", flat=True).first() or ""
-    size = household.members.filter(deceased_on__isnull=True).count()
-    if (head, size) != (household.head_name, household.size):
-        household.head_name, household.size = head, size
-        household.save(update_fields=["head_name", "size"])
-    return head, size
-
-
 def _check_member_values(values: dict[str, Any]) -> None:
-    from .models import Relation
-
     if "name" in values and not str(values["name"]).strip():
         raise ValidationError("姓名不能为空", extra={"field": "name"})
     if "relation" in values and values["relation"] not in Relation.values:
@@ -215,7 +202,7 @@ def _id_taken_message(number: str, where: Member) -> str:
 @transaction.atomic
 def household_apply(
     *,
-    actor: Any,
+    actor: Actor | None,
     village_code: str,
     head_name: str,
     head_id_number: str,
@@ -228,11 +215,6 @@ def household_apply(
 ) -> Household:
     """A household applies to be identified: a 识别中 household with its head, and the identification procedure
     opened with its first step (户主申请) recorded."""
-    from fupin.areas.models import Area
-
-    from .models import Attribute, Cause
-    from .procedures import procedure_open, procedure_step_record
-
     require_can_write(actor, village_code)
     village = Area.objects.filter(code=codes.normalize(village_code), level=codes.VILLAGE).first()
     if village is None:
@@ -284,9 +266,7 @@ def household_apply(
 
 
 @transaction.atomic
-def household_update(*, actor: Any, household: Household, **values: Any) -> Household:
-    from .models import Attribute, Cause
-
+def household_update(*, actor: Actor | None, household: Household, **values: Any) -> Household:
     require_can_write(actor, household.village_id)
     household = Household.objects.select_for_update().get(pk=household.pk)
     unknown = set(values) - set(HOUSEHOLD_EDITABLE)
@@ -308,7 +288,7 @@ def household_update(*, actor: Any, household: Household, **values: Any) -> Hous
 
 
 @transaction.atomic
-def member_add(*, actor: Any, household: Household, id_number: str, **values: Any) -> Member:
+def member_add(*, actor: Actor | None, household: Household, id_number: str, **values: Any) -> Member:
     require_can_write(actor, household.village_id)
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status == Status.CANCELLED:
@@ -347,7 +327,7 @@ def member_add(*, actor: Any, household: Household, id_number: str, **values: An
 
 
 @transaction.atomic
-def member_update(*, actor: Any, member: Member, **values: Any) -> Member:
+def member_update(*, actor: Actor | None, member: Member, **values: Any) -> Member:
     require_can_write(actor, member.village_id)
     member = Member.objects.select_for_update().get(pk=member.pk)
     unknown = set(values) - set(MEMBER_EDITABLE)
@@ -375,8 +355,6 @@ def member_update(*, actor: Any, member: Member, **values: Any) -> Member:
 
 
 def _move_rows(household: Household, village_code: str) -> None:
-    from .models import Procedure, ProcedureStep
-
     Member.objects.filter(household=household).update(village_id=village_code)
     HouseholdYear.objects.filter(household=household).update(village_id=village_code)
     Procedure.objects.filter(household=household).update(village_id=village_code)
@@ -384,10 +362,8 @@ def _move_rows(household: Household, village_code: str) -> None:
 
 
 @transaction.atomic
-def household_transfer(*, actor: Any, household: Household, to_village: str, reason: str) -> Household:
+def household_transfer(*, actor: Actor | None, household: Household, to_village: str, reason: str) -> Household:
     """Move a household (with its members, years and procedures) to another village; both must be writable."""
-    from fupin.areas.models import Area
-
     require_can_write(actor, household.village_id)
     require_can_write(actor, to_village)
     if not reason.strip():
@@ -419,7 +395,7 @@ def household_transfer(*, actor: Any, household: Household, to_village: str, rea
 
 
 @transaction.atomic
-def member_move(*, actor: Any, member: Member, to_household: Household, relation: str, reason: str) -> Member:
+def member_move(*, actor: Actor | None, member: Member, to_household: Household, relation: str, reason: str) -> Member:
     """Move one person to another household (marriage, adoption, a split hukou)."""
     require_can_write(actor, member.village_id)
     require_can_write(actor, to_household.village_id)
@@ -451,7 +427,7 @@ def member_move(*, actor: Any, member: Member, to_household: Household, relation
 
 @transaction.atomic
 def household_split(
-    *, actor: Any, household: Household, member_ids: list[int], new_head_id: int, reason: str
+    *, actor: Actor | None, household: Household, member_ids: list[int], new_head_id: int, reason: str
 ) -> Household:
     """分户: some members leave to form a new household in the same village with the same attributes."""
     require_can_write(actor, household.village_id)

@@ -1,11 +1,12 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from fupin.audit.services import verify_chain
+from fupin.core.commands import FupinCommand
 
 
-class Command(BaseCommand):
+class Command(FupinCommand):
     help = "审计链：verify 校验全部审计记录的哈希链，发现被改动或删除的记录时以非零状态退出"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,16 +1,18 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from fupin.core.commands import FupinCommand
 
 
-class Command(BaseCommand):
+class Command(FupinCommand):
     help = "运行专项治理核查（错评、错退、漏评、数据质量、部门比对），保存发现；重复运行不产生重复记录"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--area", default="520000000000", help="区划代码（缺省全省）")
         parser.add_argument("--engine", default="duckdb", choices=["duckdb", "sqlite", "postgres", "spark"])
-        parser.add_argument("--user", help="以该用户身份运行（按其管辖范围）")
+        self.add_user_argument(parser, help="以该用户身份运行（按其管辖范围）；缺省为系统")
         parser.add_argument(
             "--parquet",
             help="核查 Parquet 数据目录（合成省或分省的全国布局；集群上用 hdfs:// 或 s3a:// 路径），不读写数据库",
@@ -19,19 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("--memory-limit", help="与 --parquet、duckdb 同用：内存上限（如 4GB），超出部分落盘")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from fupin.accounts.models import User
+        # deferred: the rules engines (Ibis, DuckDB) load only when a check runs, not for `fupin --help`
         from fupin.analytics.rules import BY_ID
         from fupin.checks.services import check_run
-        from fupin.core.errors import ApplicationError
 
         if options["parquet"]:
             self._parquet(options)
             return
-        actor = User.objects.filter(username=options["user"]).first() if options["user"] else None
-        try:
-            run = check_run(actor=actor, year=options["year"], area_code=options["area"], engine=options["engine"])
-        except ApplicationError as exc:
-            raise CommandError(exc.message) from None
+        run = check_run(
+            actor=options["actor"], year=options["year"], area_code=options["area"], engine=options["engine"]
+        )
         for rule_id, count in sorted(run.counts.items()):
             self.stdout.write(f"{BY_ID[rule_id].title}：{count}")
         self.stdout.write(

@@ -1,10 +1,12 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from fupin.core.commands import FupinCommand
 
 
-class Command(BaseCommand):
+class Command(FupinCommand):
     help = "假设分析：改变政策参数（如退出标准）后，各县符合退出条件的户数和核查发现的变化（不改动已存结果）"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -12,13 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("--set", action="append", default=[], metavar="参数=值", help="如 exit_line=4000，可多次")
         parser.add_argument("--area", default="520000000000")
         parser.add_argument("--json", action="store_true")
-        parser.add_argument("--user", help="以该用户身份（按其管辖范围）")
+        self.add_user_argument(parser, help="以该用户身份（按其管辖范围）；缺省为系统")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from fupin.accounts.models import User
+        # deferred: the rules engines (Ibis, DuckDB) load only when the command runs, not for `fupin --help`
         from fupin.analytics.rules import BY_ID
         from fupin.checks.whatif import whatif
-        from fupin.core.errors import ApplicationError
 
         changes = {}
         for item in options["set"]:
@@ -29,11 +30,7 @@ class Command(BaseCommand):
                 raise CommandError(f"参数“{item}”应写成 名称=数值") from None
         if not changes:
             raise CommandError("请用 --set 名称=数值 指定至少一个假设的参数")
-        actor = User.objects.filter(username=options["user"]).first() if options["user"] else None
-        try:
-            diffs = whatif(actor=actor, year=options["year"], changes=changes, area_code=options["area"])
-        except ApplicationError as exc:
-            raise CommandError(exc.message) from None
+        diffs = whatif(actor=options["actor"], year=options["year"], changes=changes, area_code=options["area"])
         if options["json"]:
             payload = [{"county": d.county, "exit_eligible": d.exit_eligible, "findings": d.findings} for d in diffs]
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1))

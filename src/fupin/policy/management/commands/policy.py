@@ -1,26 +1,25 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from fupin.core.commands import FupinCommand
+from fupin.policy.defaults import SPECS
+from fupin.policy.models import Parameter
+from fupin.policy.selectors import param
+from fupin.policy.services import parameter_set
 
 
-class Command(BaseCommand):
+class Command(FupinCommand):
     help = "政策参数：show 列出某年度的取值与依据；set KEY YEAR VALUE 由省级管理员修改（留痕）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["show", "set"])
         parser.add_argument("values", nargs="*", help="set：参数名 起始年度 取值")
         parser.add_argument("--year", type=int, default=2017, help="show：年度")
-        parser.add_argument("--user", help="set：以该用户身份（须为省级管理员）")
+        self.add_user_argument(parser, help="set：以该用户身份（须为省级管理员）；缺省为系统")
         parser.add_argument("--note", default="", help="set：依据/说明")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from fupin.accounts.models import User
-        from fupin.core.errors import ApplicationError
-        from fupin.policy.defaults import SPECS
-        from fupin.policy.models import Parameter
-        from fupin.policy.selectors import param
-        from fupin.policy.services import parameter_set
-
         if options["action"] == "show":
             year = options["year"]
             for key, spec in SPECS.items():
@@ -33,9 +32,8 @@ class Command(BaseCommand):
         if len(options["values"]) != 3:
             raise CommandError("用法：fupin policy set 参数名 起始年度 取值 --user 用户名 [--note 依据]")
         key, year, value = options["values"]
-        actor = User.objects.filter(username=options["user"]).first() if options["user"] else None
         try:
-            row = parameter_set(actor=actor, key=key, year=int(year), value=value, note=options["note"])
-        except (ApplicationError, ValueError) as exc:
-            raise CommandError(getattr(exc, "message", str(exc))) from None
+            row = parameter_set(actor=options["actor"], key=key, year=int(year), value=value, note=options["note"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"{SPECS[key].title}：{row.year} 年起为 {row.value}")

@@ -2,18 +2,23 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from fupin.core.commands import FupinCommand
 from fupin.core.errors import ApplicationError
+from fupin.lib.tabular import FileUnreadable
+from fupin.registry.imports import import_households
+from fupin.registry.importspec import summary_lines
+from fupin.registry.workbooks import write_error_workbook
 
 
-class Command(BaseCommand):
+class Command(FupinCommand):
     help = "导入建档立卡数据（xlsx/xls/csv）：退出码 0 全部导入，1 有被拒绝的行，2 文件无法读取"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=["households"], help="households：贫困户及家庭成员（每行一人）")
         parser.add_argument("file", type=Path)
-        parser.add_argument("--user", help="以该用户身份导入（按其管辖范围检查）；缺省为系统")
+        self.add_user_argument(parser, help="以该用户身份导入（按其管辖范围检查）；缺省为系统")
         parser.add_argument(
             "--partial", action="store_true", help="只导入无错的户（缺省：有任何被拒绝的行则整个文件不导入）"
         )
@@ -21,24 +26,18 @@ class Command(BaseCommand):
         parser.add_argument("--errors", type=Path, help="错误清单工作簿的路径（缺省：<文件名>.错误.xlsx）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from fupin.accounts.models import User
-        from fupin.registry.imports import import_households, summary_lines, write_error_workbook
-        from fupin.registry.tabular import FileUnreadable
-
-        actor = None
-        if options["user"]:
-            actor = User.objects.filter(username=options["user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"没有名为“{options['user']}”的有效用户", returncode=2)
         path: Path = options["file"]
         started = time.perf_counter()
         try:
             report = import_households(
-                actor=actor, path=path, mode="partial" if options["partial"] else "all", dry_run=options["dry_run"]
+                actor=options["actor"],
+                path=path,
+                mode="partial" if options["partial"] else "all",
+                dry_run=options["dry_run"],
             )
         except FileUnreadable as exc:
             raise CommandError(f"文件无法读取：{exc}", returncode=2) from None
-        except ApplicationError as exc:
+        except ApplicationError as exc:  # the file refused as a whole (e.g. a read-only user): exit 2
             raise CommandError(exc.message, returncode=2) from None
         for line in summary_lines(report):
             self.stdout.write(line)

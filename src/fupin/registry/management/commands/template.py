@@ -1,10 +1,13 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from fupin.core.commands import FupinCommand
+from fupin.registry.workbooks import write_template
 
 
-class Command(BaseCommand):
+class Command(FupinCommand):
     help = "生成导入模板（中文表头、示例行、下拉选项、填写说明）"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -12,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=None, help="缺省：建档立卡导入模板.xlsx")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from fupin.registry.imports import write_template
-
-        path = write_template(options["out"] or Path("建档立卡导入模板.xlsx"), options["kind"])
+        target: Path = options["out"] or Path("建档立卡导入模板.xlsx")
+        try:
+            path = write_template(target, options["kind"])
+        except OSError as exc:
+            raise CommandError(f"无法写入 {target}：{exc.strerror or exc}") from None
         self.stdout.write(f"模板已写入 {path}")

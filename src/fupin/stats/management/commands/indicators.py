@@ -1,10 +1,14 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from fupin.core import codes
+from fupin.core.commands import FupinCommand
+from fupin.core.scoping import scoped
 
 
-class Command(BaseCommand):
+class Command(FupinCommand):
     help = "指标：某区划某年度的贫困户、贫困人口、发生率、脱贫、核查发现（--refresh 重新计算，--json 机器可读）"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -12,24 +16,17 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--refresh", action="store_true", help="先重新计算该区划及其下辖区划的指标")
-        parser.add_argument("--user", help="以该用户身份（按其管辖范围）")
+        self.add_user_argument(parser, help="以该用户身份（按其管辖范围）；缺省为系统")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from fupin.accounts.models import User
-        from fupin.core import codes
-        from fupin.core.errors import ApplicationError
+        # deferred: the indicator computation (Ibis, DuckDB) loads only when the command runs, not for `fupin --help`
         from fupin.stats.models import LABELS, IndicatorValue
         from fupin.stats.services import indicators_refresh
 
-        actor = User.objects.filter(username=options["user"]).first() if options["user"] else None
+        actor = options["actor"]
         area = codes.normalize(options["area"])
-        try:
-            if options["refresh"]:
-                indicators_refresh(actor=actor, area_code=area, last_year=options["year"])
-        except ApplicationError as exc:
-            raise CommandError(exc.message) from None
-        from fupin.core.scoping import scoped
-
+        if options["refresh"]:
+            indicators_refresh(actor=actor, area_code=area, last_year=options["year"])
         qs = IndicatorValue.objects.filter(area_code=area) if actor is None else scoped(IndicatorValue, actor)
         rows = list(qs.filter(area_code=area).order_by("year", "key"))
         series: dict[int, dict[str, float]] = {}

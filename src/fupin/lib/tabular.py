@@ -1,9 +1,10 @@
-"""Reading and validating registry spreadsheets (CSV, xlsx, xls) — column-wise, without Django.
+"""Reading, validating and writing spreadsheets (CSV, xlsx, xls) — column-wise, pure Python (no Django).
 
 A file becomes an Arrow table of strings (one column per known header); each column is then checked as a whole
 with Arrow/NumPy kernels, so the Python work per row is limited to rows that fail. Failures become
-:class:`RowError` (Excel row number, column header, value, reason in Chinese). The database half lives in
-``imports.py``; this module is what ``fupin evaluate`` and the hypothesis fuzz tests drive directly.
+:class:`RowError` (Excel row number, column header, value, reason in Chinese). The database half of the registry
+import lives in ``fupin.registry.imports``; this module is what ``fupin evaluate``, the department loads and the
+hypothesis fuzz tests drive directly. :func:`write_rows` writes rows back out as xlsx (text cells as text) or CSV.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -269,12 +270,16 @@ def _read_excel(path: Path, spec: Sequence[Col]) -> Sheet:
 # --------------------------------------------------------------------------------------------------- checks
 
 
-def _np_bool(arr: pa.Array) -> np.ndarray:
-    return pc.fill_null(arr, False).to_numpy(zero_copy_only=False).astype(bool)
+def np_bool(arr: pa.Array) -> np.ndarray:
+    """A boolean Arrow array as a NumPy mask, nulls as False."""
+    mask: np.ndarray = pc.fill_null(arr, False).to_numpy(zero_copy_only=False).astype(bool)
+    return mask
 
 
-class _Collector:
-    def __init__(self, sheet: Sheet):
+class Collector:
+    """Gathers the refused rows of a sheet: ``bad`` marks them, ``errors`` names each (row, column, value, reason)."""
+
+    def __init__(self, sheet: Sheet) -> None:
         self.sheet = sheet
         self.bad = np.zeros(sheet.n, dtype=bool)
         self.errors: list[RowError] = list(sheet.errors)
@@ -310,7 +315,7 @@ def _parse_dates(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     text = pc.fill_null(arr, "")
     compact = pc.replace_substring_regex(text, r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3")
     parts = pc.extract_regex(compact, r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?$")
-    matched = _np_bool(pc.is_valid(parts))
+    matched = np_bool(pc.is_valid(parts))
     y = np.zeros(len(arr), dtype=np.int64)
     m = np.zeros(len(arr), dtype=np.int64)
     d = np.zeros(len(arr), dtype=np.int64)
@@ -327,7 +332,7 @@ def _id_numbers(arr: pa.Array) -> tuple[pa.Array, dict[str, np.ndarray], np.ndar
     n = len(arr)
     text = pc.utf8_upper(pc.fill_null(arr, ""))
     text = pc.replace_substring(text, " ", "")
-    fifteen = _np_bool(pc.match_substring_regex(text, r"^\d{15}$"))
+    fifteen = np_bool(pc.match_substring_regex(text, r"^\d{15}$"))
     if fifteen.any():
         from stdnum.cn import ric
 
@@ -336,8 +341,8 @@ def _id_numbers(arr: pa.Array) -> tuple[pa.Array, dict[str, np.ndarray], np.ndar
             body = values[i][:6] + "19" + values[i][6:]
             values[i] = body + ric.calc_check_digit(body + "0")
         text = pa.array(values, pa.string())
-    numeric = _np_bool(pc.starts_with(text, "#NUMERIC:"))
-    shape_ok = _np_bool(pc.match_substring_regex(text, r"^\d{17}[\dX]$"))
+    numeric = np_bool(pc.starts_with(text, "#NUMERIC:"))
+    shape_ok = np_bool(pc.match_substring_regex(text, r"^\d{17}[\dX]$"))
     length = pc.utf8_length(text).to_numpy(zero_copy_only=False)
     fails = {
         "numeric": numeric,
@@ -366,7 +371,7 @@ def check_columns(  # noqa: PLR0912, PLR0915 - one branch per column kind
     sheet: Sheet, spec: Sequence[Col], *, villages: set[str], allowed: set[str] | None
 ) -> Checked:
     """Type every known column; collect an error per bad cell. ``allowed`` None means every village."""
-    out = _Collector(sheet)
+    out = Collector(sheet)
     values: dict[str, pa.Array] = {}
     derived: dict[str, pa.Array] = {}
     n = sheet.n
@@ -374,7 +379,7 @@ def check_columns(  # noqa: PLR0912, PLR0915 - one branch per column kind
         arr = sheet.columns.get(col.header)
         if arr is None:
             continue
-        present = _np_bool(pc.is_valid(arr))
+        present = np_bool(pc.is_valid(arr))
         if col.required:
             out.add(~present, col, None, "必填项为空")
         if col.kind == "text":
@@ -383,7 +388,7 @@ def check_columns(  # noqa: PLR0912, PLR0915 - one branch per column kind
             values[col.field] = pc.fill_null(arr, "")
         elif col.kind == "int":
             cleaned = pc.replace_substring_regex(pc.fill_null(arr, ""), r"\.0+$", "")
-            is_int = _np_bool(pc.match_substring_regex(cleaned, r"^[+-]?\d{1,9}$"))
+            is_int = np_bool(pc.match_substring_regex(cleaned, r"^[+-]?\d{1,9}$"))
             out.add(present & ~is_int, col, arr, "应为整数")
             ints = np.zeros(n, dtype=np.int64)
             if is_int.any():
@@ -394,7 +399,7 @@ def check_columns(  # noqa: PLR0912, PLR0915 - one branch per column kind
             values[col.field] = pa.array(ints, mask=~is_int)
         elif col.kind == "float":
             cleaned = pc.fill_null(arr, "")
-            is_num = _np_bool(pc.match_substring_regex(cleaned, r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"))
+            is_num = np_bool(pc.match_substring_regex(cleaned, r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"))
             out.add(present & ~is_num, col, arr, "应为数字")
             nums = np.zeros(n, dtype=np.float64)
             if is_num.any():
@@ -406,7 +411,7 @@ def check_columns(  # noqa: PLR0912, PLR0915 - one branch per column kind
         elif col.kind == "bool":
             words = pa.array(list(TRUE_WORDS) + list(FALSE_WORDS))
             pos = pc.index_in(pc.utf8_upper(arr), value_set=words)
-            known = _np_bool(pc.is_valid(pos))
+            known = np_bool(pc.is_valid(pos))
             out.add(present & ~known, col, arr, "应填“是”或“否”")
             values[col.field] = pa.array(
                 pc.fill_null(pos, len(TRUE_WORDS)).to_numpy(zero_copy_only=False) < len(TRUE_WORDS)
@@ -415,7 +420,7 @@ def check_columns(  # noqa: PLR0912, PLR0915 - one branch per column kind
             keys = list(col.choices) + [a for a, _ in col.aliases]
             canon = list(col.choices) + [c for _, c in col.aliases]
             pos = pc.index_in(arr, value_set=pa.array(keys))
-            known = _np_bool(pc.is_valid(pos))
+            known = np_bool(pc.is_valid(pos))
             out.add(present & ~known, col, arr, f"应为：{'、'.join(col.choices)}")
             values[col.field] = pc.fill_null(pa.array(canon).take(pos), "")
         elif col.kind == "date":
@@ -439,12 +444,12 @@ def check_columns(  # noqa: PLR0912, PLR0915 - one branch per column kind
             derived["birth_date"] = pa.array(birth, pa.date32())
             derived["sex"] = pa.array(np.where(male, "男", "女"))
         elif col.kind == "village":
-            is_code = _np_bool(pc.match_substring_regex(pc.fill_null(arr, ""), r"^\d{12}$"))
+            is_code = np_bool(pc.match_substring_regex(pc.fill_null(arr, ""), r"^\d{12}$"))
             out.add(present & ~is_code, col, arr, "应为 12 位村级区划代码")
-            known = _np_bool(pc.is_in(arr, value_set=pa.array(sorted(villages), pa.string())))
+            known = np_bool(pc.is_in(arr, value_set=pa.array(sorted(villages), pa.string())))
             out.add(present & is_code & ~known, col, arr, "不是村级区划代码（不在区划库中）")
             if allowed is not None:
-                inside = _np_bool(pc.is_in(arr, value_set=pa.array(sorted(allowed), pa.string())))
+                inside = np_bool(pc.is_in(arr, value_set=pa.array(sorted(allowed), pa.string())))
                 out.add(present & is_code & known & ~inside, col, arr, "不在您的管辖范围内")
             values[col.field] = pc.fill_null(arr, "")
     return Checked(values, out.bad, out.errors, derived)
@@ -453,17 +458,17 @@ def check_columns(  # noqa: PLR0912, PLR0915 - one branch per column kind
 def cross_check_identity(checked: Checked, sheet: Sheet, spec: Sequence[Col]) -> None:
     """性别 / 出生日期 columns, when given, must agree with the ID number."""
     by_field = {c.field: c for c in spec}
-    out = _Collector(Sheet({}, sheet.rows))
+    out = Collector(Sheet({}, sheet.rows))
     out.bad = checked.bad
     if "sex_given" in checked.values and "sex" in checked.derived:
         given = checked.values["sex_given"]
-        differs = _np_bool(pc.and_(pc.not_equal(given, ""), pc.not_equal(given, checked.derived["sex"])))
+        differs = np_bool(pc.and_(pc.not_equal(given, ""), pc.not_equal(given, checked.derived["sex"])))
         out.add(
             differs, by_field["sex_given"], given, lambda v: f"与身份证号不符（身份证号显示为另一性别，填写为“{v}”）"
         )
     if "birth_given" in checked.values and "birth_date" in checked.derived:
         given = checked.values["birth_given"]
-        differs = _np_bool(pc.and_(pc.is_valid(given), pc.not_equal(given, checked.derived["birth_date"])))
+        differs = np_bool(pc.and_(pc.is_valid(given), pc.not_equal(given, checked.derived["birth_date"])))
         out.add(differs, by_field["birth_given"], given, "与身份证号中的出生日期不符")
     checked.errors.extend(out.errors)
 
@@ -472,7 +477,8 @@ def duplicates(keys: pa.Array) -> np.ndarray:
     """Mask of rows whose (non-empty) key occurs more than once."""
     values = keys.to_numpy(zero_copy_only=False).astype(str)
     _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    return (counts[inverse] > 1) & (values != "")
+    mask: np.ndarray = (counts[inverse] > 1) & (values != "")
+    return mask
 
 
 def group_inconsistent(group: pa.Array, column: pa.Array) -> np.ndarray:
@@ -480,7 +486,7 @@ def group_inconsistent(group: pa.Array, column: pa.Array) -> np.ndarray:
     table = pa.table({"g": group, "v": column})
     agg = table.group_by("g").aggregate([("v", "count_distinct", pc.CountOptions(mode="all"))])
     multi = pc.filter(agg.column("g"), pc.greater(agg.column("v_count_distinct"), 1))
-    return _np_bool(pc.is_in(group, value_set=multi))
+    return np_bool(pc.is_in(group, value_set=multi))
 
 
 def spread_to_groups(group: pa.Array, bad: np.ndarray) -> np.ndarray:
@@ -488,4 +494,40 @@ def spread_to_groups(group: pa.Array, bad: np.ndarray) -> np.ndarray:
     if not bad.any():
         return bad
     bad_groups = pc.unique(pc.filter(group, pa.array(bad)))
-    return _np_bool(pc.is_in(group, value_set=bad_groups))
+    return np_bool(pc.is_in(group, value_set=bad_groups))
+
+
+# --------------------------------------------------------------------------------------------------- writing
+
+
+def write_rows(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str) -> int:
+    """Write a header row and ``rows`` to ``path``: CSV (UTF-8 with BOM, for Excel) when it ends in .csv, else an
+    xlsx workbook whose one sheet is titled ``sheet``, with text cells stored as text (ID numbers keep their
+    digits). Returns the number of rows written; ``rows`` may be a generator (the workbook is written streaming)."""
+    path = Path(path)
+    count = 0
+    if path.suffix.lower() == ".csv":
+        with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(headers)
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        return count
+    from openpyxl import Workbook  # deferred: openpyxl is only needed when a workbook is written
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    ws.append(list(headers))
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
+                cell.number_format = "@"
+            cells.append(cell)
+        ws.append(cells)
+        count += 1
+    wb.save(path)
+    return count

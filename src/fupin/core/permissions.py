@@ -1,15 +1,14 @@
-"""Write permissions shared by every service. Reads are bounded by fupin.core.scoping."""
+"""Write permissions shared by every service (by area and role). Reads are bounded by fupin.core.scoping."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fupin.core import codes
-from fupin.core.errors import NotFoundError, PermissionDeniedError
+from fupin.core.actors import Actor
+from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from fupin.core.scoping import scope_of
 
 
-def require_can_write(actor: Any, area_code: str, *, from_above: bool = False) -> None:
+def require_can_write(actor: Actor | None, area_code: str, *, from_above: bool = False) -> None:
     """Refuse a write on ``area_code`` unless ``actor`` may make it.
 
     ``actor=None`` is the system itself (a management command run by an operator on the server).
@@ -28,3 +27,12 @@ def require_can_write(actor: Any, area_code: str, *, from_above: bool = False) -
         raise NotFoundError("对象不存在或不在您的管辖范围内")
     if from_above and actor.scope_level is not None and actor.scope_level >= codes.level_of(area_code):
         raise PermissionDeniedError("该项只能由上级部门设置")
+
+
+def can_write(actor: Actor | None, area_code: str, *, from_above: bool = False) -> bool:
+    """Whether ``require_can_write`` would let ``actor`` write on ``area_code`` (pages show forms only then)."""
+    try:
+        require_can_write(actor, area_code, from_above=from_above)
+    except ApplicationError:
+        return False
+    return True

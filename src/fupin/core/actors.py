@@ -1,0 +1,37 @@
+"""Who acts and who views: the one type every service and selector signature names.
+
+``Actor`` is what fupin needs to know of a person to decide what they may see and do — it is satisfied by
+``fupin.accounts.models.User`` without core importing any app. ``None`` stands for the system itself (a
+management command run by an operator on the server, or a background job acting on its own): services accept
+``Actor | None`` for writes, selectors take an ``Actor`` (an anonymous viewer sees nothing).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Actor(Protocol):
+    pk: Any
+    username: str
+    role: str
+    is_authenticated: bool
+    is_superuser: bool
+    is_active: bool
+    is_staff: bool
+
+    @property
+    def area_id(self) -> str | None: ...
+
+    @property
+    def scope_code(self) -> str | None: ...
+
+    @property
+    def scope_level(self) -> int | None: ...
+
+    @property
+    def is_read_only(self) -> bool: ...
+
+    @property
+    def can_read_audit(self) -> bool: ...

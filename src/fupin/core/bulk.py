@@ -1,0 +1,63 @@
+"""Database plumbing for column-wise loads: Arrow tables in, rows by key out — PostgreSQL gets COPY and arrays.
+
+Used by every bulk loader (the registry's imports and bulk load, the departments' snapshots). Names come from
+the models, never from users, so the SQL built here is safe.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from django.db import connection, models
+
+
+def bulk_insert(model: type[models.Model], table: pa.Table) -> None:
+    """Insert an Arrow table's rows; PostgreSQL gets COPY … FROM STDIN (CSV), other databases executemany."""
+    if table.num_rows == 0:
+        return
+    name = model._meta.db_table
+    columns = table.column_names
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buf = io.BytesIO()
+            pa_csv.write_csv(table, buf, pa_csv.WriteOptions(include_header=False))
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {name} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy:
+                view = buf.getbuffer()
+                for start in range(0, len(view), 1 << 20):
+                    copy.write(view[start : start + (1 << 20)])
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            rows = list(zip(*(col.to_pylist() for col in table.columns), strict=True))
+            cursor.executemany(f"INSERT INTO {name} ({quoted}) VALUES ({marks})", rows)  # noqa: S608 - names from models
+
+
+def fetch_by_key(
+    model: type[models.Model], key: str, values: list[str], fields: Sequence[str]
+) -> dict[str, tuple[Any, ...]]:
+    """{key: (fields…)} for the rows whose ``key`` is in ``values``; one ``= ANY(array)`` query on PostgreSQL
+    (a 100,000-element IN list costs more to build than to run), chunks of IN elsewhere."""
+    out: dict[str, tuple[Any, ...]] = {}
+    unique = sorted({x for x in values if x})
+    if not unique:
+        return out
+    qs = model._default_manager.all()
+    if connection.vendor == "postgresql" and not any("," in x for x in unique):
+        # one text parameter split on the server: adapting a 100,000-element list costs more than the query
+        sql, params = qs.filter(**{f"{key}__in": ["\x00"]}).values_list(key, *fields).query.sql_with_params()
+        sql = sql.replace("IN (%s)", "= ANY(string_to_array(%s, ','))")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [",".join(unique) if p == "\x00" else p for p in params])
+            for row in cursor.fetchall():
+                out[row[0]] = tuple(row[1:])
+        return out
+    for i in range(0, len(unique), 5000):
+        chunk = unique[i : i + 5000]
+        for row in qs.filter(**{f"{key}__in": chunk}).values_list(key, *fields):
+            out[row[0]] = tuple(row[1:])
+    return out

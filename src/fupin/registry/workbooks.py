@@ -1,0 +1,148 @@
+"""The registry's spreadsheets besides the import itself: the import template, the error workbook of a refused
+import, and the export in the template's layout (so an export re-imports unchanged)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from fupin.core import codes, scoping
+from fupin.core.actors import Actor
+from fupin.lib import tabular as tb
+
+from .importspec import HOUSEHOLDS, SPECS, H, ImportReport, summary_lines
+from .models import Member
+from .selectors import shown_id
+
+SHEET_TITLE = "贫困户家庭成员"
+
+
+def write_template(path: Path, kind: str = "households") -> Path:
+    """The import template: headers (required ones marked *), an example row, and a sheet explaining each column."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    spec = SPECS[kind]
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET_TITLE
+    ws.append([c.header + ("*" if c.required else "") for c in spec])
+    ws.append([c.example for c in spec])
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FDE9D9")
+    for i, c in enumerate(spec, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = bold
+        if c.required:
+            cell.fill = fill
+        if c.help or c.choices:
+            cell.comment = Comment(c.help or "可选：" + "、".join(c.choices), "fupin")
+        letter = cell.column_letter
+        ws.column_dimensions[letter].width = max(10, len(c.header) * 2 + 4)
+        if c.kind in {"text", "idnumber", "village"}:
+            for row in range(2, 5002):
+                ws.cell(row=row, column=i).number_format = "@"
+        if c.choices and len("、".join(c.choices)) < 250:
+            dv = DataValidation(type="list", formula1='"' + ",".join(c.choices) + '"', allow_blank=not c.required)
+            dv.error, dv.errorTitle = "请从下拉列表中选择", "取值不在范围内"
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}5001")
+    ws.freeze_panes = "A2"
+    notes = wb.create_sheet("填写说明")
+    notes.append(["列", "必填", "层级", "说明", "可选值"])
+    for c in spec:
+        notes.append(
+            [c.header, "是" if c.required else "", "户" if c.level == H else "成员", c.help, "、".join(c.choices)]
+        )
+    notes.append([])
+    notes.append(["每行一名家庭成员；同一户的各行户编号相同，户级各列（户编号至帮扶责任人电话）须一致。"])
+    notes.append(["每户须有且只有一名户主。身份证号全省唯一：一人只能属于一户。"])
+    notes.append(["重复导入同一文件不会产生重复数据；识别、脱贫年度和迁移须通过相应程序办理，导入时不能修改。"])
+    path = Path(path)
+    wb.save(path)
+    return path
+
+
+def write_error_workbook(report: ImportReport, path: Path, source: Path) -> Path:
+    """Refused rows: one sheet of (row, column, value, reason), one with the refused rows as they were in the file."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    detail = wb.create_sheet("错误明细")
+    detail.append(["行号", "列", "填写的值", "原因"])
+    for e in report.errors:
+        detail.append([e.row, e.column, e.value, e.reason])
+    summary = wb.create_sheet("导入结果")
+    for line in summary_lines(report):
+        summary.append([line])
+    try:
+        sheet = tb.read_table(source, HOUSEHOLDS)
+        rows_sheet = wb.create_sheet("被拒绝的行")
+        headers = list(sheet.columns)
+        rows_sheet.append(["行号", *headers, "原因"])
+        refused = set(report.refused_rows.tolist())
+        reasons: dict[int, list[str]] = defaultdict(list)
+        for e in report.errors:
+            reasons[e.row].append(f"{e.column}：{e.reason}")
+        cols = [sheet.columns[h].to_pylist() for h in headers]
+        for i, row in enumerate(sheet.rows.tolist()):
+            if row in refused:
+                rows_sheet.append([row, *(c[i] for c in cols), "；".join(reasons[row])])
+    except tb.FileUnreadable:
+        pass
+    path = Path(path)
+    wb.save(path)
+    return path
+
+
+def export_households(*, viewer: Actor, path: Path, area_code: str = "", status: str = "") -> int:
+    """Every scoped member row in the import template's layout (so an export re-imports unchanged)."""
+    qs = (
+        scoping.scoped(Member, viewer)
+        .select_related("household", "household__helper")
+        .order_by("household__household_no", "id")
+    )
+    if area_code:
+        lo, hi = codes.code_range(area_code)
+        qs = qs.filter(village_id__gte=lo, village_id__lte=hi)
+    if status:
+        qs = qs.filter(household__status=status)
+    headers = [c.header for c in HOUSEHOLDS]
+    rows = (export_row(m, shown_id(viewer, m.id_number)) for m in qs.iterator(chunk_size=5000))
+    return tb.write_rows(Path(path), headers, rows, sheet=SHEET_TITLE)
+
+
+def export_row(m: Member, id_text: str) -> list[Any]:
+    """One member as a row of the template (``id_text``: the ID number as the viewer may see it)."""
+    h = m.household
+    helper = h.helper
+    yes = {True: "是", False: "否"}
+    return [
+        h.household_no,
+        h.village_id,
+        h.group_name,
+        h.attribute,
+        h.main_cause,
+        h.identified_year,
+        h.exit_year or "",
+        h.phone,
+        helper.name if helper else "",
+        helper.unit if helper else "",
+        helper.phone if helper else "",
+        m.name,
+        id_text,
+        m.sex,
+        m.birth_date.isoformat(),
+        m.relation,
+        m.education,
+        yes[m.student],
+        m.health,
+        m.labour,
+        m.disability,
+        m.migrant_months,
+        yes[m.medical_insurance],
+        yes[m.critical_illness_insurance],
+    ]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from fupin.analytics.verdicts.cadre import eligibility_reasons
 from fupin.cadres import optimizer as opt
 
 
@@ -23,7 +24,7 @@ def main(directory: Path, county: str | None, certify: bool) -> None:
     pool = [
         opt.Candidate(i, c["cadre_type"], units[c["unit_id"]], frozenset(filter(None, [c["village_code"]])))
         for i, c in enumerate(cadres)
-        if not opt.eligibility_reasons(
+        if not eligibility_reasons(
             staff_status=c["staff_status"], years_of_work=c["years_of_work"],
             ratings=(c["rating_2016"], c["rating_2017"]), first_secretary=True, min_years=2,
         )

@@ -29,8 +29,8 @@ def tiny(tmp_path_factory):
 
 def test_four_engines_give_identical_findings_and_hit_the_planted_truth(tiny):
     tables = engines.read_parquet_dir(tiny)
-    from fupin.analytics import verdicts
     from fupin.analytics.indicators import indicators
+    from fupin.analytics.verdicts import household as verdicts
 
     results, others = {}, {}
     for engine in ("duckdb", "sqlite", "postgres", "spark"):

@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from fupin.accounts.models import Role
 from fupin.stats.models import AreaStatistic, IndicatorValue
-from fupin.stats.services import indicator_series, indicators_refresh
+from fupin.stats.selectors import indicator_series
+from fupin.stats.services import indicators_refresh
 
 from .conftest import COUNTY_A, COUNTY_B, PREFECTURE_A, PROVINCE, first_village, make_user
 from .registry_factory import make_household
@@ -77,7 +78,7 @@ def test_three_rates_and_the_county_exit_verdict(tmp_path):
     from fupin.checks.services import check_run
     from fupin.external.models import SurveyHousehold
     from fupin.registry.models import Household
-    from fupin.stats.services import county_exit_verdict
+    from fupin.stats.selectors import county_exit_verdict
 
     village = first_village(COUNTY_A)
     make_household(village, number=1, size=3)  # still poor
@@ -108,7 +109,7 @@ def test_returns_monitoring_and_the_village_verdict():
     from datetime import date
 
     from fupin.registry import procedures as p
-    from fupin.stats.services import village_exit_verdict
+    from fupin.stats.selectors import village_exit_verdict
 
     village = first_village(COUNTY_A)
     household = make_household(village, size=3)

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
-from fupin.analytics import engines, verdicts
+from fupin.analytics import engines
 from fupin.analytics.params import Params
+from fupin.analytics.verdicts import household as verdicts
 
 from .test_analytics import world
 

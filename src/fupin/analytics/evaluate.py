@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from fupin.registry import tabular as tb
+from fupin.lib import tabular as tb
 
 from . import engines
 from .params import Params
-from .verdicts import EXIT_VETOES, assemble, exit_vetoes
+from .verdicts.household import EXIT_VETOES, assemble, exit_vetoes
 
 H = "household"
 SPEC = [

@@ -6,25 +6,7 @@ from django.db import models
 
 from fupin.core import scoping
 
-
-class CadreType(models.TextChoices):
-    PARTY = "党群", "党群"
-    LAW = "政法", "政法"
-    ECONOMY = "经济", "经济"
-    AGRICULTURE = "农业", "农业"
-    TECHNOLOGY = "科技", "科技"
-
-
-class PostingRole(models.TextChoices):
-    FIRST_SECRETARY = "first_secretary", "第一书记"
-    RESIDENT_CADRE = "resident_cadre", "驻村干部"
-    TEAM_LEADER = "team_leader", "工作队队长"
-
-
-class PostingStatus(models.TextChoices):
-    ACTIVE = "active", "在岗"
-    ENDED = "ended", "期满轮换"
-    RECALLED = "recalled", "召回"
+from .choices import BenefitKind, CadreType, PostingRole, PostingStatus
 
 
 @scoping.register("area_id")
@@ -124,14 +106,6 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id}: {self.cadre_id}"
-
-
-class BenefitKind(models.TextChoices):
-    LIVING_SUBSIDY = "living_subsidy", "生活补助"
-    INSURANCE = "insurance", "意外伤害保险"
-    TRAVEL = "travel", "交通差旅"
-    HEALTH_CHECK = "health_check", "健康体检"
-    WORK_FUNDS = "work_funds", "工作经费"
 
 
 @scoping.register("village_id")

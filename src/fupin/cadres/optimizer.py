@@ -62,25 +62,6 @@ class Result:
     edges: list[tuple[int, int, int]] = field(default_factory=list)
 
 
-LOW_RATINGS = ("基本称职", "不称职")
-
-
-def eligibility_reasons(
-    *, staff_status: str, years_of_work: int, ratings: tuple[str, ...], first_secretary: bool, min_years: int
-) -> list[str]:
-    """Why a cadre may not be sent (empty = eligible), POLICY.md §5: permanent staff, years of work for a first
-    secretary, no 基本称职/不称职 in the last two years."""
-    reasons = []
-    if staff_status != "在编":
-        reasons.append("非在编人员")
-    if first_secretary and years_of_work < min_years:
-        reasons.append(f"工作年限 {years_of_work} 年，第一书记须满 {min_years} 年")
-    low = [r for r in ratings if r in LOW_RATINGS]
-    if low:
-        reasons.append(f"近两年考核有“{low[0]}”")
-    return reasons
-
-
 def villages_from_classifications(rows: Iterable[tuple[str, str]]) -> list[Village]:
     """Villages needing cadres from one year's (area code, classification kind) rows; a village in an extremely
     poor township, or a deep-poverty village, comes first."""

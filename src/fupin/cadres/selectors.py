@@ -3,23 +3,23 @@ it (a township officer or a first secretary must see who serves there, whichever
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from fupin.core import codes, scoping
+from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
+from fupin.core.permissions import can_write
 
-from .models import Benefit, Cadre, Posting, PostingStatus
+from .models import Benefit, Cadre, DispatchPlan, PlanItem, Posting, PostingStatus
 
 
-def cadres_visible(*, viewer: Any) -> QuerySet[Cadre]:
+def cadres_visible(*, viewer: Actor | None) -> QuerySet[Cadre]:
     posted_here = scoping.scoped(Posting, viewer).values("cadre_id")
     return Cadre.objects.filter(scoping.scope_of(viewer).q("area_id") | Q(pk__in=posted_here))
 
 
 def cadre_search(
-    *, viewer: Any, text: str = "", area_code: str = "", role: str = "", active: bool = False
+    *, viewer: Actor | None, text: str = "", area_code: str = "", role: str = "", active: bool = False
 ) -> QuerySet[Cadre]:
     """By name; by area (posted to a village in it, or sent by a unit in it); by the role of a current posting."""
     qs = cadres_visible(viewer=viewer).select_related("unit")
@@ -40,14 +40,14 @@ def cadre_search(
     return qs.order_by("id")
 
 
-def cadre_get(*, viewer: Any, cadre_id: int) -> Cadre:
+def cadre_get(*, viewer: Actor | None, cadre_id: int) -> Cadre:
     cadre = cadres_visible(viewer=viewer).select_related("unit").filter(pk=cadre_id).first()
     if cadre is None:
         raise NotFoundError("干部不存在或不在您的管辖范围内")
     return cadre
 
 
-def cadre_postings(*, viewer: Any, cadre: Cadre) -> list[Posting]:
+def cadre_postings(*, viewer: Actor | None, cadre: Cadre) -> list[Posting]:
     """The cadre's postings, newest first, with their benefits; all of them (the record of a cadre one may see)."""
     del viewer  # whoever may see the cadre sees the whole record of their postings
     return list(Posting.objects.filter(cadre=cadre).select_related("village").order_by("-start", "-id"))
@@ -58,3 +58,62 @@ def posting_benefits(*, postings: list[Posting]) -> dict[int, list[Benefit]]:
     for b in Benefit.objects.filter(posting__in=postings).order_by("year", "kind"):
         out.setdefault(b.posting_id, []).append(b)
     return out
+
+
+def cadre_search_after(
+    *,
+    viewer: Actor,
+    text: str = "",
+    area_code: str = "",
+    role: str = "",
+    active: bool = False,
+    after: int | None = None,
+) -> QuerySet[Cadre]:
+    """``cadre_search`` continuing after the id ``after`` (keyset paging: no COUNT, no OFFSET)."""
+    qs = cadre_search(viewer=viewer, text=text, area_code=area_code, role=role, active=active)
+    return qs.filter(id__gt=after) if after is not None else qs
+
+
+def current_postings(*, viewer: Actor, cadres: list[Cadre]) -> dict[int, Posting]:
+    """The active posting of each of ``cadres`` (by cadre id), its village loaded; only for cadres the viewer may
+    see (``cadres_visible``), whose whole record of postings they may see wherever the village is."""
+    visible = cadres_visible(viewer=viewer).filter(pk__in=[c.pk for c in cadres]).values("pk")
+    rows = Posting.objects.filter(cadre__in=visible, status=PostingStatus.ACTIVE).select_related("village")
+    return {p.cadre_id: p for p in rows}
+
+
+def dispatch_plannable(viewer: Actor) -> bool:
+    """Whether the viewer may generate dispatch plans: one who may write on their own area (a superuser without
+    an area plans for the province)."""
+
+    if viewer.area_id:
+        return can_write(viewer, viewer.area_id)
+    return bool(viewer.is_superuser)
+
+
+def dispatch_plans_recent(*, viewer: Actor, limit: int = 30) -> list[DispatchPlan]:
+    return list(scoping.scoped(DispatchPlan, viewer).order_by("-created_at")[:limit])
+
+
+def dispatch_plan_get(*, viewer: Actor, plan_id: int) -> DispatchPlan | None:
+    return scoping.scoped(DispatchPlan, viewer).filter(pk=plan_id).first()
+
+
+def plan_editable(viewer: Actor, plan: DispatchPlan) -> bool:
+    """A plan may be changed (items set, approved) while it is a draft, by one who may write on its area."""
+
+    return plan.status == "draft" and can_write(viewer, plan.area_code)
+
+
+def plan_items(*, plan: DispatchPlan) -> list[PlanItem]:
+    """A plan's items with their cadres and villages, by village and role (whoever sees the plan sees all of it)."""
+    return list(plan.items.select_related("cadre", "cadre__unit", "village").order_by("village_id", "role", "id"))
+
+
+def plan_item_get(*, viewer: Actor, plan: DispatchPlan, item_id: int) -> PlanItem | None:
+    return scoping.scoped(PlanItem, viewer).filter(plan=plan, pk=item_id).first()
+
+
+def cadre_by_person_id(*, viewer: Actor, person_id: str) -> Cadre | None:
+    """The cadre with this ID number among those of the units in the viewer's area."""
+    return scoping.scoped(Cadre, viewer).filter(person_id=person_id).first()

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
-from fupin.accounts.permissions import require_can_write
+from fupin.analytics.verdicts.cadre import eligibility_reasons
 from fupin.areas.models import AreaClassification
 from fupin.audit.services import audit_record
-from fupin.core import codes, scoping
+from fupin.core import codes, events, scoping
+from fupin.core.actors import Actor
 from fupin.core.errors import ValidationError
+from fupin.core.permissions import require_can_write
+from fupin.policy.selectors import param
 
 from . import optimizer as opt
-from .models import Cadre, DispatchPlan, PlanItem, Posting, PostingRole, PostingStatus
+from .models import (
+    Benefit,
+    BenefitKind,
+    Cadre,
+    DispatchPlan,
+    HelpingUnit,
+    PlanItem,
+    Posting,
+    PostingRole,
+    PostingStatus,
+    WorkTeam,
+)
 
 KIND_LABEL = {
     "weak_village": "软弱涣散村", "disorderly_village": "乱村", "poor_village": "贫困村",
@@ -26,9 +41,7 @@ DISTANCE_LABEL = {"county": "本县单位", "prefecture": "本市(州)单位", "
 
 def eligibility(cadre: Cadre, role: str = PostingRole.FIRST_SECRETARY, year: int = 2017) -> list[str]:
     """Why a cadre may not be sent (empty = eligible). POLICY.md §5; the minimum years are a policy parameter."""
-    from fupin.policy.selectors import param
-
-    return opt.eligibility_reasons(
+    return eligibility_reasons(
         staff_status=cadre.staff_status,
         years_of_work=cadre.years_of_work,
         ratings=(cadre.rating_prev, cadre.rating_last),
@@ -70,7 +83,7 @@ def _pool(area_code: str, year: int) -> tuple[list[Cadre], dict[str, list[str]]]
 
 
 @transaction.atomic
-def dispatch_plan(*, actor: Any, area_code: str, round_year: int, certify: bool = True) -> DispatchPlan:
+def dispatch_plan(*, actor: Actor | None, area_code: str, round_year: int, certify: bool = True) -> DispatchPlan:
     area_code = codes.normalize(area_code)
     require_can_write(actor, area_code)
     villages = _villages(area_code, round_year)
@@ -123,8 +136,6 @@ def _resident_items(
     *, plan: DispatchPlan, villages: list[opt.Village], pool: list[Cadre], fs: opt.Result, year: int, certify: bool
 ) -> list[PlanItem]:
     """Complete each team with resident cadres: team size and one member under the young age (policy parameters)."""
-    from fupin.policy.selectors import param
-
     team_min, young_age = int(param("team_min_size", year)), int(param("team_young_age", year))
     chosen = set(fs.assignment.values())
     by_id = {c.pk: c for c in pool}
@@ -170,7 +181,7 @@ def _why(cadre: Cadre, v: opt.Village) -> str:
 
 
 @transaction.atomic
-def plan_item_set(*, actor: Any, item: PlanItem, cadre: Cadre | None) -> PlanItem:
+def plan_item_set(*, actor: Actor | None, item: PlanItem, cadre: Cadre | None) -> PlanItem:
     """An officer's edit: another cadre (eligible, not already in the plan, not back in their last village)."""
     plan = DispatchPlan.objects.select_for_update().get(pk=item.plan_id)
     require_can_write(actor, plan.area_code)
@@ -200,7 +211,7 @@ def plan_item_set(*, actor: Any, item: PlanItem, cadre: Cadre | None) -> PlanIte
 
 
 @transaction.atomic
-def plan_approve(*, actor: Any, plan: DispatchPlan, start: date) -> int:
+def plan_approve(*, actor: Actor | None, plan: DispatchPlan, start: date) -> int:
     """Approval creates the postings atomically: the round's first secretaries start, those they replace end."""
     plan = DispatchPlan.objects.select_for_update().get(pk=plan.pk)
     require_can_write(actor, plan.area_code)
@@ -231,13 +242,11 @@ def plan_approve(*, actor: Any, plan: DispatchPlan, start: date) -> int:
         actor=actor, action="cadres.plan_approve", entity=plan, area_code=plan.area_code,
         changes={"postings": [None, len(items)], "ended": [None, ended]},
     )  # fmt: skip
-    from fupin.stats.services import coverage_refresh
-
-    transaction.on_commit(lambda: coverage_refresh(area_code=plan.area_code, year=start.year))
+    events.announce("cadres.postings_changed", on_commit=True, area_code=plan.area_code, year=start.year)
     return len(items)
 
 
-def coverage_report(*, viewer: Any, area_code: str, year: int) -> dict[str, Any]:
+def coverage_report(*, viewer: Actor | None, area_code: str, year: int) -> dict[str, Any]:
     """Villages needing a first secretary without one, postings due for rotation (≥2 rounds), recalls."""
     area_code = codes.normalize(area_code)
     needing = {v.code for v in _villages(area_code, year)}
@@ -255,9 +264,8 @@ def coverage_report(*, viewer: Any, area_code: str, year: int) -> dict[str, Any]
 
 
 @transaction.atomic
-def work_teams_load(*, actor: Any, groups: list[dict[str, Any]], round_year: int, source: str) -> int:
+def work_teams_load(*, actor: Actor | None, groups: list[dict[str, Any]], round_year: int, source: str) -> int:
     """Village work groups and county work teams of a round (from the synthetic province's work_groups)."""
-    from .models import WorkTeam
 
     rows = {(codes.normalize(g["village_code"]), "village_group") for g in groups}
     rows |= {(codes.normalize(g["county_code"]), "county_team") for g in groups if g.get("county_work_team")}
@@ -274,10 +282,9 @@ def work_teams_load(*, actor: Any, groups: list[dict[str, Any]], round_year: int
 
 
 @transaction.atomic
-def cadres_load(*, actor: Any, units: list[dict[str, Any]], cadres: list[dict[str, Any]], source: str) -> int:
+def cadres_load(*, actor: Actor | None, units: list[dict[str, Any]], cadres: list[dict[str, Any]], source: str) -> int:
     """Helping units and cadres (with their current postings) from the synthetic province; replaces the units'
     cadres of the areas loaded. Audited as one batch."""
-    from .models import HelpingUnit
 
     codes_seen = {codes.normalize(u["area_code"]) for u in units}
     for code in codes_seen:
@@ -320,7 +327,7 @@ def cadres_load(*, actor: Any, units: list[dict[str, Any]], cadres: list[dict[st
 
 @transaction.atomic
 def posting_recall(
-    *, actor: Any, posting: Posting, reason: str, on: date, replacement: Cadre | None = None
+    *, actor: Actor | None, posting: Posting, reason: str, on: date, replacement: Cadre | None = None
 ) -> Posting | None:
     """召回 (e.g. >30 days of leave, a red line): the posting ends as recalled; a replacement takes the same role."""
     posting = Posting.objects.select_for_update().get(pk=posting.pk)
@@ -350,10 +357,7 @@ def posting_recall(
 
 
 @transaction.atomic
-def benefit_add(*, actor: Any, posting: Posting, kind: str, year: int, amount: Any, note: str = "") -> Any:
-    from decimal import Decimal, InvalidOperation
-
-    from .models import Benefit, BenefitKind
+def benefit_add(*, actor: Actor | None, posting: Posting, kind: str, year: int, amount: Any, note: str = "") -> Any:
 
     require_can_write(actor, posting.village_id)
     if kind not in BenefitKind.values:
@@ -370,10 +374,8 @@ def benefit_add(*, actor: Any, posting: Posting, kind: str, year: int, amount: A
     return benefit
 
 
-def team_report(*, viewer: Any, area_code: str, year: int) -> list[tuple[str, list[str]]]:
+def team_report(*, viewer: Actor | None, area_code: str, year: int) -> list[tuple[str, list[str]]]:
     """Villages whose team (active postings) breaks the team rules: too few people, nobody young enough."""
-    from fupin.policy.selectors import param
-
     min_size, young = int(param("team_min_size", year)), int(param("team_young_age", year))
     lo, hi = codes.code_range(area_code)
     base = Posting.objects.all() if viewer is None else scoping.scoped(Posting, viewer)

@@ -4,14 +4,7 @@ from django.db import models
 
 from fupin.core import scoping
 
-
-class FindingStatus(models.TextChoices):
-    OPEN = "open", "待分派"
-    ASSIGNED = "assigned", "已分派至村"
-    VERIFIED = "verified", "已入户核实"
-    CONFIRMED = "confirmed", "确认问题"
-    DISMISSED = "dismissed", "排除(有理由)"
-    RECTIFIED = "rectified", "已整改"
+from .choices import FindingStatus
 
 
 @scoping.register("area_code")

@@ -8,16 +8,17 @@ from typing import Any
 
 from django.db import transaction
 
-from fupin.accounts.permissions import require_can_write
 from fupin.analytics import engines
 from fupin.analytics.params import PARAMETER_KEYS, Params
 from fupin.analytics.rules import BY_ID
 from fupin.analytics.run import run_rules
 from fupin.audit.services import Change, audit_record, audit_record_many
-from fupin.core import codes, scoping
+from fupin.core import codes, events, scoping
+from fupin.core.actors import Actor
 from fupin.core.errors import PermissionDeniedError, ValidationError
+from fupin.core.permissions import require_can_write
+from fupin.lib.idnumbers import mask
 from fupin.policy.selectors import param
-from fupin.registry.idnumbers import mask
 
 from .models import CheckRun, Finding, FindingStatus
 from .sources import live_tables
@@ -30,7 +31,7 @@ def params_for(year: int, **overrides: Any) -> Params:
     return Params(year=year, **values)
 
 
-def check_run(*, actor: Any, year: int, area_code: str = "520000000000", engine: str = "duckdb") -> CheckRun:
+def check_run(*, actor: Actor | None, year: int, area_code: str = "520000000000", engine: str = "duckdb") -> CheckRun:
     """Run every rule over the area; upsert findings (no duplicates), mark vanished ones as no longer present."""
     area_code = codes.normalize(area_code)
     require_can_write(actor, area_code)
@@ -116,9 +117,10 @@ def check_run(*, actor: Any, year: int, area_code: str = "520000000000", engine:
             area_code=area_code,
             changes={"counts": [None, run.counts], "new": [None, len(new)], "no_longer_present": [None, len(gone)]},
         )
-    from fupin.stats.services import indicators_refresh
-
-    indicators_refresh(actor=actor, area_code=area_code, last_year=year, engine=engine, households=tables["households"])
+    events.announce(
+        "checks.run_finished", actor=actor, area_code=area_code, year=year, engine=engine,
+        households=tables["households"],
+    )  # fmt: skip
     return run
 
 
@@ -141,7 +143,7 @@ NEEDS_REASON = {FindingStatus.DISMISSED, FindingStatus.VERIFIED, FindingStatus.R
 
 
 @transaction.atomic
-def finding_transition(*, actor: Any, finding: Finding, to: str, reason: str = "") -> Finding:
+def finding_transition(*, actor: Actor | None, finding: Finding, to: str, reason: str = "") -> Finding:
     require_can_write(actor, finding.village_id)
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     level = TRANSITIONS.get((finding.status, to))
@@ -177,5 +179,5 @@ def finding_transition(*, actor: Any, finding: Finding, to: str, reason: str = "
     return finding
 
 
-def findings_visible(*, viewer: Any) -> Any:
+def findings_visible(*, viewer: Actor | None) -> Any:
     return scoping.scoped(Finding, viewer)

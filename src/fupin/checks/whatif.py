@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any
 
-from fupin.accounts.permissions import require_can_write
 from fupin.analytics import engines
 from fupin.analytics.params import PARAMETER_KEYS, Params
 from fupin.analytics.run import run_rules
-from fupin.analytics.verdicts import exit_candidates, exit_vetoes
+from fupin.analytics.verdicts.household import exit_candidates, exit_vetoes
 from fupin.core import codes
+from fupin.core.actors import Actor
 from fupin.core.errors import ValidationError
+from fupin.core.permissions import require_can_write
 
 from .services import params_for
 from .sources import live_tables
@@ -27,7 +27,9 @@ class CountyDiff:
     findings: dict[str, tuple[int, int]]
 
 
-def whatif(*, actor: Any, year: int, changes: dict[str, float], area_code: str = "520000000000") -> list[CountyDiff]:
+def whatif(
+    *, actor: Actor | None, year: int, changes: dict[str, float], area_code: str = "520000000000"
+) -> list[CountyDiff]:
     area_code = codes.normalize(area_code)
     require_can_write(actor, area_code)  # what-if reads the whole area's registry: officers of the area only
     unknown = set(changes) - set(CHANGEABLE)

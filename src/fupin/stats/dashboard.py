@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from fupin.checks.models import FindingStatus
 from fupin.core import codes
+from fupin.core.actors import Actor
 from fupin.core.scoping import scoped
 
 from .models import IndicatorValue
-from .services import indicator_series
+from .selectors import indicator_series
 
 CHILD_KEYS = (
     "poor_households", "poor_people", "incidence", "exit_people", "return_households", "findings", "findings_open",
@@ -24,7 +26,9 @@ CHILD_KEYS = (
 MAP_KEYS = ("poor_people", "incidence", "findings", "findings_open")
 
 
-def _values(viewer: Any, area_codes: list[str], year: int, keys: tuple[str, ...]) -> dict[str, dict[str, float]]:
+def _values(
+    viewer: Actor | None, area_codes: list[str], year: int, keys: tuple[str, ...]
+) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = defaultdict(dict)
     if not area_codes:
         return out
@@ -34,11 +38,12 @@ def _values(viewer: Any, area_codes: list[str], year: int, keys: tuple[str, ...]
     return out
 
 
-def dashboard(*, viewer: Any, area: Any, year: int, children: list[Any], counties: list[Any]) -> dict[str, Any]:
+def dashboard(
+    *, viewer: Actor | None, area: Any, year: int, children: list[Any], counties: list[Any]
+) -> dict[str, Any]:
     """JSON-ready data of one area's dashboard. ``children`` and ``counties`` are the scoped Area rows under it
     (the caller has them already); counties are drawn on the map only above the county level."""
-    from fupin.analytics.rules import BY_ID
-    from fupin.checks.models import FindingStatus
+    from fupin.analytics.rules import BY_ID  # lazy: the rule catalogue loads Ibis (≈1.5 s), not needed at start-up
 
     series = indicator_series(viewer=viewer, area_code=area.code)
     current = series.get(year, {})

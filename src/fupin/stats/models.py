@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from fupin.checks.choices import FindingStatus
 from fupin.core import scoping
 
 LABELS = {
@@ -67,13 +68,11 @@ class IndicatorValue(models.Model):
     @property
     def label(self) -> str:
         if self.key.startswith("findings_") and self.key != "findings_open":
-            from fupin.analytics.rules import BY_ID
+            from fupin.analytics.rules import BY_ID  # lazy: the rule catalogue loads Ibis (≈1.5 s)
 
             rule = BY_ID.get(self.key.removeprefix("findings_"))
             return rule.title if rule else self.key
         if self.key.startswith("status_"):
-            from fupin.checks.models import FindingStatus
-
             status = self.key.removeprefix("status_")
             return f"核查发现·{FindingStatus(status).label}" if status in FindingStatus.values else self.key
         return LABELS.get(self.key, (self.key, ""))[0]

@@ -8,12 +8,21 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 
-from fupin.accounts.permissions import require_can_write
 from fupin.analytics import engines
 from fupin.analytics.indicators import PREFIX_LENGTHS
 from fupin.analytics.indicators import indicators as compute
+from fupin.analytics.verdicts.county import three_rates
+from fupin.areas.models import Area, AreaClassification
 from fupin.audit.services import audit_record
+from fupin.cadres.models import Posting, PostingRole
+from fupin.cadres.optimizer import villages_from_classifications
+from fupin.checks.models import CheckRun, Finding, FindingStatus
 from fupin.core import codes
+from fupin.core.actors import Actor
+from fupin.core.permissions import require_can_write
+from fupin.external.models import SurveyHousehold
+from fupin.registry.models import Household, Procedure, ProcedureKind, ProcedureStatus
+from fupin.registry.tables import registry_tables
 
 from .models import AreaStatistic, IndicatorRefresh, IndicatorValue
 
@@ -35,20 +44,17 @@ def _add_up(
 
 
 def indicators_refresh(
-    *, actor: Any, area_code: str, last_year: int, engine: str = "duckdb", households: Any = None
+    *, actor: Actor | None, area_code: str, last_year: int, engine: str = "duckdb", households: Any = None
 ) -> int:
     """Recompute every indicator of the area and all areas under it for FIRST_YEAR..last_year; returns the rows.
     ``households``: the area's canonical households table when the caller (a check run) has already read it."""
-    from fupin.checks.models import Finding, FindingStatus
-    from fupin.checks.sources import live_tables
-
     area_code = codes.normalize(area_code)
     require_can_write(actor, area_code)
     lo, hi = codes.code_range(area_code)
     level_len = len(codes.prefix(area_code))
     years = list(range(FIRST_YEAR, last_year + 1))
     if households is None:
-        households = live_tables(area_code, only=("households",))["households"]
+        households = registry_tables(area_code, only=("households",))["households"]
     with engines.load({"households": households}, engine) as inputs:
         table = compute(inputs["households"], years)
     values: dict[tuple[str, int, str], float] = {}
@@ -84,13 +90,15 @@ def indicators_refresh(
             values[(code, year, "rural_population")] = population
             values[(code, year, "incidence")] = round(100 * people / population, 4)
     approvals = {(s.area_id, s.year): s.approval_rate for s in stats if s.approval_rate is not None}
-    from fupin.checks.models import CheckRun
-
     runs = list(CheckRun.objects.filter(year__in=years).values_list("year", "area_code").distinct())
-    for code, year, key in list(values):
-        if key == "poor_people":
+    by_area: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+    for (code, year, key), value in values.items():
+        by_area[(code, year)][key] = value
+    for (code, year), own in by_area.items():
+        if "poor_people" in own:
             checked = any(y == year and codes.contains(area, code) for y, area in runs)
-            _three_rates(values, code, year, approvals, checked=checked)
+            rates = three_rates(own, checked=checked, approval=approvals.get((code, year)))
+            values.update({(code, year, k): v for k, v in rates.items()})
     with transaction.atomic():
         _replace(IndicatorValue.objects.filter(area_code__gte=lo, area_code__lte=hi, year__in=years), values,
                  area_code=area_code, kind="indicators", last_year=last_year)  # fmt: skip
@@ -122,8 +130,6 @@ def _rural_population(code: str, year: int, rural: dict[tuple[str, int], float])
     if level >= codes.COUNTY:
         return None
     if code not in _COUNTIES:
-        from fupin.areas.models import Area
-
         clo, chi = codes.code_range(code)
         _COUNTIES[code] = list(
             Area.objects.filter(code__gte=clo, code__lte=chi, level=codes.COUNTY).values_list("code", flat=True)
@@ -134,17 +140,7 @@ def _rural_population(code: str, year: int, rural: dict[tuple[str, int], float])
     return sum(rural[(c, year)] for c in counties)
 
 
-def indicator_series(*, viewer: Any, area_code: str) -> dict[int, dict[str, float]]:
-    """{year: {key: value}} for one area the viewer may see (empty if none were computed)."""
-    from fupin.core.scoping import scoped
-
-    out: dict[int, dict[str, float]] = defaultdict(dict)
-    for v in scoped(IndicatorValue, viewer).filter(area_code=codes.normalize(area_code)):
-        out[v.year][v.key] = v.value
-    return dict(sorted(out.items()))
-
-
-def area_statistics_load(*, actor: Any, rows: list[tuple[str, int, int]], source: str) -> int:
+def area_statistics_load(*, actor: Actor | None, rows: list[tuple[str, int, int]], source: str) -> int:
     """(area code, year, rural population) rows: insert or replace; audited as one batch."""
     with transaction.atomic():
         for code, year, population in rows:
@@ -161,8 +157,6 @@ def area_statistics_load(*, actor: Any, rows: list[tuple[str, int, int]], source
 
 def _returns_and_monitoring(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
     """Households returned to poverty (completed 返贫 procedures) and newly monitored ones, by the year they closed."""
-    from fupin.registry.models import Procedure, ProcedureKind, ProcedureStatus
-
     out: dict[tuple[str, int, str], float] = defaultdict(float)
     done = Procedure.objects.filter(
         village_id__gte=lo, village_id__lte=hi, status=ProcedureStatus.COMPLETED,
@@ -180,10 +174,6 @@ def _returns_and_monitoring(lo: str, hi: str, years: list[int], level_len: int) 
 def _coverage(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
     """Villages needing a first secretary in each year (poor, deep-poverty or weak-organization villages) and
     how many of them had one in post during that year."""
-    from fupin.areas.models import AreaClassification
-    from fupin.cadres.models import Posting, PostingRole
-    from fupin.cadres.optimizer import villages_from_classifications
-
     out: dict[tuple[str, int, str], float] = defaultdict(float)
     rows = AreaClassification.objects.filter(year__in=years, area_id__gte=lo, area_id__lte=hi)
     by_year: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -218,18 +208,8 @@ def coverage_refresh(*, area_code: str, year: int) -> int:
     return len(values)
 
 
-def indicators_stamp() -> tuple[int, Any]:
-    """(id, time) of the latest indicator refresh, (0, None) before the first: one indexed lookup."""
-    latest = IndicatorRefresh.objects.order_by("-id").values_list("id", "at").first()
-    return latest if latest else (0, None)
-
-
 def _three_rates_inputs(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
     """People behind 漏评 and 错退 findings, and the surveyed (non-registered) people, rolled up by code prefix."""
-    from fupin.checks.models import Finding
-    from fupin.external.models import SurveyHousehold
-    from fupin.registry.models import Household
-
     out: dict[tuple[str, int, str], float] = defaultdict(float)
 
     def add(village: str, year: int, key: str, n: float) -> None:
@@ -256,74 +236,13 @@ def _three_rates_inputs(lo: str, hi: str, years: list[int], level_len: int) -> d
     return out
 
 
-def _three_rates(
-    values: dict[tuple[str, int, str], float],
-    code: str,
-    year: int,
-    approvals: dict[tuple[str, int], float],
-    *,
-    checked: bool,
+def on_check_run_finished(
+    *, actor: Actor | None, area_code: str, year: int, engine: str, households: Any, **_: Any
 ) -> None:
-    """三率一度 (POLICY.md §3) where the inputs exist, in percent. Rates built on findings need a check run of that
-    year covering the area; without one they stay absent rather than a misleading 0."""
-    get = lambda key: values.get((code, year, key))  # noqa: E731
-    population = get("rural_population")
-    if population and checked:
-        burden = (get("poor_people") or 0) + (get("missed_people") or 0) + (get("wrong_exit_people") or 0)
-        values[(code, year, "comprehensive_incidence")] = round(100 * burden / population, 4)
-    exits = get("exit_households")
-    if exits and checked:
-        values[(code, year, "wrong_exit_rate")] = round(100 * (get("wrong_exit_households") or 0) / exits, 4)
-    surveyed = get("surveyed_people")
-    if surveyed and checked:
-        values[(code, year, "missed_rate")] = round(100 * (get("missed_people") or 0) / surveyed, 4)
-    if (code, year) in approvals:
-        values[(code, year, "approval_rate")] = round(100 * approvals[(code, year)], 4)
+    """``checks.run_finished``: refresh the area's indicators from the households the run read."""
+    indicators_refresh(actor=actor, area_code=area_code, last_year=year, engine=engine, households=households)
 
 
-def village_exit_verdict(
-    *, viewer: Any, area_code: str, year: int, values: dict[str, float] | None = None
-) -> dict[str, Any]:
-    """贫困村退出: incidence below the western line (3%) where the village's rural population is known; the
-    infrastructure and collective-economy conditions are not recorded in fupin yet and are said to be missing."""
-    from fupin.policy.selectors import param
-
-    v = values if values is not None else indicator_series(viewer=viewer, area_code=area_code).get(year, {})
-    limit = 100 * param("village_exit_incidence", year)
-    value = v.get("incidence")
-    items = [
-        {"key": "incidence", "title": "贫困发生率", "value": value, "limit": limit, "op": "<",
-         "ok": None if value is None else value < limit},
-        {"key": "infrastructure", "title": "道路、饮水、用电、卫生室、集体经济", "value": None, "limit": None, "op": "",
-         "ok": None},
-    ]  # fmt: skip
-    if value is not None and value >= limit:
-        return {"items": items, "verdict": "不符合退出条件", "ok": False}
-    return {"items": items, "verdict": "数据不全，暂不能判定", "ok": False}
-
-
-def county_exit_verdict(
-    *, viewer: Any, area_code: str, year: int, values: dict[str, float] | None = None
-) -> dict[str, Any]:
-    """贫困县退出 (三率一度): each indicator against its threshold; missing data is said, never guessed."""
-    from fupin.policy.selectors import param
-
-    v = values if values is not None else indicator_series(viewer=viewer, area_code=area_code).get(year, {})
-    checks = [
-        ("comprehensive_incidence", "综合贫困发生率", "<", 100 * param("county_exit_incidence", year)),
-        ("wrong_exit_rate", "错退率", "<=", 100 * param("county_wrong_exit_rate", year)),
-        ("missed_rate", "漏评率", "<=", 100 * param("county_missed_rate", year)),
-        ("approval_rate", "群众认可度", ">=", 100 * param("county_approval_min", year)),
-    ]
-    items, ok, complete = [], True, True
-    for key, title, op, limit in checks:
-        value = v.get(key)
-        if value is None:
-            items.append({"key": key, "title": title, "value": None, "limit": limit, "op": op, "ok": None})
-            complete = False
-            continue
-        passed = value < limit if op == "<" else value <= limit if op == "<=" else value >= limit
-        ok = ok and passed
-        items.append({"key": key, "title": title, "value": value, "limit": limit, "op": op, "ok": passed})
-    verdict = "符合退出条件" if ok and complete else "不符合退出条件" if not ok else "数据不全，暂不能判定"
-    return {"items": items, "verdict": verdict, "ok": ok and complete}
+def on_postings_changed(*, area_code: str, year: int, **_: Any) -> None:
+    """``cadres.postings_changed``: first-secretary coverage of that year."""
+    coverage_refresh(area_code=area_code, year=year)

@@ -12,8 +12,8 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from .params import Params
-from .rules import Inputs
+from fupin.analytics.params import Params
+from fupin.analytics.rules import Inputs
 
 EXIT_VETOES = {
     "income": "人均纯收入 {value:,.2f} 元低于退出标准 {line:,.0f} 元",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from fupin.api.urls import api
+from fupin.api.api import api
 
 admin.site.site_header = "扶贫管理平台 · 后台"
 admin.site.site_title = "扶贫管理平台"

@@ -1,20 +1,22 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, cast
 
 from django.db.models import Count, QuerySet
 
 from fupin.core import codes, scoping
+from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
 
 from .models import Area, AreaClassification
 
 
-def areas_visible(*, viewer: Any) -> QuerySet[Area]:
+def areas_visible(*, viewer: Actor | None) -> QuerySet[Area]:
     return scoping.scoped(Area, viewer)
 
 
-def area_get(*, viewer: Any, code: str) -> Area:
+def area_get(*, viewer: Actor | None, code: str) -> Area:
     try:
         code = codes.normalize(code)
     except codes.AreaCodeError:
@@ -25,20 +27,20 @@ def area_get(*, viewer: Any, code: str) -> Area:
     return area
 
 
-def area_home(*, viewer: Any) -> Area | None:
+def area_home(*, viewer: Actor | None) -> Area | None:
     """The area a user starts from: their own, or the province for a superuser."""
-    if getattr(viewer, "area_id", None):
+    if viewer is not None and viewer.area_id:
         return Area.objects.filter(code=viewer.area_id).first()
     if getattr(viewer, "is_superuser", False):
         return Area.objects.filter(level=codes.PROVINCE).order_by("code").first()
     return None
 
 
-def area_children(*, viewer: Any, area: Area) -> QuerySet[Area]:
+def area_children(*, viewer: Actor | None, area: Area) -> QuerySet[Area]:
     return areas_visible(viewer=viewer).filter(parent=area).order_by("code")
 
 
-def area_descendants(*, viewer: Any, area: Area, level: int | None = None) -> QuerySet[Area]:
+def area_descendants(*, viewer: Actor | None, area: Area, level: int | None = None) -> QuerySet[Area]:
     """All units below ``area`` (optionally of one level): one indexed range scan on the code."""
     lo, hi = area.code_range
     qs = areas_visible(viewer=viewer).filter(code__gt=lo, code__lte=hi)
@@ -53,18 +55,18 @@ def area_ancestors(*, area: Area) -> list[Area]:
     return list(Area.objects.filter(code__in=wanted).order_by("code"))
 
 
-def area_level_counts(*, viewer: Any, area: Area) -> dict[int, int]:
+def area_level_counts(*, viewer: Actor | None, area: Area) -> dict[int, int]:
     """Number of units of each level below ``area`` (villages and communities counted together)."""
     rows = area_descendants(viewer=viewer, area=area).values("level").annotate(n=Count("code")).order_by()
     return {row["level"]: row["n"] for row in rows}
 
 
-def area_kind_counts(*, viewer: Any, area: Area, level: int) -> dict[str, int]:
+def area_kind_counts(*, viewer: Actor | None, area: Area, level: int) -> dict[str, int]:
     rows = area_descendants(viewer=viewer, area=area, level=level).values("kind").annotate(n=Count("code"))
     return {row["kind"]: row["n"] for row in rows.order_by()}
 
 
-def area_search(*, viewer: Any, text: str, limit: int = 50) -> QuerySet[Area]:
+def area_search(*, viewer: Actor | None, text: str, limit: int = 50) -> QuerySet[Area]:
     text = text.strip()
     qs = areas_visible(viewer=viewer)
     if text.isdigit():
@@ -73,7 +75,7 @@ def area_search(*, viewer: Any, text: str, limit: int = 50) -> QuerySet[Area]:
 
 
 def classifications(
-    *, viewer: Any, year: int | None = None, kind: str | None = None, area: Area | None = None
+    *, viewer: Actor | None, year: int | None = None, kind: str | None = None, area: Area | None = None
 ) -> QuerySet[AreaClassification]:
     qs = scoping.scoped(AreaClassification, viewer).select_related("area")
     if year is not None:
@@ -86,7 +88,7 @@ def classifications(
     return qs.order_by("area_id", "kind")
 
 
-def classification_counts(*, viewer: Any, area: Area, year: int) -> dict[str, int]:
+def classification_counts(*, viewer: Actor | None, area: Area, year: int) -> dict[str, int]:
     """Classified units strictly below ``area`` (the area's own classifications are shown as its tags)."""
     rows = (
         classifications(viewer=viewer, year=year, area=area)
@@ -98,7 +100,7 @@ def classification_counts(*, viewer: Any, area: Area, year: int) -> dict[str, in
     return {row["kind"]: row["n"] for row in rows}
 
 
-def area_children_stats(*, viewer: Any, area: Area) -> list[dict[str, Any]]:
+def area_children_stats(*, viewer: Actor | None, area: Area) -> list[dict[str, Any]]:
     """Each child of ``area`` with the number of units of each level below it — two queries in all."""
     from django.db.models.functions import Substr
 
@@ -121,3 +123,39 @@ def area_children_stats(*, viewer: Any, area: Area) -> list[dict[str, Any]]:
         if row["level"] == codes.VILLAGE:
             bucket[row["kind"]] = bucket.get(row["kind"], 0) + row["n"]
     return [{"area": c, **stats.get(c.prefix, {})} for c in children]
+
+
+AREA_CACHE_SECONDS = 600  # the division tree changes only with ``areas load``
+
+
+def area_and_ancestors(*, viewer: Actor, code: str) -> tuple[Area, list[Area]]:
+    """The area (refused exactly as ``area_get`` refuses it) and its ancestors, top first. The division tree changes
+    only with ``areas load``, so both are kept per process (Django's cache) and the viewer's scope is checked on
+    every call."""
+    from django.core.cache import cache
+
+    try:
+        code = codes.normalize(code)
+    except codes.AreaCodeError:
+        raise NotFoundError("区划不存在") from None
+    key = f"area:{code}"
+    found = cast("tuple[Area | None, list[Area]] | None", cache.get(key))
+    if found is None:
+        area = Area.objects.filter(code=code).select_related("parent").first()
+        found = (area, area_ancestors(area=area) if area else [])
+        cache.set(key, found, AREA_CACHE_SECONDS)
+    area, ancestors = found
+    if area is None or not scoping.scope_of(viewer).contains(area.code):
+        raise NotFoundError("区划不存在或不在您的管辖范围内")
+    return area, ancestors
+
+
+def area_own_classifications(*, viewer: Actor, area: Area, year: int) -> list[AreaClassification]:
+    """The classifications of ``area`` itself in ``year`` (its tags on the dashboard), not of the units below."""
+    return list(classifications(viewer=viewer, year=year).filter(area=area))
+
+
+def area_descendant_rows(*, viewer: Actor, area: Area) -> Iterator[tuple[str, str, int, str, str | None]]:
+    """(code, name, level, kind, parent code) of every unit below ``area``, streamed in code order (exports)."""
+    rows = area_descendants(viewer=viewer, area=area).values_list("code", "name", "level", "kind", "parent_id")
+    return cast("Iterator[tuple[str, str, int, str, str | None]]", rows.iterator(chunk_size=5000))

@@ -3,14 +3,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
-from fupin.accounts.permissions import require_can_write
 from fupin.audit.services import Change, audit_record, audit_record_many, diff, snapshot
 from fupin.core import codes
+from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError, ValidationError
+from fupin.core.permissions import require_can_write
 
 from .loader import DEFAULT_SOURCE, read_divisions
 from .models import CLASSIFICATION_LEVEL, Area, AreaClassification, Classification
@@ -28,7 +28,7 @@ class LoadResult:
 
 
 @transaction.atomic
-def areas_load(*, actor: Any = None, source: Path = DEFAULT_SOURCE) -> LoadResult:
+def areas_load(*, actor: Actor | None = None, source: Path = DEFAULT_SOURCE) -> LoadResult:
     """Load or refresh the division tree. Idempotent: a second run changes nothing and writes no audit rows."""
     if actor is not None and not actor.is_superuser:
         # Only the system operator or a superuser reshapes the tree.
@@ -79,7 +79,9 @@ def _validate_classification(area: Area, year: int, kind: str) -> None:
 
 
 @transaction.atomic
-def area_classification_set(*, actor: Any, area_code: str, year: int, kind: str, note: str = "") -> AreaClassification:
+def area_classification_set(
+    *, actor: Actor | None, area_code: str, year: int, kind: str, note: str = ""
+) -> AreaClassification:
     """Classify an area for a year (e.g. 2017 深度贫困县). Set by a level above the area."""
     require_can_write(actor, area_code, from_above=True)
     area = Area.objects.filter(code=codes.normalize(area_code)).first()
@@ -98,7 +100,7 @@ def area_classification_set(*, actor: Any, area_code: str, year: int, kind: str,
 
 
 @transaction.atomic
-def area_classification_remove(*, actor: Any, area_code: str, year: int, kind: str) -> None:
+def area_classification_remove(*, actor: Actor | None, area_code: str, year: int, kind: str) -> None:
     require_can_write(actor, area_code, from_above=True)
     obj = AreaClassification.objects.filter(area_id=codes.normalize(area_code), year=year, kind=kind).first()
     if obj is None:
@@ -110,7 +112,7 @@ def area_classification_remove(*, actor: Any, area_code: str, year: int, kind: s
 
 @transaction.atomic
 def area_classifications_replace(
-    *, actor: Any, year: int, kind: str, area_codes: list[str], note: str = "", within: str | None = None
+    *, actor: Actor | None, year: int, kind: str, area_codes: list[str], note: str = "", within: str | None = None
 ) -> tuple[int, int]:
     """Make the set of areas holding ``kind`` in ``year`` exactly ``area_codes`` — inside ``within`` (an area
     code) if given, else province-wide (bulk, e.g. from the synthetic province or a provincial list).

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from fupin.core import scoping
+from fupin.core.actors import Actor
 
 from .models import GENESIS_HASH, AuditEntry, AuditHead
 
@@ -90,7 +91,7 @@ def _entity_ident(change: Change) -> tuple[str, str]:
 
 
 @transaction.atomic
-def audit_record_many(*, actor: Any, changes: Iterable[Change]) -> list[AuditEntry]:
+def audit_record_many(*, actor: Actor | None, changes: Iterable[Change]) -> list[AuditEntry]:
     """Append entries for one service call. Must run inside the service's transaction."""
     items = list(changes)
     if not items:
@@ -141,7 +142,7 @@ def audit_record_many(*, actor: Any, changes: Iterable[Change]) -> list[AuditEnt
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     entity: models.Model | None,
     changes: Changes,

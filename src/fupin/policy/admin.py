@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Parameter
 
@@ -8,11 +11,11 @@ class ParameterAdmin(admin.ModelAdmin):
     list_display = ("key", "year", "value", "note", "updated_at")
     list_filter = ("key",)
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]  # writes go through services
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:  # writes go through services
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -4,20 +4,21 @@ from typing import Any
 
 from django.db import transaction
 
-from fupin.accounts.models import Role
 from fupin.audit.services import audit_record
+from fupin.core.actors import Actor
 from fupin.core.errors import PermissionDeniedError, ValidationError
 
 from .defaults import GUIZHOU, SPECS
 from .models import Parameter
+from .selectors import parameter_editable
 
 
 @transaction.atomic
-def parameter_set(*, actor: Any, key: str, year: int, value: Any, note: str = "", province: str = GUIZHOU) -> Parameter:
+def parameter_set(
+    *, actor: Actor | None, key: str, year: int, value: Any, note: str = "", province: str = GUIZHOU
+) -> Parameter:
     """Set a parameter from ``year`` on. Only province administrators (and the system) may; audited old→new."""
-    if actor is not None and not (
-        actor.is_superuser or (getattr(actor, "role", "") == Role.PROVINCE_ADMIN and actor.scope_code == province)
-    ):
+    if not parameter_editable(actor, province=province):
         raise PermissionDeniedError("政策参数只能由省级管理员修改")
     spec = SPECS.get(key)
     if spec is None:

@@ -1,32 +1,10 @@
+"""Procedures on a household and the households import."""
+
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms
-
-
-class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(
-        label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )
-    new_password1 = forms.CharField(label="新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    new_password2 = forms.CharField(
-        label="确认新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_old_password(self) -> str:
-        value: str = self.cleaned_data["old_password"]
-        if not self.user.check_password(value):
-            raise forms.ValidationError("原密码不正确")
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
-            self.add_error("new_password2", "两次输入的新密码不一致")
-        return data
 
 
 class ProcedureOpenForm(forms.Form):
@@ -79,19 +57,3 @@ class ImportForm(forms.Form):
         if f.size > 200 * 1024 * 1024:
             raise forms.ValidationError("文件超过 200 MB，请按县拆分后导入")
         return f
-
-
-class FindingTransitionForm(forms.Form):
-    to = forms.ChoiceField(label="处理为", choices=[])
-    reason = forms.CharField(label="核实情况/理由", required=False, max_length=300)
-
-    def __init__(self, *args: Any, choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["to"].choices = choices or []  # type: ignore[attr-defined]
-
-
-class ParameterForm(forms.Form):
-    key = forms.CharField(widget=forms.HiddenInput)
-    year = forms.IntegerField(label="自年度起", min_value=2013, max_value=2100)
-    value = forms.CharField(label="取值", max_length=32)
-    note = forms.CharField(label="依据/说明", max_length=200)

@@ -1,0 +1,28 @@
+"""REST API (OpenAPI at /api/docs). Session authentication with CSRF for the browser; every read is scoped.
+
+One NinjaAPI; each domain brings its router and schemas (``areas``, ``accounts``, ``audit``). Errors of the
+services become ``{"code", "message"}`` with their HTTP status here, for every router."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from fupin.core.errors import ApplicationError
+
+from .accounts import router as accounts_router
+from .areas import router as areas_router
+from .audit import router as audit_router
+
+api = NinjaAPI(title="扶贫管理平台 API", version="1", auth=django_auth, urls_namespace="api")
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, {"code": exc.code, "message": exc.message}, status=exc.http_status)
+
+
+api.add_router("", accounts_router)
+api.add_router("", areas_router)
+api.add_router("", audit_router)

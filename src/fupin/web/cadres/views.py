@@ -1,0 +1,164 @@
+"""Cadres sent to the villages: the roster and its export, a cadre's record, dispatch plans and their review."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date as date_type
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+
+from fupin.cadres import selectors as cadre_selectors
+from fupin.cadres.choices import PostingRole
+from fupin.cadres.services import dispatch_plan, eligibility, plan_approve, plan_item_set
+from fupin.core.actors import Actor
+from fupin.core.errors import ApplicationError
+from fupin.registry.selectors import shown_id
+from fupin.web.common.exports import export_response
+from fupin.web.common.paging import keyset_page
+from fupin.web.common.params import digits_param, text_param, viewer_of, year_param
+
+
+@login_required
+def dispatch_plans(request: HttpRequest) -> HttpResponse:
+    """Dispatch plans of the viewer's area; officers generate one for a round."""
+
+    viewer = viewer_of(request)
+    can_plan = cadre_selectors.dispatch_plannable(viewer)
+    error = ""
+    if request.method == "POST":
+        if not can_plan:
+            raise PermissionDenied("只读角色不能生成选派方案")
+        try:
+            year = int(request.POST.get("round", ""))
+            plan = dispatch_plan(actor=viewer, area_code=viewer.area_id or "520000000000", round_year=year)
+            return redirect("dispatch-plan", plan.pk)
+        except ValueError:
+            error = "请填写轮次（年度）"
+        except ApplicationError as exc:
+            error = exc.message
+    plans = cadre_selectors.dispatch_plans_recent(viewer=viewer)
+    return render(
+        request, "web/cadres/dispatch_plans.html", {"plans": plans, "can_plan": can_plan, "error": error},
+        status=400 if error else 200,
+    )  # fmt: skip
+
+
+@login_required
+def dispatch_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Review a plan: each village's first secretary and resident cadres with the reason; edit an item; approve."""
+
+    viewer = viewer_of(request)
+    plan = cadre_selectors.dispatch_plan_get(viewer=viewer, plan_id=plan_id)
+    if plan is None:
+        raise Http404("该方案不存在或不在您的管辖范围内")
+    can_edit = cadre_selectors.plan_editable(viewer, plan)
+    error = ""
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("该方案不能修改")
+        try:
+            if "approve" in request.POST:
+                n = plan_approve(actor=viewer, plan=plan, start=date_type.today())  # noqa: DTZ011
+                messages.success(request, f"方案已批准：{n} 名干部到岗")
+                return redirect("dispatch-plan", plan.pk)
+            item_id = int(request.POST.get("item", "0"))
+            item = cadre_selectors.plan_item_get(viewer=viewer, plan=plan, item_id=item_id)
+            if item is None:
+                raise Http404("方案明细不存在")
+            person = request.POST.get("cadre", "").strip().upper()
+            cadre = cadre_selectors.cadre_by_person_id(viewer=viewer, person_id=person) if person else None
+            if person and cadre is None:
+                error = f"没有身份证号为 {person} 的干部（或不在您的管辖范围内）"
+            else:
+                plan_item_set(actor=viewer, item=item, cadre=cadre)
+                messages.success(request, "已调整")
+                return redirect("dispatch-plan", plan.pk)
+        except ApplicationError as exc:
+            error = exc.message
+    items = cadre_selectors.plan_items(plan=plan)
+    return render(
+        request, "web/cadres/dispatch_plan.html", {"plan": plan, "items": items, "can_edit": can_edit, "error": error},
+        status=400 if error else 200,
+    )  # fmt: skip
+
+
+CADRE_HEADERS = [
+    "编号", "姓名", "性别", "出生日期", "身份证号", "派出单位", "单位层级", "类型", "职级", "专业特长",
+    "工作年限", "编制", "前年考核", "上年考核", "当前职务", "派驻村", "轮次",
+]  # fmt: skip
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    """The roster's filters: name, area code, role of a current posting, only those serving now."""
+    return {
+        "q": text_param(request, "q"),
+        "area": text_param(request, "area"),
+        "role": request.GET.get("role", ""),
+        "active": request.GET.get("active", "") == "1",
+    }
+
+
+def _cadres(request: HttpRequest, f: dict[str, Any], *, after: int | None = None) -> Any:
+    return cadre_selectors.cadre_search_after(
+        viewer=viewer_of(request), text=f["q"], area_code=f["area"], role=f["role"], active=f["active"], after=after
+    )
+
+
+@login_required
+def cadre_list(request: HttpRequest) -> HttpResponse:
+    """Cadres of the viewer's units and those serving in the viewer's villages; keyset pages on the id."""
+    f = _filters(request)
+    page, next_after = keyset_page(_cadres(request, f, after=digits_param(request, "after")), "id")
+    current = cadre_selectors.current_postings(viewer=viewer_of(request), cadres=page)
+    rows = [(c, current.get(c.pk)) for c in page]
+    return render(request, "web/cadres/cadre_list.html", {"rows": rows, "next_after": next_after,
+                                                          "roles": PostingRole.choices, **f})  # fmt: skip
+
+
+@login_required
+def cadre_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    viewer = viewer_of(request)
+    qs = _cadres(request, _filters(request))
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        batch: list[Any] = []
+        for cadre in qs.iterator(chunk_size=2000):
+            batch.append(cadre)
+            if len(batch) == 2000:
+                yield from _cadre_rows(viewer, batch)
+                batch = []
+        yield from _cadre_rows(viewer, batch)
+
+    return export_response(fmt, "干部名册", CADRE_HEADERS, rows())
+
+
+def _cadre_rows(viewer: Actor, cadres: list[Any]) -> Iterator[tuple[Any, ...]]:
+    current = cadre_selectors.current_postings(viewer=viewer, cadres=cadres) if cadres else {}
+    for c in cadres:
+        p = current.get(c.pk)
+        posted = (p.get_role_display(), p.village.name, p.round) if p else ("", "", "")
+        yield (c.pk, c.name, c.sex, c.birth_date, shown_id(viewer, c.person_id), c.unit.name,
+               c.unit.level, c.cadre_type, c.rank, c.specialty, c.years_of_work, c.staff_status, c.rating_prev,
+               c.rating_last, *posted)  # fmt: skip
+
+
+@login_required
+def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
+    """A cadre's record: unit, type, ratings, whether they may be sent (with the reasons if not), every posting with
+    its benefits."""
+
+    viewer = viewer_of(request)
+    cadre = cadre_selectors.cadre_get(viewer=viewer, cadre_id=cadre_id)
+    postings = cadre_selectors.cadre_postings(viewer=viewer, cadre=cadre)
+    benefits = cadre_selectors.posting_benefits(postings=postings)
+    year = year_param(request)
+    return render(request, "web/cadres/cadre_detail.html", {
+        "cadre": cadre, "id_shown": shown_id(viewer, cadre.person_id), "year": year,
+        "refusals": {label: eligibility(cadre, role, year) for role, label in PostingRole.choices[:2]},
+        "postings": [(p, benefits.get(p.pk, [])) for p in postings],
+    })  # fmt: skip

@@ -1,0 +1,140 @@
+"""Check findings: the list and its export, a finding's page, moving a finding on in its workflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+
+from fupin.checks import selectors as check_selectors
+from fupin.checks.choices import FindingStatus
+from fupin.checks.services import finding_transition, next_statuses
+from fupin.core.actors import Actor
+from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.permissions import can_write
+from fupin.registry import selectors as registry_selectors
+from fupin.web.common.exports import export_response
+from fupin.web.common.forms import FindingTransitionForm, form_error
+from fupin.web.common.paging import keyset_page
+from fupin.web.common.params import digits_param, text_param, viewer_of
+from fupin.web.registry.views import household_page, members_shown
+
+
+@login_required
+def finding_transition_view(request: HttpRequest, finding_id: int) -> HttpResponse:
+    """Move a finding on; back to its household's page, or to the finding's own page (漏评: not yet a household)."""
+
+    viewer = viewer_of(request)
+    finding = check_selectors.finding_get(viewer=viewer, finding_id=finding_id)
+    if finding is None:
+        raise Http404("该核查发现不存在或不在您的管辖范围内")
+    try:
+        household = registry_selectors.household_get(viewer=viewer, household_no=finding.household_no)
+    except NotFoundError:
+        household = None
+    target = household.get_absolute_url() if household else f"/findings/{finding.pk}/"
+    if request.method != "POST":
+        return redirect(target)
+    choices = next_statuses(finding.status)
+    form = FindingTransitionForm(request.POST, choices=choices, prefix=f"f{finding.pk}")
+    if form.is_valid():
+        try:
+            finding_transition(
+                actor=viewer, finding=finding, to=form.cleaned_data["to"], reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, "已更新核查发现的处理状态")
+            return redirect(target)
+        except ApplicationError as exc:
+            form_error(form, exc)
+    if household is None:
+        return _finding_page(request, viewer, finding, form)
+    members = members_shown(viewer, household)
+    return household_page(request, viewer, household, members, {f"finding-{finding.pk}": form})
+
+
+def _finding_page(
+    request: HttpRequest, viewer: Actor, finding: Any, form: FindingTransitionForm | None = None
+) -> HttpResponse:
+
+    choices = next_statuses(finding.status)
+    if form is None and choices and can_write(viewer, finding.village_id):
+        form = FindingTransitionForm(choices=choices, prefix=f"f{finding.pk}")
+    return render(
+        request,
+        "web/checks/finding_detail.html",
+        {"f": finding, "form": form},
+        status=400 if form and form.errors else 200,
+    )
+
+
+@login_required
+def finding_detail(request: HttpRequest, finding_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    finding = check_selectors.finding_get(viewer=viewer, finding_id=finding_id)
+    if finding is None:
+        raise Http404("该核查发现不存在或不在您的管辖范围内")
+    return _finding_page(request, viewer, finding)
+
+
+def _filters(request: HttpRequest) -> tuple[str, str, str, str]:
+    """The list's filters as given: rule, status, area code, year."""
+    return (
+        request.GET.get("rule", ""),
+        request.GET.get("status", ""),
+        text_param(request, "area"),
+        request.GET.get("year", ""),
+    )
+
+
+def _findings(request: HttpRequest, *, after: int | None = None) -> Any:
+    """The viewer's findings narrowed by the list's filters, in id order."""
+    rule, status, area, _ = _filters(request)
+    return check_selectors.finding_search(
+        viewer=viewer_of(request), rule=rule, status=status, area_code=area, year=digits_param(request, "year"),
+        after=after,
+    )  # fmt: skip
+
+
+FINDING_HEADERS = ["编号", "年度", "规则", "类别", "村代码", "户编号", "身份证号", "说明", "状态", "仍命中"]
+
+
+@login_required
+def finding_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered findings list as a workbook (or CSV), every row, streamed; ID numbers masked as on screen."""
+    from fupin.analytics.rules import BY_ID
+
+    viewer = viewer_of(request)
+    labels = dict(FindingStatus.choices)
+    rows = (
+        (f.pk, f.year, BY_ID[f.rule_id].title if f.rule_id in BY_ID else f.rule_id, f.category, f.village_id,
+         f.household_no, registry_selectors.shown_id(viewer, f.person_id) if f.person_id else "", f.explanation,
+         labels.get(f.status, f.status), "是" if f.present else "否")
+        for f in _findings(request).iterator(chunk_size=5000)
+    )  # fmt: skip
+    return export_response(fmt, "核查发现", FINDING_HEADERS, rows)
+
+
+@login_required
+def finding_list(request: HttpRequest) -> HttpResponse:
+    """Findings in the viewer's area, newest rules first; keyset pagination on the id (no COUNT)."""
+    from fupin.analytics.rules import RULES
+
+    rule, status, area, year = _filters(request)
+    page, next_after = keyset_page(_findings(request, after=digits_param(request, "after")), "id")
+    return render(
+        request,
+        "web/checks/finding_list.html",
+        {
+            "findings": page,
+            "next_after": next_after,
+            "rules": [(r.id, r.title) for r in RULES],
+            "rule": rule,
+            "statuses": FindingStatus.choices,
+            "status": status,
+            "area": area,
+            "year": year,
+        },
+    )

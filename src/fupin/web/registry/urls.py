@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("households/", views.household_list, name="household-list"),
+    path("households/export.<str:fmt>", views.household_export, name="household-export"),
+    path("imports/", views.import_page, name="import"),
+    path("imports/template.xlsx", views.import_template, name="import-template"),
+    path("imports/<int:batch_id>/errors.xlsx", views.import_errors, name="import-errors"),
+    path("households/<str:household_no>/", views.household_detail, name="household-detail"),
+    path("households/<str:household_no>/procedures/", views.procedure_open_view, name="procedure-open"),
+    path(
+        "households/<str:household_no>/procedures/<int:procedure_id>/step/",
+        views.procedure_step_view,
+        name="procedure-step",
+    ),
+]

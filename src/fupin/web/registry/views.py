@@ -1,0 +1,271 @@
+"""建档立卡 pages: the household list and export, a household's page with its procedures and findings, the import."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+
+from fupin.areas import selectors as area_selectors
+from fupin.checks import selectors as check_selectors
+from fupin.checks.services import next_statuses
+from fupin.core.actors import Actor
+from fupin.core.errors import ApplicationError
+from fupin.core.permissions import can_write
+from fupin.lib.tabular import FileUnreadable
+from fupin.registry import procedures as proc
+from fupin.registry import selectors as registry_selectors
+from fupin.registry.choices import ProcedureKind, Status
+from fupin.registry.imports import import_households
+from fupin.registry.importspec import HOUSEHOLDS, summary_lines
+from fupin.registry.workbooks import export_row, write_error_workbook, write_template
+from fupin.web.common.exports import export_response
+from fupin.web.common.forms import FindingTransitionForm, form_error
+from fupin.web.common.paging import keyset_page
+from fupin.web.common.params import text_param, viewer_of
+
+from .forms import ImportForm, ProcedureOpenForm, ProcedureStepForm
+
+HOUSEHOLD_SORT_LABELS = {"": "按户编号", "-size": "人口多的在前", "year": "识别年度早的在前"}
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    """Search with keyset pagination: no COUNT(*), no OFFSET over millions of rows. Sorted by household number
+    (the unique index), or by size or year of identification with the household number breaking ties — the page
+    key then carries both (``after=5|520325…``)."""
+    viewer = viewer_of(request)
+    text, area_code = text_param(request, "q"), text_param(request, "area")
+    status = request.GET.get("status", "")
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in registry_selectors.HOUSEHOLD_SORTS else ""
+    qs = registry_selectors.household_listing(
+        viewer=viewer, text=text, area_code=area_code, status=status, sort=sort, after=request.GET.get("after", "")
+    )
+    page, next_after = keyset_page(qs, lambda h: registry_selectors.household_cursor(h, sort))
+    return render(
+        request,
+        "web/registry/household_list.html",
+        {
+            "households": page,
+            "q": text,
+            "area": area_code,
+            "status": status,
+            "sort": sort,
+            "sorts": list(HOUSEHOLD_SORT_LABELS.items()),
+            "statuses": Status.choices,
+            "next_after": next_after,
+        },
+    )
+
+
+@login_required
+def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    household = registry_selectors.household_get(viewer=viewer, household_no=household_no)
+    members = members_shown(viewer, household)
+    return household_page(request, viewer, household, members)
+
+
+def members_shown(viewer: Actor, household: Any) -> list[Any]:
+    """The household's members, each with ``shown_id``: the ID number as the viewer's role may see it."""
+    members = registry_selectors.household_members(viewer=viewer, household=household)
+    for m in members:
+        m.shown_id = registry_selectors.shown_id(viewer, m.id_number)  # type: ignore[attr-defined]
+    return members
+
+
+def household_page(
+    request: HttpRequest, viewer: Actor, household: Any, members: list[Any], forms_in: dict[str, Any] | None = None
+) -> HttpResponse:
+    """A household's page; ``forms_in`` are the refused forms to show again (then the status is 400)."""
+
+    procedures = registry_selectors.household_procedures(viewer=viewer, household=household)
+    writable = can_write(viewer, household.village_id)
+    forms_in = forms_in or {}
+    for p in procedures:
+        p.spec_titles = {s.code: s.title for s in proc.steps_of(p.kind)}
+        p.step_list = [(s, p.spec_titles.get(s.step, s.step)) for s in p.steps.all()]
+        nxt = proc.next_step(p) if p.status == "open" else None
+        p.next = nxt
+        if nxt is not None and writable:
+            p.form = forms_in.get(f"step-{p.pk}") or ProcedureStepForm(step_kind=nxt.kind, prefix=f"p{p.pk}")
+    findings = check_selectors.household_findings(viewer=viewer, household_no=household.household_no)
+    for f in findings:
+        choices = next_statuses(f.status)
+        if choices and writable:
+            form = forms_in.get(f"finding-{f.pk}") or FindingTransitionForm(choices=choices, prefix=f"f{f.pk}")
+            f.form = form  # type: ignore[attr-defined]
+    kinds = registry_selectors.procedure_kinds_startable(household=household)
+    open_form = forms_in.get("open") or ProcedureOpenForm(kinds=kinds, prefix="open")
+    return render(
+        request,
+        "web/registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "years": registry_selectors.household_years(viewer=viewer, household=household),
+            "ancestors": [*area_selectors.area_ancestors(area=household.village), household.village],
+            "procedures": procedures,
+            "findings": findings,
+            "history": registry_selectors.household_history(viewer=viewer, household=household),
+            "can_write": writable,
+            "open_form": open_form if writable and kinds else None,
+        },
+        status=400 if forms_in else 200,
+    )
+
+
+@login_required
+def procedure_open_view(request: HttpRequest, household_no: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    household = registry_selectors.household_get(viewer=viewer, household_no=household_no)
+    if request.method != "POST":
+        return redirect(household)
+    form = ProcedureOpenForm(request.POST, kinds=list(ProcedureKind.choices), prefix="open")
+    if form.is_valid():
+        try:
+            proc.procedure_open(actor=viewer, household=household, kind=form.cleaned_data["kind"],
+                                on=form.cleaned_data["on"], reason=form.cleaned_data["reason"])  # fmt: skip
+            messages.success(request, "程序已启动")
+            return redirect(household)
+        except ApplicationError as exc:
+            form_error(form, exc)
+    members = members_shown(viewer, household)
+    return household_page(request, viewer, household, members, {"open": form})
+
+
+@login_required
+def procedure_step_view(request: HttpRequest, household_no: str, procedure_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    household = registry_selectors.household_get(viewer=viewer, household_no=household_no)
+    procedure = registry_selectors.procedure_get(viewer=viewer, household=household, procedure_id=procedure_id)
+    if procedure is None:
+        raise Http404("该程序不存在或不在您的管辖范围内")
+    nxt = proc.next_step(procedure)
+    if request.method != "POST" or nxt is None:
+        return redirect(household)
+    form = ProcedureStepForm(request.POST, step_kind=nxt.kind, prefix=f"p{procedure.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            proc.procedure_step_record(
+                actor=viewer,
+                procedure=procedure,
+                step=nxt.code,
+                on=data.get("on") or data["notice_start"],
+                signer=data["signer"],
+                approved=data.get("approved", True) if nxt.kind == "review" else True,
+                votes_total=data.get("votes_total"),
+                votes_present=data.get("votes_present"),
+                votes_for=data.get("votes_for"),
+                notice_start=data.get("notice_start"),
+                notice_end=data.get("notice_end"),
+                note=data.get("note", ""),
+            )
+            messages.success(request, f"已录入「{nxt.title}」")
+            return redirect(household)
+        except ApplicationError as exc:
+            form_error(form, exc)
+    members = members_shown(viewer, household)
+    return household_page(request, viewer, household, members, {f"step-{procedure.pk}": form})
+
+
+@login_required
+def household_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered household list as member rows in the import template's layout (re-importable)."""
+
+    viewer = viewer_of(request)
+    members = registry_selectors.household_export_members(
+        viewer=viewer,
+        text=request.GET.get("q", ""),
+        area_code=request.GET.get("area", ""),
+        status=request.GET.get("status", ""),
+    )
+    rows = (export_row(m, registry_selectors.shown_id(viewer, m.id_number)) for m in members)
+    headers = [c.header for c in HOUSEHOLDS]
+    return export_response(fmt, "贫困户家庭成员", headers, rows)
+
+
+def _import_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports" / "errors"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Data administrators upload a households file; the same service as `fupin import households`."""
+
+    viewer = viewer_of(request)
+    can_import = registry_selectors.imports_allowed(viewer)
+    form = ImportForm()
+    result = None
+    status = 200
+    if request.method == "POST":
+        if not can_import:
+            raise PermissionDenied("督查审计员为只读角色，不能导入数据")
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / Path(upload.name).name
+                with open(path, "wb") as fh:
+                    for chunk in upload.chunks():
+                        fh.write(chunk)
+                try:
+                    report = import_households(
+                        actor=viewer,
+                        path=path,
+                        mode="partial" if form.cleaned_data["partial"] else "all",
+                        dry_run=form.cleaned_data["dry_run"],
+                    )
+                except FileUnreadable as exc:
+                    form.add_error("file", f"文件无法读取：{exc}")
+                    report = None
+                except ApplicationError as exc:
+                    form.add_error(None, exc.message)
+                    report = None
+                if report is not None:
+                    if report.rows_refused:
+                        write_error_workbook(report, _import_dir() / f"{report.batch_id}.xlsx", path)
+                    result = {"report": report, "lines": summary_lines(report), "errors": report.errors[:200]}
+            if form.errors:
+                status = 400
+        else:
+            status = 400
+    batches = registry_selectors.import_batches_recent(viewer=viewer)
+    return render(
+        request,
+        "web/registry/import.html",
+        {"form": form, "result": result, "batches": batches, "can_import": can_import},
+        status=status,
+    )
+
+
+@login_required
+def import_errors(request: HttpRequest, batch_id: int) -> HttpResponseBase:
+    batch = registry_selectors.import_batch_get(viewer=viewer_of(request), batch_id=batch_id)
+    path = _import_dir() / f"{batch_id}.xlsx"
+    if batch is None or not path.exists():
+        raise Http404("没有该导入批次的错误清单")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"导入错误_{batch.file_name}.xlsx")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponseBase:
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = write_template(Path(tmp) / "t.xlsx").read_bytes()
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E5%BB%BA%E6%A1%A3%E7%AB%8B%E5%8D%A1%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return response

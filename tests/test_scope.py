@@ -24,9 +24,8 @@ from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
 from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
 from fupin.stats.models import AreaStatistic, IndicatorRefresh, IndicatorValue
-
-from .conftest import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
-from .registry_factory import make_household
+from tests.factories import make_household
+from tests.support import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from fupin.core.commands import FupinCommand
 from fupin.core.errors import PermissionDeniedError
 from fupin.policy.models import Parameter
 from fupin.registry.models import ImportBatch
-
-from .conftest import COUNTY_A, PASSWORD, PROVINCE, make_user
+from tests.support import COUNTY_A, PASSWORD, PROVINCE, make_user
 
 FUPIN = Path(sys.executable).with_name("fupin")
 REFUSED = "没有名为“{}”的有效用户"

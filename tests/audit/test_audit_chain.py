@@ -5,8 +5,7 @@ from django.core.management.base import CommandError
 from fupin.areas.services import area_classification_set
 from fupin.audit.models import AuditEntry, AuditHead
 from fupin.audit.services import diff, verify_chain
-
-from .conftest import COUNTY_B
+from tests.support import COUNTY_B
 
 pytestmark = pytest.mark.django_db
 

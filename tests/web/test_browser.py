@@ -134,7 +134,7 @@ def test_wrong_password_shows_chinese_error(browser, server):
 
 def test_import_a_workbook_then_a_bad_vote_shows_why(browser, server, tmp_path):
     """A county officer uploads a real xlsx, opens a household, starts its exit and records a vote without quorum."""
-    from .test_import import rows_for, write_xlsx
+    from tests.registry.test_import_export import rows_for, write_xlsx
 
     page = _login(browser, server, "weining")
     page.goto(f"{server}/areas/520526004000/")

@@ -11,8 +11,7 @@ from fupin.areas.services import area_classification_remove, area_classification
 from fupin.audit.models import AuditEntry
 from fupin.core import codes
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
-
-from .conftest import COUNTY_A, COUNTY_B, make_user
+from tests.support import COUNTY_A, COUNTY_B, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from openpyxl import Workbook, load_workbook
 from fupin.analytics import engines
 from fupin.analytics.params import Params
 from fupin.analytics.verdicts import household as verdicts
-
-from .test_analytics import world
+from tests.analytics.test_rules_on_every_engine import world
 
 P = Params.defaults(2017)  # exit line 3,335; monitoring line 4,200
 

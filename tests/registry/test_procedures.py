@@ -21,9 +21,8 @@ from fupin.registry.services import (
     member_move,
     member_update,
 )
-
-from .conftest import COUNTY_A, COUNTY_B, first_village, make_user
-from .registry_factory import make_household, person_ids
+from tests.factories import make_household, person_ids
+from tests.support import COUNTY_A, COUNTY_B, first_village, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fupin.accounts.models import Role
-
-from .conftest import COUNTY_A, PROVINCE, make_user
+from tests.support import COUNTY_A, PROVINCE, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,8 @@ from fupin.areas.services import area_classification_set
 from fupin.cadres.models import Cadre, Posting, PostingStatus
 from fupin.cadres.services import cadres_load, coverage_report, dispatch_plan, plan_approve, plan_item_set
 from fupin.core.errors import NotFoundError, ValidationError
-
-from .conftest import COUNTY_A, COUNTY_B, PREFECTURE_A, make_user
-from .registry_factory import person_ids
+from tests.factories import person_ids
+from tests.support import COUNTY_A, COUNTY_B, PREFECTURE_A, make_user
 
 pytestmark = pytest.mark.django_db
 

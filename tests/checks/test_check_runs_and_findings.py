@@ -15,9 +15,8 @@ from fupin.checks.services import check_run, finding_transition
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fupin.external.models import Vehicle
 from fupin.external.services import external_load
-
-from .conftest import COUNTY_A, COUNTY_B, first_village, make_user
-from .registry_factory import make_household
+from tests.factories import make_household
+from tests.support import COUNTY_A, COUNTY_B, first_village, make_user
 
 pytestmark = pytest.mark.django_db
 

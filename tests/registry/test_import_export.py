@@ -17,9 +17,8 @@ from fupin.registry.imports import import_households
 from fupin.registry.importspec import HOUSEHOLDS
 from fupin.registry.models import Helper, Household, ImportBatch, Member
 from fupin.registry.workbooks import export_households, write_template
-
-from .conftest import COUNTY_A, COUNTY_B, first_village, make_user
-from .registry_factory import person_ids
+from tests.factories import person_ids
+from tests.support import COUNTY_A, COUNTY_B, first_village, make_user
 
 pytestmark = pytest.mark.django_db
 

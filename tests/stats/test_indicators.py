@@ -11,9 +11,8 @@ from fupin.accounts.models import Role
 from fupin.stats.models import AreaStatistic, IndicatorValue
 from fupin.stats.selectors import indicator_series
 from fupin.stats.services import indicators_refresh
-
-from .conftest import COUNTY_A, COUNTY_B, PREFECTURE_A, PROVINCE, first_village, make_user
-from .registry_factory import make_household
+from tests.factories import make_household
+from tests.support import COUNTY_A, COUNTY_B, PREFECTURE_A, PROVINCE, first_village, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +54,7 @@ def test_rollup_incidence_and_time_series():
 def test_a_check_run_refreshes_findings_counts_and_the_command_prints_json(tmp_path, capsys):
     from fupin.checks.services import check_run
     from fupin.external.services import external_load
-
-    from .test_checks import write_vehicles
+    from tests.checks.test_check_runs_and_findings import write_vehicles
 
     household = make_household(first_village(COUNTY_A), size=2)
     owner = household.members.first().id_number

@@ -85,7 +85,6 @@ def current_postings(*, viewer: Actor, cadres: list[Cadre]) -> dict[int, Posting
 def dispatch_plannable(viewer: Actor) -> bool:
     """Whether the viewer may generate dispatch plans: one who may write on their own area (a superuser without
     an area plans for the province)."""
-
     if viewer.area_id:
         return can_write(viewer, viewer.area_id)
     return bool(viewer.is_superuser)
@@ -101,7 +100,6 @@ def dispatch_plan_get(*, viewer: Actor, plan_id: int) -> DispatchPlan | None:
 
 def plan_editable(viewer: Actor, plan: DispatchPlan) -> bool:
     """A plan may be changed (items set, approved) while it is a draft, by one who may write on its area."""
-
     return plan.status == "draft" and can_write(viewer, plan.area_code)
 
 

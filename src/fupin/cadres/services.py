@@ -266,7 +266,6 @@ def coverage_report(*, viewer: Actor | None, area_code: str, year: int) -> dict[
 @transaction.atomic
 def work_teams_load(*, actor: Actor | None, groups: list[dict[str, Any]], round_year: int, source: str) -> int:
     """Village work groups and county work teams of a round (from the synthetic province's work_groups)."""
-
     rows = {(codes.normalize(g["village_code"]), "village_group") for g in groups}
     rows |= {(codes.normalize(g["county_code"]), "county_team") for g in groups if g.get("county_work_team")}
     for code, _ in rows:
@@ -285,7 +284,6 @@ def work_teams_load(*, actor: Actor | None, groups: list[dict[str, Any]], round_
 def cadres_load(*, actor: Actor | None, units: list[dict[str, Any]], cadres: list[dict[str, Any]], source: str) -> int:
     """Helping units and cadres (with their current postings) from the synthetic province; replaces the units'
     cadres of the areas loaded. Audited as one batch."""
-
     codes_seen = {codes.normalize(u["area_code"]) for u in units}
     for code in codes_seen:
         require_can_write(actor, code)

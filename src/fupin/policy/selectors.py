@@ -42,5 +42,4 @@ def parameter_stored(key: str, year: int, *, province: str = GUIZHOU) -> Paramet
 
 def parameter_history(*, viewer: Actor, limit: int = 50) -> list[AuditEntry]:
     """The latest parameter changes in the viewer's area (the audit log's ``policy.parameter_set`` entries)."""
-
     return list(scoped(AuditEntry, viewer).filter(action="policy.parameter_set").order_by("-seq")[:limit])

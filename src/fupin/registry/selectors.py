@@ -82,7 +82,6 @@ def household_procedures(*, viewer: Actor | None, household: Household) -> list[
 
 def household_history(*, viewer: Actor | None, household: Household, limit: int = 200) -> list[Any]:
     """The household's audit entries (every service write names the household), newest first."""
-
     return list(
         scoping.scoped(AuditEntry, viewer)
         .filter(entity_type="registry.household", entity_id=household.household_no)
@@ -144,7 +143,6 @@ def procedure_get(*, viewer: Actor, household: Household, procedure_id: int) -> 
 
 def procedure_kinds_startable(*, household: Household) -> list[tuple[str, str]]:
     """(kind, label) of the procedures that may start from the household's present status."""
-
     return [(k, label) for k, label in ProcedureKind.choices if household.status in STARTS_FROM[k]]
 
 

@@ -19,6 +19,7 @@ from fupin.core.permissions import require_can_write
 from fupin.lib.idnumbers import IdNumberError, parse
 
 from .history import household_audit, household_refresh
+from .importspec import MEMBER_FIELDS
 from .models import (
     Attribute,
     Cause,
@@ -159,19 +160,7 @@ def registry_bulk_load(
 # Row services: one household or member at a time, each change audited old→new on the household.
 
 HOUSEHOLD_EDITABLE = ("attribute", "main_cause", "group_name", "phone", "helper_id")
-MEMBER_EDITABLE = (
-    "name",
-    "relation",
-    "education",
-    "student",
-    "health",
-    "labour",
-    "disability",
-    "migrant_months",
-    "medical_insurance",
-    "critical_illness_insurance",
-    "deceased_on",
-)
+MEMBER_EDITABLE = (*MEMBER_FIELDS, "deceased_on")
 
 
 def _check_member_values(values: dict[str, Any]) -> None:

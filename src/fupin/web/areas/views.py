@@ -43,7 +43,6 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     The body depends only on the area, the year and the indicator table (scopes are subtrees: whoever may open an
     area sees all of it), so it is rendered once per indicator refresh and kept; a view then costs the session,
     the scope check and one lookup of the latest refresh."""
-
     viewer = viewer_of(request)
     area, ancestors = area_selectors.area_and_ancestors(viewer=viewer, code=code)
     year = year_param(request)

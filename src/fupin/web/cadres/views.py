@@ -26,7 +26,6 @@ from fupin.web.common.params import digits_param, text_param, viewer_of, year_pa
 @login_required
 def dispatch_plans(request: HttpRequest) -> HttpResponse:
     """Dispatch plans of the viewer's area; officers generate one for a round."""
-
     viewer = viewer_of(request)
     can_plan = cadre_selectors.dispatch_plannable(viewer)
     error = ""
@@ -51,7 +50,6 @@ def dispatch_plans(request: HttpRequest) -> HttpResponse:
 @login_required
 def dispatch_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Review a plan: each village's first secretary and resident cadres with the reason; edit an item; approve."""
-
     viewer = viewer_of(request)
     plan = cadre_selectors.dispatch_plan_get(viewer=viewer, plan_id=plan_id)
     if plan is None:
@@ -151,7 +149,6 @@ def _cadre_rows(viewer: Actor, cadres: list[Any]) -> Iterator[tuple[Any, ...]]:
 def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
     """A cadre's record: unit, type, ratings, whether they may be sent (with the reasons if not), every posting with
     its benefits."""
-
     viewer = viewer_of(request)
     cadre = cadre_selectors.cadre_get(viewer=viewer, cadre_id=cadre_id)
     postings = cadre_selectors.cadre_postings(viewer=viewer, cadre=cadre)

@@ -26,7 +26,6 @@ from fupin.web.registry.views import household_page, members_shown
 @login_required
 def finding_transition_view(request: HttpRequest, finding_id: int) -> HttpResponse:
     """Move a finding on; back to its household's page, or to the finding's own page (漏评: not yet a household)."""
-
     viewer = viewer_of(request)
     finding = check_selectors.finding_get(viewer=viewer, finding_id=finding_id)
     if finding is None:

@@ -86,7 +86,6 @@ def household_page(
     request: HttpRequest, viewer: Actor, household: Any, members: list[Any], forms_in: dict[str, Any] | None = None
 ) -> HttpResponse:
     """A household's page; ``forms_in`` are the refused forms to show again (then the status is 400)."""
-
     procedures = registry_selectors.household_procedures(viewer=viewer, household=household)
     writable = can_write(viewer, household.village_id)
     forms_in = forms_in or {}
@@ -181,7 +180,6 @@ def procedure_step_view(request: HttpRequest, household_no: str, procedure_id: i
 @login_required
 def household_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The filtered household list as member rows in the import template's layout (re-importable)."""
-
     viewer = viewer_of(request)
     members = registry_selectors.household_export_members(
         viewer=viewer,
@@ -203,7 +201,6 @@ def _import_dir() -> Path:
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     """Data administrators upload a households file; the same service as `fupin import households`."""
-
     viewer = viewer_of(request)
     can_import = registry_selectors.imports_allowed(viewer)
     form = ImportForm()

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from fupin.accounts.choices import Department
 from fupin.accounts.models import Role
 from fupin.areas.models import Area
 from fupin.areas.services import area_classification_set
@@ -137,10 +138,10 @@ def test_no_cadre_back_in_the_village_of_their_last_round_and_approval_rotates_a
 def test_scope_a_county_officer_plans_only_their_county(capsys):
     classify(villages(1)[0], "poor_village")
     load([("CA1", "经济")])
-    officer_b = make_user("cty-d-b", Role.COUNTY_OFFICER, COUNTY_B)
+    officer_b = make_user("cty-d-b", Role.COUNTY_OFFICER, COUNTY_B, department=Department.ORGANIZATION)
     with pytest.raises(NotFoundError):
         dispatch_plan(actor=officer_b, area_code=COUNTY_A, round_year=YEAR)
-    officer_a = make_user("cty-d-a", Role.COUNTY_OFFICER, COUNTY_A)
+    officer_a = make_user("cty-d-a", Role.COUNTY_OFFICER, COUNTY_A, department=Department.ORGANIZATION)
     assert dispatch_plan(actor=officer_a, area_code=COUNTY_A, round_year=YEAR).summary["covered"] == 1
     call_command("dispatch", "plan", "--round", str(YEAR), "--area", COUNTY_A)
     out = capsys.readouterr().out
@@ -218,7 +219,7 @@ def test_web_review_edit_and_approve_a_plan(client):
     classify(v, "weak_village")
     a, b = load([("CA1", "党群"), ("CA1", "经济")])
     bad = load([("CA1", "党群")], staff_status="聘用")[0]
-    officer = make_user("cty-web-d", Role.COUNTY_OFFICER, COUNTY_A)
+    officer = make_user("cty-web-d", Role.COUNTY_OFFICER, COUNTY_A, department=Department.ORGANIZATION)
     client.force_login(officer)
     response = client.post("/dispatch/", {"round": str(YEAR)})
     assert response.status_code == 302
@@ -237,7 +238,7 @@ def test_web_review_edit_and_approve_a_plan(client):
     assert (item.cadre_id, item.edited) == (c.pk, True)
     assert client.post(f"/dispatch/{plan.pk}/", {"approve": "1"}).status_code == 302
     assert Posting.objects.filter(status=PostingStatus.ACTIVE, cadre=c, village_id=v).exists()
-    client.force_login(make_user("cty-web-d-b", Role.COUNTY_OFFICER, COUNTY_B))
+    client.force_login(make_user("cty-web-d-b", Role.COUNTY_OFFICER, COUNTY_B, department=Department.ORGANIZATION))
     assert client.get(f"/dispatch/{plan.pk}/").status_code == 404
     client.force_login(make_user("insp-d", Role.INSPECTOR, COUNTY_A))
     assert client.post("/dispatch/", {"round": str(YEAR)}).status_code == 403

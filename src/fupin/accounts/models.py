@@ -3,32 +3,23 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from fupin.core import codes, scoping
+from fupin.core import codes, permissions, scoping
 
+from .choices import OFFICER_ROLES, Department, Role
 
-class Role(models.TextChoices):
-    PROVINCE_ADMIN = "province_admin", "省级管理员"
-    PREFECTURE_OFFICER = "prefecture_officer", "市(州)级干部"
-    COUNTY_OFFICER = "county_officer", "县级干部"
-    TOWNSHIP_OFFICER = "township_officer", "乡镇干部"
-    FIRST_SECRETARY = "first_secretary", "第一书记(驻村)"
-    INSPECTOR = "inspector", "督查审计员(只读)"
-
-
-# The level of area each role is bound to; an inspector may be bound to any level.
+# The level of area each role is bound to; an inspector or a helping unit may be bound to any level.
 ROLE_LEVEL: dict[str, int | None] = {
     Role.PROVINCE_ADMIN: codes.PROVINCE,
     Role.PREFECTURE_OFFICER: codes.PREFECTURE,
     Role.COUNTY_OFFICER: codes.COUNTY,
     Role.TOWNSHIP_OFFICER: codes.TOWNSHIP,
     Role.FIRST_SECRETARY: codes.VILLAGE,
+    Role.RESIDENT_CADRE: codes.VILLAGE,
+    Role.VILLAGE_COMMITTEE: codes.VILLAGE,
+    Role.HELPING_UNIT: None,
     Role.INSPECTOR: None,
 }
 READ_ONLY_ROLES = frozenset({Role.INSPECTOR})
-ADMIN_SITE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.PREFECTURE_OFFICER, Role.COUNTY_OFFICER, Role.INSPECTOR})
-AUDIT_READER_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.PREFECTURE_OFFICER, Role.COUNTY_OFFICER, Role.INSPECTOR})
-# Roles that see full ID numbers (others see them masked); used by the registry.
-FULL_ID_ROLES = frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.FIRST_SECRETARY})
 
 
 @scoping.register("area_id")
@@ -38,6 +29,9 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=64, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
     role = models.CharField("角色", max_length=32, choices=Role.choices, blank=True)
+    department = models.CharField(
+        "部门", max_length=16, choices=Department.choices, blank=True, help_text="市、县、乡镇干部所在部门"
+    )
     area = models.ForeignKey(
         "areas.Area",
         verbose_name="所属区划",
@@ -68,5 +62,9 @@ class User(AbstractUser):
         return self.role in READ_ONLY_ROLES
 
     @property
+    def is_officer(self) -> bool:
+        return self.role in OFFICER_ROLES
+
+    @property
     def can_read_audit(self) -> bool:
-        return self.is_superuser or self.role in AUDIT_READER_ROLES
+        return permissions.allowed(self, "audit.read")

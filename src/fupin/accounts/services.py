@@ -9,11 +9,12 @@ from fupin.audit.services import audit_record, diff, snapshot
 from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
-from fupin.core.permissions import require_can_write
+from fupin.core.permissions import require
 
-from .models import ROLE_LEVEL, Role, User
+from .choices import OFFICER_ROLES, Department, Role
+from .models import ROLE_LEVEL, User
 
-USER_FIELDS = ("username", "display_name", "phone", "role", "area_id", "is_active", "is_staff")
+USER_FIELDS = ("username", "display_name", "phone", "role", "department", "area_id", "is_active", "is_staff")
 
 
 def _check_role_area(role: str, area: Area) -> None:
@@ -31,14 +32,22 @@ def _require_manage(actor: Actor | None, area: Area, role: str) -> None:
     """Users are managed by the province admin anywhere, and by officers for areas strictly below their own."""
     if actor is None or actor.is_superuser:
         return
-    if actor.role == Role.PROVINCE_ADMIN:
-        require_can_write(actor, area.code)
-        return
-    if actor.role not in (Role.PREFECTURE_OFFICER, Role.COUNTY_OFFICER):
-        raise PermissionDeniedError("您的角色不能管理用户账号")
-    require_can_write(actor, area.code, from_above=True)
-    if role == Role.INSPECTOR:
+    admin = actor.role == Role.PROVINCE_ADMIN
+    require(actor, "users.manage", area.code, from_above=not admin)
+    if role == Role.INSPECTOR and not admin:
         raise PermissionDeniedError("督查审计员账号只能由省级管理员创建")
+
+
+def _check_department(role: str, department: str) -> str:
+    """Officers work in a department (the poverty office unless said otherwise); the other roles have none."""
+    if role in OFFICER_ROLES:
+        department = department or Department.POVERTY
+        if department not in Department.values:
+            raise ValidationError(f"部门“{department}”无效", extra={"field": "department"})
+        return department
+    if department:
+        raise ValidationError(f"“{Role(role).label}”不属于某个部门，请不要填写部门", extra={"field": "department"})
+    return ""
 
 
 def _get_area(code: str) -> Area:
@@ -61,6 +70,7 @@ def user_create(
     area_code: str,
     display_name: str = "",
     phone: str = "",
+    department: str = "",
     check_password: bool = True,
 ) -> User:
     username = username.strip()
@@ -68,12 +78,14 @@ def user_create(
         raise ValidationError("用户名不能为空")
     area = _get_area(area_code)
     _check_role_area(role, area)
+    department = _check_department(role, department)
     _require_manage(actor, area, role)
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"用户名“{username}”已存在")
     user = User(
         username=username,
         role=role,
+        department=department,
         area=area,
         display_name=display_name,
         phone=phone,
@@ -96,6 +108,7 @@ def user_update(
     actor: Actor | None,
     user: User,
     role: str | None = None,
+    department: str | None = None,
     area_code: str | None = None,
     display_name: str | None = None,
     phone: str | None = None,
@@ -110,6 +123,7 @@ def user_update(
         _check_role_area(new_role, area)
         _require_manage(actor, area, new_role)
     user.role, user.area = new_role, area
+    user.department = _check_department(new_role, user.department if department is None else department)
     if display_name is not None:
         user.display_name = display_name
     if phone is not None:

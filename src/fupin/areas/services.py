@@ -10,7 +10,7 @@ from fupin.audit.services import Change, audit_record, audit_record_many, diff, 
 from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError, ValidationError
-from fupin.core.permissions import require_can_write
+from fupin.core.permissions import require
 
 from .loader import DEFAULT_SOURCE, read_divisions
 from .models import CLASSIFICATION_LEVEL, Area, AreaClassification, Classification
@@ -32,7 +32,7 @@ def areas_load(*, actor: Actor | None = None, source: Path = DEFAULT_SOURCE) -> 
     """Load or refresh the division tree. Idempotent: a second run changes nothing and writes no audit rows."""
     if actor is not None and not actor.is_superuser:
         # Only the system operator or a superuser reshapes the tree.
-        require_can_write(actor, "52", from_above=True)
+        require(actor, "areas.load")
     rows = read_divisions(source)
     existing = {a.code: a for a in Area.objects.all()}
     result = LoadResult()
@@ -83,7 +83,7 @@ def area_classification_set(
     *, actor: Actor | None, area_code: str, year: int, kind: str, note: str = ""
 ) -> AreaClassification:
     """Classify an area for a year (e.g. 2017 深度贫困县). Set by a level above the area."""
-    require_can_write(actor, area_code, from_above=True)
+    require(actor, "areas.classify", area_code, from_above=True)
     area = Area.objects.filter(code=codes.normalize(area_code)).first()
     if area is None:
         raise NotFoundError(f"区划“{area_code}”不存在")
@@ -101,7 +101,7 @@ def area_classification_set(
 
 @transaction.atomic
 def area_classification_remove(*, actor: Actor | None, area_code: str, year: int, kind: str) -> None:
-    require_can_write(actor, area_code, from_above=True)
+    require(actor, "areas.classify", area_code, from_above=True)
     obj = AreaClassification.objects.filter(area_id=codes.normalize(area_code), year=year, kind=kind).first()
     if obj is None:
         raise NotFoundError("该分类不存在")
@@ -123,7 +123,7 @@ def area_classifications_replace(
     if outside:
         raise ValidationError(f"区划 {'、'.join(outside[:5])} 不在 {within} 范围内")
     for code in sorted(wanted):
-        require_can_write(actor, code, from_above=True)
+        require(actor, "areas.classify", code, from_above=True)
     areas = Area.objects.in_bulk(list(wanted))
     missing = sorted(wanted - set(areas))
     if missing:
@@ -136,7 +136,7 @@ def area_classifications_replace(
     add = [AreaClassification(area_id=c, year=year, kind=kind, note=note) for c in sorted(wanted - set(current))]
     remove = [current[c] for c in sorted(set(current) - wanted)]
     for obj in remove:
-        require_can_write(actor, obj.area_id, from_above=True)
+        require(actor, "areas.classify", obj.area_id, from_above=True)
     AreaClassification.objects.bulk_create(add, batch_size=2000)
     created = {
         c.area_id: c for c in AreaClassification.objects.filter(year=year, kind=kind, area_id__in=wanted - set(current))

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from fupin.core import codes, scoping
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
-from fupin.core.permissions import can_write
+from fupin.core.permissions import allowed
 
 from .models import Benefit, Cadre, DispatchPlan, PlanItem, Posting, PostingStatus
 
@@ -86,7 +86,7 @@ def dispatch_plannable(viewer: Actor) -> bool:
     """Whether the viewer may generate dispatch plans: one who may write on their own area (a superuser without
     an area plans for the province)."""
     if viewer.area_id:
-        return can_write(viewer, viewer.area_id)
+        return allowed(viewer, "dispatch.plan", viewer.area_id)
     return bool(viewer.is_superuser)
 
 
@@ -100,7 +100,7 @@ def dispatch_plan_get(*, viewer: Actor, plan_id: int) -> DispatchPlan | None:
 
 def plan_editable(viewer: Actor, plan: DispatchPlan) -> bool:
     """A plan may be changed (items set, approved) while it is a draft, by one who may write on its area."""
-    return plan.status == "draft" and can_write(viewer, plan.area_code)
+    return plan.status == "draft" and allowed(viewer, "dispatch.approve", plan.area_code)
 
 
 def plan_items(*, plan: DispatchPlan) -> list[PlanItem]:

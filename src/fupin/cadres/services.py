@@ -15,7 +15,7 @@ from fupin.audit.services import audit_record
 from fupin.core import codes, events, scoping
 from fupin.core.actors import Actor
 from fupin.core.errors import ValidationError
-from fupin.core.permissions import require_can_write
+from fupin.core.permissions import require
 from fupin.policy.selectors import param
 
 from . import optimizer as opt
@@ -85,7 +85,7 @@ def _pool(area_code: str, year: int) -> tuple[list[Cadre], dict[str, list[str]]]
 @transaction.atomic
 def dispatch_plan(*, actor: Actor | None, area_code: str, round_year: int, certify: bool = True) -> DispatchPlan:
     area_code = codes.normalize(area_code)
-    require_can_write(actor, area_code)
+    require(actor, "dispatch.plan", area_code)
     villages = _villages(area_code, round_year)
     if not villages:
         raise ValidationError(f"{round_year} 年该区划没有需要选派第一书记的村（贫困村、软弱涣散村等）")
@@ -184,7 +184,7 @@ def _why(cadre: Cadre, v: opt.Village) -> str:
 def plan_item_set(*, actor: Actor | None, item: PlanItem, cadre: Cadre | None) -> PlanItem:
     """An officer's edit: another cadre (eligible, not already in the plan, not back in their last village)."""
     plan = DispatchPlan.objects.select_for_update().get(pk=item.plan_id)
-    require_can_write(actor, plan.area_code)
+    require(actor, "dispatch.approve", plan.area_code)
     if plan.status != "draft":
         raise ValidationError("方案已批准，不能再调整")
     if cadre is not None:
@@ -214,7 +214,7 @@ def plan_item_set(*, actor: Actor | None, item: PlanItem, cadre: Cadre | None) -
 def plan_approve(*, actor: Actor | None, plan: DispatchPlan, start: date) -> int:
     """Approval creates the postings atomically: the round's first secretaries start, those they replace end."""
     plan = DispatchPlan.objects.select_for_update().get(pk=plan.pk)
-    require_can_write(actor, plan.area_code)
+    require(actor, "dispatch.approve", plan.area_code)
     if plan.status != "draft":
         raise ValidationError("该方案已批准")
     items = list(plan.items.exclude(cadre=None).select_related("cadre"))
@@ -269,7 +269,7 @@ def work_teams_load(*, actor: Actor | None, groups: list[dict[str, Any]], round_
     rows = {(codes.normalize(g["village_code"]), "village_group") for g in groups}
     rows |= {(codes.normalize(g["county_code"]), "county_team") for g in groups if g.get("county_work_team")}
     for code, _ in rows:
-        require_can_write(actor, code)
+        require(actor, "cadres.manage", code)
     present = set(WorkTeam.objects.filter(round=round_year).values_list("area_id", "kind"))
     new = [WorkTeam(area_id=code, kind=kind, round=round_year) for code, kind in sorted(rows - present)]
     WorkTeam.objects.bulk_create(new, batch_size=2000)
@@ -286,7 +286,7 @@ def cadres_load(*, actor: Actor | None, units: list[dict[str, Any]], cadres: lis
     cadres of the areas loaded. Audited as one batch."""
     codes_seen = {codes.normalize(u["area_code"]) for u in units}
     for code in codes_seen:
-        require_can_write(actor, code)
+        require(actor, "cadres.manage", code)
     existing = set(
         HelpingUnit.objects.filter(unit_id__in=[u["unit_id"] for u in units]).values_list("unit_id", flat=True)
     )
@@ -329,7 +329,7 @@ def posting_recall(
 ) -> Posting | None:
     """召回 (e.g. >30 days of leave, a red line): the posting ends as recalled; a replacement takes the same role."""
     posting = Posting.objects.select_for_update().get(pk=posting.pk)
-    require_can_write(actor, posting.village_id)
+    require(actor, "cadres.manage", posting.village_id)
     if posting.status != PostingStatus.ACTIVE:
         raise ValidationError("只能召回在岗人员")
     if not reason.strip():
@@ -357,7 +357,7 @@ def posting_recall(
 @transaction.atomic
 def benefit_add(*, actor: Actor | None, posting: Posting, kind: str, year: int, amount: Any, note: str = "") -> Any:
 
-    require_can_write(actor, posting.village_id)
+    require(actor, "cadres.manage", posting.village_id)
     if kind not in BenefitKind.values:
         raise ValidationError(f"保障项目应为：{'、'.join(BenefitKind.labels)}", extra={"field": "kind"})
     try:

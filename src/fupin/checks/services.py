@@ -16,7 +16,7 @@ from fupin.audit.services import Change, audit_record, audit_record_many
 from fupin.core import codes, events, scoping
 from fupin.core.actors import Actor
 from fupin.core.errors import PermissionDeniedError, ValidationError
-from fupin.core.permissions import require_can_write
+from fupin.core.permissions import require
 from fupin.lib.idnumbers import mask
 from fupin.policy.selectors import param
 
@@ -34,7 +34,7 @@ def params_for(year: int, **overrides: Any) -> Params:
 def check_run(*, actor: Actor | None, year: int, area_code: str = "520000000000", engine: str = "duckdb") -> CheckRun:
     """Run every rule over the area; upsert findings (no duplicates), mark vanished ones as no longer present."""
     area_code = codes.normalize(area_code)
-    require_can_write(actor, area_code)
+    require(actor, "checks.run", area_code)
     if engine not in engines.ENGINES:
         raise ValidationError(f"未知的引擎“{engine}”，可选：{'、'.join(engines.ENGINES)}")
     params = params_for(year)
@@ -144,7 +144,7 @@ NEEDS_REASON = {FindingStatus.DISMISSED, FindingStatus.VERIFIED, FindingStatus.R
 
 @transaction.atomic
 def finding_transition(*, actor: Actor | None, finding: Finding, to: str, reason: str = "") -> Finding:
-    require_can_write(actor, finding.village_id)
+    require(actor, "checks.transition", finding.village_id)
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     level = TRANSITIONS.get((finding.status, to))
     if level is None:

@@ -12,7 +12,7 @@ from fupin.analytics.verdicts.household import exit_candidates, exit_vetoes
 from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.core.errors import ValidationError
-from fupin.core.permissions import require_can_write
+from fupin.core.permissions import require
 
 from .services import params_for
 from .sources import live_tables
@@ -31,7 +31,7 @@ def whatif(
     *, actor: Actor | None, year: int, changes: dict[str, float], area_code: str = "520000000000"
 ) -> list[CountyDiff]:
     area_code = codes.normalize(area_code)
-    require_can_write(actor, area_code)  # what-if reads the whole area's registry: officers of the area only
+    require(actor, "checks.whatif", area_code)  # what-if reads the whole area's registry
     unknown = set(changes) - set(CHANGEABLE)
     if unknown:
         raise ValidationError(f"不能假设的参数：{'、'.join(sorted(unknown))}；可选：{'、'.join(CHANGEABLE)}")

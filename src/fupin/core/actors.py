@@ -16,10 +16,12 @@ class Actor(Protocol):
     pk: Any
     username: str
     role: str
-    is_authenticated: bool
     is_superuser: bool
     is_active: bool
     is_staff: bool
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
     @property
     def area_id(self) -> str | None: ...

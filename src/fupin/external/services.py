@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from django.conf import settings
 from django.db import models, transaction
 
-from fupin.accounts.models import Role
 from fupin.areas.models import Area
 from fupin.audit.services import audit_record
 from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.core.bulk import bulk_insert
-from fupin.core.errors import PermissionDeniedError
+from fupin.core.permissions import require
 from fupin.lib import tabular as tb
+from fupin.lib.safefiles import MB, Limits
 
 from .models import Business, Death, Hukou, RealEstate, StatePayroll, SurveyHousehold, Vehicle
 
@@ -126,6 +127,11 @@ def _spec(kind: Kind, english: bool) -> list[tb.Col]:
     ]
 
 
+def _limits() -> Limits:
+    """Department snapshots are province-wide and loaded by administrators: larger than an upload may be."""
+    return replace(settings.UPLOAD_LIMITS, max_bytes=4096 * MB, max_rows=1_048_576, max_cells=60_000_000)
+
+
 def _read(path: Path, kind: Kind) -> tuple[tb.Sheet, list[tb.Col]]:
     if path.suffix.lower() == ".parquet":
         try:
@@ -144,19 +150,18 @@ def _read(path: Path, kind: Kind) -> tuple[tb.Sheet, list[tb.Col]]:
         return tb.Sheet(columns, np.arange(2, 2 + table.num_rows, dtype=np.int64)), spec
     try:
         spec = _spec(kind, english=False)
-        return tb.read_table(path, spec), spec
+        return tb.read_table(path, spec, limits=_limits()), spec
     except tb.FileUnreadable as first:
         try:
             spec = _spec(kind, english=True)
-            return tb.read_table(path, spec), spec
+            return tb.read_table(path, spec, limits=_limits()), spec
         except tb.FileUnreadable:
             raise first from None
 
 
 def external_load(*, actor: Actor | None, kind_name: str, path: Path, partial: bool = False) -> LoadReport:
     """Replace one kind's rows with a file's valid rows (all-or-nothing unless ``partial``)."""
-    if actor is not None and not (actor.is_superuser or getattr(actor, "role", "") == Role.PROVINCE_ADMIN):
-        raise PermissionDeniedError("部门比对数据只能由省级管理员导入")
+    require(actor, "external.load")
     kind = KINDS[kind_name]
     path = Path(path)
     sheet, spec = _read(path, kind)

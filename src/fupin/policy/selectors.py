@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fupin.accounts.models import Role
 from fupin.audit.models import AuditEntry
 from fupin.core.actors import Actor
+from fupin.core.permissions import allowed
 from fupin.core.scoping import scoped
 
 from .defaults import GUIZHOU, SPECS, default_value
@@ -30,9 +30,7 @@ def parameter_editable(viewer: Actor | None, *, province: str = GUIZHOU) -> bool
     and superusers; ``None`` is the system. The rule ``services.parameter_set`` enforces."""
     if viewer is None:
         return True
-    return bool(
-        viewer.is_superuser or (getattr(viewer, "role", "") == Role.PROVINCE_ADMIN and viewer.scope_code == province)
-    )
+    return allowed(viewer, "policy.set") and (viewer.is_superuser or viewer.scope_code == province)
 
 
 def parameter_stored(key: str, year: int, *, province: str = GUIZHOU) -> Parameter | None:

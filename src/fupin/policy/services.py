@@ -7,6 +7,7 @@ from django.db import transaction
 from fupin.audit.services import audit_record
 from fupin.core.actors import Actor
 from fupin.core.errors import PermissionDeniedError, ValidationError
+from fupin.core.permissions import require
 
 from .defaults import GUIZHOU, SPECS
 from .models import Parameter
@@ -18,7 +19,8 @@ def parameter_set(
     *, actor: Actor | None, key: str, year: int, value: Any, note: str = "", province: str = GUIZHOU
 ) -> Parameter:
     """Set a parameter from ``year`` on. Only province administrators (and the system) may; audited old→new."""
-    if not parameter_editable(actor, province=province):
+    require(actor, "policy.set")
+    if not parameter_editable(actor, province=province):  # an administrator of this province
         raise PermissionDeniedError("政策参数只能由省级管理员修改")
     spec = SPECS.get(key)
     if spec is None:

@@ -22,7 +22,7 @@ from django.db import transaction
 from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.core.errors import PermissionDeniedError, ValidationError
-from fupin.core.permissions import require_can_write
+from fupin.core.permissions import require
 from fupin.policy.selectors import param
 
 from .history import household_audit
@@ -124,7 +124,7 @@ def _require_level(actor: Actor | None, spec: StepSpec) -> None:
 @transaction.atomic
 def procedure_open(*, actor: Actor | None, household: Household, kind: str, on: date, reason: str = "") -> Procedure:
     """Start a procedure for a household (its first step is recorded separately, like every other step)."""
-    require_can_write(actor, household.village_id)
+    require(actor, "registry.procedure", household.village_id)
     household = Household.objects.select_for_update().get(pk=household.pk)
     if kind not in STEPS:
         raise ValidationError(f"未知的程序“{kind}”")
@@ -201,7 +201,7 @@ def procedure_step_record(  # noqa: PLR0912, PLR0915 - the rules read best as on
     note: str = "",
 ) -> ProcedureStep:
     """Record the next step of an open procedure, or refuse with the rule it breaks."""
-    require_can_write(actor, procedure.village_id)
+    require(actor, "registry.procedure", procedure.village_id)
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     household = Household.objects.select_for_update().get(pk=procedure.household_id)
     if procedure.status != ProcedureStatus.OPEN:
@@ -308,7 +308,7 @@ def _apply_result(procedure: Procedure, household: Household, on: date) -> dict[
 
 @transaction.atomic
 def procedure_withdraw(*, actor: Actor | None, procedure: Procedure, reason: str) -> Procedure:
-    require_can_write(actor, procedure.village_id)
+    require(actor, "registry.procedure", procedure.village_id)
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     if procedure.status != ProcedureStatus.OPEN:
         raise ValidationError("只能撤回进行中的程序")

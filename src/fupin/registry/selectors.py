@@ -5,11 +5,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from fupin.accounts.models import FULL_ID_ROLES
 from fupin.audit.models import AuditEntry
 from fupin.core import codes, scoping
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
+from fupin.core.permissions import allowed
 from fupin.lib.idnumbers import mask
 
 from .choices import ProcedureKind
@@ -18,7 +18,8 @@ from .procedures import STARTS_FROM
 
 
 def can_see_full_id(viewer: Actor | None) -> bool:
-    return bool(getattr(viewer, "is_superuser", False) or getattr(viewer, "role", None) in FULL_ID_ROLES)
+    """Only the poverty office of the county and township, and the village's own roles, see full ID numbers."""
+    return viewer is not None and allowed(viewer, "registry.full_id")
 
 
 def shown_id(viewer: Actor | None, number: str) -> str:
@@ -147,8 +148,8 @@ def procedure_kinds_startable(*, household: Household) -> list[tuple[str, str]]:
 
 
 def imports_allowed(viewer: Actor) -> bool:
-    """Whether the viewer may upload households (the read-only inspector role may not)."""
-    return not getattr(viewer, "is_read_only", False)
+    """Whether the viewer may upload households (the poverty office; never the read-only inspector)."""
+    return allowed(viewer, "registry.import")
 
 
 def import_batches_recent(*, viewer: Actor, limit: int = 20) -> list[ImportBatch]:

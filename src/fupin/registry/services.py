@@ -15,7 +15,7 @@ from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.core.bulk import bulk_insert
 from fupin.core.errors import ValidationError
-from fupin.core.permissions import require_can_write
+from fupin.core.permissions import require
 from fupin.lib.idnumbers import IdNumberError, parse
 
 from .history import household_audit, household_refresh
@@ -64,7 +64,7 @@ def registry_bulk_load(
     already present (by household number) are refused: a bulk load is for an empty area; the import command of
     the registry issue handles updates row by row.
     """
-    require_can_write(actor, area_code)
+    require(actor, "registry.import", area_code)
     lo, hi = codes.code_range(area_code)
     hh, mm, yy = _arrow(households), _arrow(members), _arrow(years)
     if hh.num_rows == 0:
@@ -204,7 +204,7 @@ def household_apply(
 ) -> Household:
     """A household applies to be identified: a 识别中 household with its head, and the identification procedure
     opened with its first step (户主申请) recorded."""
-    require_can_write(actor, village_code)
+    require(actor, "registry.edit", village_code)
     village = Area.objects.filter(code=codes.normalize(village_code), level=codes.VILLAGE).first()
     if village is None:
         raise ValidationError(f"{village_code} 不是村级区划代码", extra={"field": "village"})
@@ -256,7 +256,7 @@ def household_apply(
 
 @transaction.atomic
 def household_update(*, actor: Actor | None, household: Household, **values: Any) -> Household:
-    require_can_write(actor, household.village_id)
+    require(actor, "registry.edit", household.village_id)
     household = Household.objects.select_for_update().get(pk=household.pk)
     unknown = set(values) - set(HOUSEHOLD_EDITABLE)
     if unknown:
@@ -278,7 +278,7 @@ def household_update(*, actor: Actor | None, household: Household, **values: Any
 
 @transaction.atomic
 def member_add(*, actor: Actor | None, household: Household, id_number: str, **values: Any) -> Member:
-    require_can_write(actor, household.village_id)
+    require(actor, "registry.edit", household.village_id)
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status == Status.CANCELLED:
         raise ValidationError("已注销的户不能添加成员")
@@ -317,7 +317,7 @@ def member_add(*, actor: Actor | None, household: Household, id_number: str, **v
 
 @transaction.atomic
 def member_update(*, actor: Actor | None, member: Member, **values: Any) -> Member:
-    require_can_write(actor, member.village_id)
+    require(actor, "registry.edit", member.village_id)
     member = Member.objects.select_for_update().get(pk=member.pk)
     unknown = set(values) - set(MEMBER_EDITABLE)
     if unknown:
@@ -353,8 +353,8 @@ def _move_rows(household: Household, village_code: str) -> None:
 @transaction.atomic
 def household_transfer(*, actor: Actor | None, household: Household, to_village: str, reason: str) -> Household:
     """Move a household (with its members, years and procedures) to another village; both must be writable."""
-    require_can_write(actor, household.village_id)
-    require_can_write(actor, to_village)
+    require(actor, "registry.edit", household.village_id)
+    require(actor, "registry.edit", to_village)
     if not reason.strip():
         raise ValidationError("迁移须写明原因", extra={"field": "reason"})
     target = Area.objects.filter(code=codes.normalize(to_village), level=codes.VILLAGE).first()
@@ -386,8 +386,8 @@ def household_transfer(*, actor: Actor | None, household: Household, to_village:
 @transaction.atomic
 def member_move(*, actor: Actor | None, member: Member, to_household: Household, relation: str, reason: str) -> Member:
     """Move one person to another household (marriage, adoption, a split hukou)."""
-    require_can_write(actor, member.village_id)
-    require_can_write(actor, to_household.village_id)
+    require(actor, "registry.edit", member.village_id)
+    require(actor, "registry.edit", to_household.village_id)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.household_id == to_household.pk:
         raise ValidationError("迁入户与现所属户相同")
@@ -419,7 +419,7 @@ def household_split(
     *, actor: Actor | None, household: Household, member_ids: list[int], new_head_id: int, reason: str
 ) -> Household:
     """分户: some members leave to form a new household in the same village with the same attributes."""
-    require_can_write(actor, household.village_id)
+    require(actor, "registry.edit", household.village_id)
     household = Household.objects.select_for_update().get(pk=household.pk)
     members = list(Member.objects.select_for_update().filter(household=household, pk__in=member_ids))
     if not members or len(members) != len(set(member_ids)):

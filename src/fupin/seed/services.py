@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.db import transaction
 
+from fupin.accounts.choices import Department
 from fupin.accounts.models import Role, User
 from fupin.accounts.services import user_create
 from fupin.areas.loader import DEFAULT_SOURCE
@@ -47,32 +48,46 @@ def _quiet(line: str) -> None:
 # --------------------------------------------------------------------------------------------------- demo
 
 
+POVERTY = Department.POVERTY
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
     role: str
     area_code: str
     display_name: str
+    department: str = ""
 
     @property
     def role_label(self) -> str:
-        return str(Role(self.role).label)
+        label = str(Role(self.role).label)
+        return f"{label}·{Department(self.department).label}" if self.department else label
 
 
 def demo_accounts() -> list[DemoAccount]:
-    """One account per role; the township and the first secretary sit in the first village of 威宁县."""
+    """One account per role and department; the township and the village roles sit in the first village of 威宁县,
+    道真县 (the county with synthetic households) has its poverty office and organization department."""
     county = DEMO_COUNTY
     lo, hi = codes.code_range(county)
     village = Area.objects.filter(code__gte=lo, code__lte=hi, kind="village").order_by("code").first()
-    township = village.parent if village else None
+    village_code = village.code if village else county
+    township_code = village.parent_id if village and village.parent_id else county
     return [
         DemoAccount("admin", Role.PROVINCE_ADMIN, "520000000000", "省扶贫办管理员"),
         DemoAccount("inspector", Role.INSPECTOR, "520000000000", "省纪委督查员"),
-        DemoAccount("bijie", Role.PREFECTURE_OFFICER, "520500000000", "毕节市扶贫办"),
-        DemoAccount("weining", Role.COUNTY_OFFICER, county, "威宁县扶贫办"),
-        DemoAccount("daozhen", Role.COUNTY_OFFICER, "520325000000", "道真县扶贫办（有合成建档立卡数据）"),
-        DemoAccount("township", Role.TOWNSHIP_OFFICER, township.code if township else county, "乡镇扶贫站"),
-        DemoAccount("secretary", Role.FIRST_SECRETARY, village.code if village else county, "第一书记"),
+        DemoAccount("bijie", Role.PREFECTURE_OFFICER, "520500000000", "毕节市扶贫办", POVERTY),
+        DemoAccount("bijie-jw", Role.PREFECTURE_OFFICER, "520500000000", "毕节市纪委监委", Department.DISCIPLINE),
+        DemoAccount("weining", Role.COUNTY_OFFICER, county, "威宁县扶贫办", POVERTY),
+        DemoAccount("weining-zzb", Role.COUNTY_OFFICER, county, "威宁县委组织部", Department.ORGANIZATION),
+        DemoAccount("weining-cz", Role.COUNTY_OFFICER, county, "威宁县财政局", Department.FINANCE),
+        DemoAccount("daozhen", Role.COUNTY_OFFICER, "520325000000", "道真县扶贫办", POVERTY),
+        DemoAccount("daozhen-zzb", Role.COUNTY_OFFICER, "520325000000", "道真县委组织部", Department.ORGANIZATION),
+        DemoAccount("township", Role.TOWNSHIP_OFFICER, township_code, "乡镇扶贫站", POVERTY),
+        DemoAccount("secretary", Role.FIRST_SECRETARY, village_code, "第一书记"),
+        DemoAccount("cadre", Role.RESIDENT_CADRE, village_code, "驻村工作队员"),
+        DemoAccount("village", Role.VILLAGE_COMMITTEE, village_code, "村两委干部"),
+        DemoAccount("unit", Role.HELPING_UNIT, county, "县直帮扶单位联络员"),
     ]
 
 
@@ -102,6 +117,7 @@ def demo_load(*, actor: Actor | None, password: str = DEMO_PASSWORD) -> list[Dem
             role=account.role,
             area_code=account.area_code,
             display_name=account.display_name,
+            department=account.department,
             check_password=False,
         )
     return accounts

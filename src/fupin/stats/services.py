@@ -19,7 +19,7 @@ from fupin.cadres.optimizer import villages_from_classifications
 from fupin.checks.models import CheckRun, Finding, FindingStatus
 from fupin.core import codes
 from fupin.core.actors import Actor
-from fupin.core.permissions import require_can_write
+from fupin.core.permissions import require
 from fupin.external.models import SurveyHousehold
 from fupin.registry.models import Household, Procedure, ProcedureKind, ProcedureStatus
 from fupin.registry.tables import registry_tables
@@ -49,7 +49,7 @@ def indicators_refresh(
     """Recompute every indicator of the area and all areas under it for FIRST_YEAR..last_year; returns the rows.
     ``households``: the area's canonical households table when the caller (a check run) has already read it."""
     area_code = codes.normalize(area_code)
-    require_can_write(actor, area_code)
+    require(actor, "stats.refresh", area_code)
     lo, hi = codes.code_range(area_code)
     level_len = len(codes.prefix(area_code))
     years = list(range(FIRST_YEAR, last_year + 1))
@@ -144,7 +144,7 @@ def area_statistics_load(*, actor: Actor | None, rows: list[tuple[str, int, int]
     """(area code, year, rural population) rows: insert or replace; audited as one batch."""
     with transaction.atomic():
         for code, year, population in rows:
-            require_can_write(actor, code)
+            require(actor, "stats.load", code)
             AreaStatistic.objects.update_or_create(
                 area_id=codes.normalize(code), year=year, defaults={"rural_population": population, "source": source}
             )

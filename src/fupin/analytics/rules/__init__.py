@@ -1,7 +1,7 @@
 """Every check as an Ibis expression over the canonical tables (schema.py), one module per family.
 
 A rule is one row (``base.Rule``) with its source; a family module lists its rules in ``RULES``. A new family
-joins by adding its module here. ``docs/rules.md`` is generated from these rows (``scripts/rules_doc.py``).
+joins by adding its module here. ``docs/rules.md`` is generated from these rows (``scripts/gen_docs.py``).
 """
 
 from __future__ import annotations

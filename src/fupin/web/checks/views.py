@@ -14,7 +14,7 @@ from fupin.checks.choices import FindingStatus
 from fupin.checks.services import finding_transition, next_statuses
 from fupin.core.actors import Actor
 from fupin.core.errors import ApplicationError, NotFoundError
-from fupin.core.permissions import can_write
+from fupin.core.permissions import allowed
 from fupin.registry import selectors as registry_selectors
 from fupin.web.common.exports import export_response
 from fupin.web.common.forms import FindingTransitionForm, form_error
@@ -59,7 +59,7 @@ def _finding_page(
 ) -> HttpResponse:
 
     choices = next_statuses(finding.status)
-    if form is None and choices and can_write(viewer, finding.village_id):
+    if form is None and choices and allowed(viewer, "checks.transition", finding.village_id):
         form = FindingTransitionForm(choices=choices, prefix=f"f{finding.pk}")
     return render(
         request,

@@ -18,7 +18,7 @@ from fupin.checks import selectors as check_selectors
 from fupin.checks.services import next_statuses
 from fupin.core.actors import Actor
 from fupin.core.errors import ApplicationError
-from fupin.core.permissions import can_write
+from fupin.core.permissions import allowed
 from fupin.lib.tabular import FileUnreadable
 from fupin.registry import procedures as proc
 from fupin.registry import selectors as registry_selectors
@@ -87,7 +87,7 @@ def household_page(
 ) -> HttpResponse:
     """A household's page; ``forms_in`` are the refused forms to show again (then the status is 400)."""
     procedures = registry_selectors.household_procedures(viewer=viewer, household=household)
-    writable = can_write(viewer, household.village_id)
+    writable = allowed(viewer, "registry.procedure", household.village_id)
     forms_in = forms_in or {}
     for p in procedures:
         p.spec_titles = {s.code: s.title for s in proc.steps_of(p.kind)}
@@ -223,6 +223,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                         path=path,
                         mode="partial" if form.cleaned_data["partial"] else "all",
                         dry_run=form.cleaned_data["dry_run"],
+                        capped=True,  # parsed in a memory-capped child: no upload can take the server down
                     )
                 except FileUnreadable as exc:
                     form.add_error("file", f"文件无法读取：{exc}")

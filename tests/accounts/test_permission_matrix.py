@@ -1,0 +1,151 @@
+"""Role × action: every declared action, tried by every kind of user, inside their own area.
+
+Given a user whose area contains the object (so the area is never the reason), when they call the service of an
+action the table does not give them, then it is refused with the table's reason and nothing at all is written
+(every fupin table keeps its row count); a user the table does give it to passes the permission gate. A new
+action in ``fupin.accounts.permissions.ACTIONS`` fails ``test_every_action_is_exercised`` until it joins CALLS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+
+from fupin.accounts.choices import Role
+from fupin.accounts.permissions import ACTIONS, refusal, role_examples
+from fupin.accounts.services import user_create
+from fupin.areas.loader import DivisionFileError
+from fupin.areas.services import area_classification_set, areas_load
+from fupin.audit.selectors import audit_readable
+from fupin.cadres.models import DispatchPlan
+from fupin.cadres.services import dispatch_plan, plan_approve, work_teams_load
+from fupin.checks.models import CheckRun, Finding
+from fupin.checks.services import check_run, finding_transition
+from fupin.checks.whatif import whatif
+from fupin.core import codes
+from fupin.core.errors import ApplicationError, PermissionDeniedError
+from fupin.external.services import external_load
+from fupin.lib.tabular import FileUnreadable
+from fupin.policy.services import parameter_set
+from fupin.registry.choices import ProcedureKind
+from fupin.registry.imports import import_households
+from fupin.registry.procedures import procedure_open
+from fupin.registry.selectors import can_see_full_id
+from fupin.registry.services import household_update
+from fupin.stats.services import area_statistics_load, indicators_refresh
+from tests.factories import make_household
+from tests.support import COUNTY_A, PASSWORD, first_village
+
+MISSING = Path("/nonexistent/不存在.csv")
+
+
+def _world() -> dict[str, Any]:
+    village = first_village(COUNTY_A)
+    household = make_household(village)
+    run = CheckRun.objects.create(year=2017, area_code=COUNTY_A, engine="duckdb")
+    finding = Finding.objects.create(
+        rule_id="wrong_car", year=2017, household_no=household.household_no, village_id=village, category="错评",
+        severity="high", explanation="x", first_run=run, last_run=run,
+    )  # fmt: skip
+    plan = DispatchPlan.objects.create(round=2017, area_code=COUNTY_A)
+    return {"village": village, "household": household, "finding": finding, "plan": plan, "n": iter(range(10**6))}
+
+
+# action → how its service is called by ``u`` on the world ``w`` (reads return whether the user was let in)
+CALLS: dict[str, Callable[[Any, dict[str, Any]], object]] = {
+    "areas.load": lambda u, w: areas_load(actor=u, source=MISSING),
+    "areas.classify": lambda u, w: area_classification_set(actor=u, area_code=w["village"], year=2017,
+                                                           kind="poor_village"),
+    "users.manage": lambda u, w: user_create(actor=u, username=f"new-{next(w['n'])}", password=PASSWORD,
+                                             role=Role.FIRST_SECRETARY, area_code=w["village"]),
+    "policy.set": lambda u, w: parameter_set(actor=u, key="exit_line", year=2031, value=4000),
+    "external.load": lambda u, w: external_load(actor=u, kind_name="vehicles", path=MISSING),
+    "stats.load": lambda u, w: area_statistics_load(actor=u, rows=[(COUNTY_A, 2031, 1000)], source="测试"),
+    "stats.refresh": lambda u, w: indicators_refresh(actor=u, area_code=w["village"], last_year=2017),
+    "registry.import": lambda u, w: import_households(actor=u, path=MISSING),
+    "registry.edit": lambda u, w: household_update(actor=u, household=w["household"], phone="13800000000"),
+    "registry.procedure": lambda u, w: procedure_open(actor=u, household=w["household"], kind=ProcedureKind.EXIT,
+                                                      on=date(2017, 10, 1)),
+    "registry.full_id": lambda u, w: can_see_full_id(u),
+    "checks.run": lambda u, w: check_run(actor=u, year=2017, area_code=w["village"]),
+    "checks.whatif": lambda u, w: whatif(actor=u, year=2017, changes={"exit_line": 4000}, area_code=w["village"]),
+    "checks.transition": lambda u, w: finding_transition(actor=u, finding=w["finding"], to="assigned"),
+    "dispatch.plan": lambda u, w: dispatch_plan(actor=u, area_code=COUNTY_A, round_year=2017, certify=False),
+    "dispatch.approve": lambda u, w: plan_approve(actor=u, plan=w["plan"], start=date(2017, 3, 1)),
+    "cadres.manage": lambda u, w: work_teams_load(actor=u, groups=[{"village_code": w["village"],
+                                                  "county_code": COUNTY_A}], round_year=2017, source="测试"),
+    "audit.read": lambda u, w: audit_readable(u),
+}  # fmt: skip
+
+
+def _area_for(level: int | None, village: str) -> str:
+    return codes.normalize(codes.prefix(village)[: {1: 2, 2: 4, 3: 6, 4: 9, 5: 12}[level or 3]])
+
+
+def _users(village: str) -> list[tuple[str, Any]]:
+    return [
+        (label, user_create(actor=None, username=f"m-{k}", password=PASSWORD, role=role, department=department,
+                            area_code=_area_for(level, village)))
+        for k, (label, role, department, level) in enumerate(role_examples())
+    ]  # fmt: skip
+
+
+def _fingerprint() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models() if m.__module__.startswith("fupin.")}
+
+
+def _outcome(call: Callable[[Any, dict[str, Any]], object], user: Any, world: dict[str, Any]) -> object:
+    """What the call returned, or the user-facing error it raised (a missing file counts as one)."""
+    try:
+        return call(user, world)
+    except (ApplicationError, FileUnreadable, DivisionFileError) as exc:
+        return exc
+
+
+def test_every_action_is_exercised():
+    assert set(CALLS) == set(ACTIONS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_an_action_is_refused_to_every_kind_of_user_lacking_it_and_nothing_is_written(action):
+    world = _world()
+    users = _users(world["village"])
+    holders = [label for label, user in users if refusal(user, action) is None]
+    lacking = [(label, user) for label, user in users if refusal(user, action) is not None]
+    assert lacking, f"{action}: every kind of user holds it"
+    for label, user in lacking:
+        before = _fingerprint()
+        if not ACTIONS[action].write:
+            assert CALLS[action](user, world) is False, f"{label} was let in to {action}"
+            continue
+        with pytest.raises(PermissionDeniedError) as refused:
+            CALLS[action](user, world)
+        assert refused.value.extra.get("action") == action, f"{label}: refused for another reason"
+        assert "须由" in refused.value.message or "只读" in refused.value.message
+        assert _fingerprint() == before, f"{label}: a refused {action} wrote something"
+    for label, user in users:
+        if label not in holders:
+            continue
+        result = _outcome(CALLS[action], user, world)
+        if isinstance(result, ApplicationError):  # a rule of the service itself (e.g. a step's level)
+            assert result.extra.get("action") != action, f"{label} holds {action} but was refused it"
+        else:
+            assert result is not False, f"{label} holds {action} but was not let in"
+
+
+@pytest.mark.django_db
+def test_the_first_secretary_of_a_village_can_neither_plan_nor_approve_a_dispatch():
+    village = first_village(COUNTY_A)
+    secretary = user_create(actor=None, username="s", password=PASSWORD, role=Role.FIRST_SECRETARY, area_code=village)
+    township = user_create(actor=None, username="t", password=PASSWORD, role=Role.TOWNSHIP_OFFICER,
+                           area_code=village[:9] + "000")  # fmt: skip
+    for user in (secretary, township):
+        with pytest.raises(PermissionDeniedError, match="组织部"):
+            dispatch_plan(actor=user, area_code=village, round_year=2017, certify=False)
+    assert not DispatchPlan.objects.exists()

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from fupin.lib.safefiles import Limits
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 DATA_DIR = Path(os.environ.get("FUPIN_DATA_DIR", BASE_DIR / "var"))
 
@@ -156,3 +158,16 @@ LOGGING = {
 # Lockout is per user name on purpose: township offices share one NAT address, and locking an address would
 # lock out a whole office because of one person's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Uploaded spreadsheets are held against these limits before any parser sees them (fupin.lib.safefiles); the web
+# parses them in a child process capped at UPLOAD_LIMITS.parse_memory. Each limit can be set from the environment.
+_MB = 1 << 20
+UPLOAD_LIMITS = Limits(
+    max_bytes=int(os.environ.get("FUPIN_UPLOAD_MAX_MB", "50")) * _MB,
+    max_rows=int(os.environ.get("FUPIN_UPLOAD_MAX_ROWS", "300000")),
+    max_columns=int(os.environ.get("FUPIN_UPLOAD_MAX_COLUMNS", "200")),
+    max_unzipped=int(os.environ.get("FUPIN_UPLOAD_MAX_UNZIPPED_MB", "400")) * _MB,
+    max_shared_strings=int(os.environ.get("FUPIN_UPLOAD_MAX_STRINGS_MB", "100")) * _MB,
+    parse_memory=int(os.environ.get("FUPIN_UPLOAD_PARSE_MEMORY_MB", "3072")) * _MB,
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * _MB  # form fields; files stream to disk (FILE_UPLOAD_MAX_MEMORY_SIZE)

@@ -23,6 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from .safefiles import DEFAULT_LIMITS, Limits, RefusedFile, check_file, run_capped
+
 TRUE_WORDS = ("是", "有", "Y", "YES", "TRUE", "1", "√", "参加", "已参加")
 FALSE_WORDS = ("否", "无", "N", "NO", "FALSE", "0", "×", "未参加")
 ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
@@ -84,12 +86,30 @@ class Checked:
 # --------------------------------------------------------------------------------------------------- reading
 
 
+# A cell beginning with one of these is a formula to Excel and LibreOffice (OWASP "CSV injection"): exports prefix
+# it with an apostrophe, and reading strips exactly that prefix again, so an export re-imports unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALISED = r"^'([=+\-@\t\r])"
+
+
+def neutralise(value: Any) -> Any:
+    """``value`` safe to write into a spreadsheet cell: text that would start a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _restore(text: str) -> str:
+    """The inverse of ``neutralise`` on read."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS else text
+
+
 def _cell_text(value: Any, header: str) -> str | None:  # noqa: PLR0911 - one case per cell type
     """One spreadsheet cell as text: whole numbers without '.0', dates ISO, empty as None."""
     if value is None:
         return None
     if isinstance(value, str):
-        text = value.strip()
+        text = _restore(value.strip())
         return text or None
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -168,11 +188,23 @@ def _drop_empty(sheet: Sheet, spec: Sequence[Col]) -> Sheet:
     )
 
 
-def read_table(path: Path, spec: Sequence[Col]) -> Sheet:
-    """Read a CSV (UTF-8 or GB18030), xlsx or xls file; raise FileUnreadable with a Chinese reason."""
+def read_table(path: Path, spec: Sequence[Col], *, limits: Limits = DEFAULT_LIMITS, capped: bool = False) -> Sheet:
+    """Read a CSV (UTF-8 or GB18030), xlsx or xls file; raise FileUnreadable with a Chinese reason.
+
+    The file is first held against ``limits`` (size; for xlsx the unpacked size, packing ratio, shared strings and
+    used range) without being parsed; ``capped``: parse in a child process capped in memory and time (the web
+    does, so that nothing an upload does can take the server down)."""
     path = Path(path)
     if not path.exists():
         raise FileUnreadable(f"找不到文件 {path}")
+    try:
+        check_file(path, limits)
+        return run_capped(_read_checked, path, list(spec), limits=limits) if capped else _read_checked(path, spec)
+    except RefusedFile as exc:
+        raise FileUnreadable(str(exc)) from None
+
+
+def _read_checked(path: Path, spec: Sequence[Col]) -> Sheet:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path, spec)
@@ -225,7 +257,7 @@ def _read_csv(path: Path, spec: Sequence[Col]) -> Sheet:
         if i is None:
             continue
         arr = table.column(i).combine_chunks()
-        arr = pc.utf8_trim_whitespace(arr)
+        arr = pc.replace_substring_regex(pc.utf8_trim_whitespace(arr), pattern=_NEUTRALISED, replacement="\\1")
         columns[col.header] = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
     rows_no = np.arange(2, 2 + table.num_rows, dtype=np.int64)
     ignored = [h for h in header if h and h not in {c.header for c in spec}]
@@ -511,7 +543,7 @@ def write_rows(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]
             writer = csv.writer(fh)
             writer.writerow(headers)
             for row in rows:
-                writer.writerow(row)
+                writer.writerow([neutralise(v) for v in row])
                 count += 1
         return count
     from openpyxl import Workbook  # deferred: openpyxl is only needed when a workbook is written
@@ -523,7 +555,7 @@ def write_rows(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(ws, value=value)
+            cell = WriteOnlyCell(ws, value=neutralise(value))
             if isinstance(value, str):
                 cell.number_format = "@"
             cells.append(cell)

@@ -74,7 +74,7 @@ def write_error_workbook(report: ImportReport, path: Path, source: Path) -> Path
     detail = wb.create_sheet("错误明细")
     detail.append(["行号", "列", "填写的值", "原因"])
     for e in report.errors:
-        detail.append([e.row, e.column, e.value, e.reason])
+        detail.append([e.row, e.column, tb.neutralise(e.value), e.reason])
     summary = wb.create_sheet("导入结果")
     for line in summary_lines(report):
         summary.append([line])
@@ -90,7 +90,7 @@ def write_error_workbook(report: ImportReport, path: Path, source: Path) -> Path
         cols = [sheet.columns[h].to_pylist() for h in headers]
         for i, row in enumerate(sheet.rows.tolist()):
             if row in refused:
-                rows_sheet.append([row, *(c[i] for c in cols), "；".join(reasons[row])])
+                rows_sheet.append([row, *(tb.neutralise(c[i]) for c in cols), "；".join(reasons[row])])
     except tb.FileUnreadable:
         pass
     path = Path(path)

@@ -10,6 +10,8 @@ from typing import Any
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
+from fupin.lib.tabular import neutralise
+
 
 class _Echo:
     def write(self, value: str) -> str:
@@ -23,7 +25,7 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[
         yield "\ufeff"  # BOM so that Excel opens UTF-8 Chinese correctly
         yield writer.writerow(headers)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([neutralise(v) for v in row])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}.csv"
@@ -35,7 +37,7 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
     ws = wb.create_sheet("数据")
     ws.append(list(headers))
     for row in rows:
-        ws.append(list(row))
+        ws.append([neutralise(v) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(

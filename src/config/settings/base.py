@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fupin.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -171,3 +172,4 @@ UPLOAD_LIMITS = Limits(
     parse_memory=int(os.environ.get("FUPIN_UPLOAD_PARSE_MEMORY_MB", "3072")) * _MB,
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * _MB  # form fields; files stream to disk (FILE_UPLOAD_MAX_MEMORY_SIZE)
+IMPORT_ERRORS_KEEP_DAYS = int(os.environ.get("FUPIN_IMPORT_ERRORS_KEEP_DAYS", "30"))  # then they are deleted

@@ -12,6 +12,8 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from fupin.lib.idnumbers import mask
+
 from . import scoping
 from .actors import Actor
 
@@ -21,9 +23,36 @@ else:
     _ModelAdmin = admin.ModelAdmin
 
 
+# Columns holding ID numbers: the admin shows them masked for everyone (full numbers only on the household page,
+# for the roles that may see them).
+ID_FIELDS = ("id_number", "person_id", "owner_id", "legal_rep_id")
+
+
+def _masked(name: str) -> Any:
+    @admin.display(description="身份证号（脱敏）")
+    def show(self: Any, obj: Model) -> str:
+        value = getattr(obj, name, "") or ""
+        return mask(value) if len(value) == 18 else value
+
+    return show
+
+
 class ScopedReadOnlyAdmin(_ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over millions of rows on every page
+    masked_id_number = _masked("id_number")
+    masked_person_id = _masked("person_id")
+    masked_owner_id = _masked("owner_id")
+    masked_legal_rep_id = _masked("legal_rep_id")
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        return [f"masked_{f}" if f in ID_FIELDS else f for f in super().get_fields(request, obj)]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        return [*super().get_readonly_fields(request, obj), *(f"masked_{f}" for f in ID_FIELDS)]
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return [f"masked_{f}" if f in ID_FIELDS else f for f in super().get_list_display(request)]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         user = request.user

@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 
 from .errors import ApplicationError, NotFoundError
@@ -26,3 +26,25 @@ class ApplicationErrorMiddleware:
                 status=exception.http_status,
             )
         return None
+
+
+TEXT = "text/plain; charset=utf-8"
+
+
+class RefuseNulMiddleware:
+    """A NUL byte in the path, the query or a form field is refused with 400 before any view or database sees it
+    (PostgreSQL cannot store one in text, which made 28 URLs answer 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return HttpResponseBadRequest(
+                "请求中含有非法字符（空字符），已拒绝", content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+
+def _has_nul(data: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())

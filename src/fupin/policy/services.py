@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.db import transaction
@@ -29,6 +30,8 @@ def parameter_set(
         typed = spec.kind(value)
     except (TypeError, ValueError):
         raise ValidationError(f"{spec.title}：取值“{value}”不是有效的数", extra={"field": "value"}) from None
+    if isinstance(typed, float) and not math.isfinite(typed):
+        raise ValidationError(f"{spec.title}：取值“{value}”不是有限的数", extra={"field": "value"})
     if spec.minimum is not None and typed < spec.minimum:
         raise ValidationError(f"{spec.title}：取值 {typed} 小于下限 {spec.minimum}", extra={"field": "value"})
     if spec.maximum is not None and typed > spec.maximum:

@@ -11,6 +11,7 @@ from typing import Any
 
 from fupin.audit.services import audit_record
 from fupin.core.actors import Actor
+from fupin.core.scoping import scope_of
 
 from .models import Household
 
@@ -37,3 +38,11 @@ def household_refresh(household: Household) -> tuple[str, int]:
         household.head_name, household.size = head, size
         household.save(update_fields=["head_name", "size"])
     return head, size
+
+
+def id_taken_message(actor: Actor | None, household_no: str) -> str:
+    """The refusal for an ID number already registered in ``household_no``: the household is named only when it is
+    inside the actor's area — otherwise the message would tell anyone where a person is registered."""
+    if scope_of(actor).contains(household_no[:12]) or actor is None:
+        return f"该身份证号已登记在户 {household_no}，一人只能属于一户；家庭成员变动请用迁移或分户功能"
+    return "该身份证号已在其他地区登记，一人只能属于一户：请由上一级扶贫部门核实后处理"

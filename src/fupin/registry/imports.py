@@ -33,6 +33,7 @@ from fupin.core.bulk import fetch_by_key
 from fupin.core.permissions import require
 from fupin.lib import tabular as tb
 
+from .history import id_taken_message
 from .importspec import HELPER_FIELDS, HOUSEHOLD_FIELDS, HOUSEHOLDS, MEMBER_FIELDS, ImportReport
 from .importwrite import write_import
 from .models import Household, ImportBatch, Member
@@ -131,7 +132,7 @@ def import_households(  # noqa: PLR0912, PLR0915 - the checks read best as one l
         refuse(
             elsewhere,
             "id_number",
-            lambda val: f"该身份证号已登记在户 {existing_m[val][1]}，一人只能属于一户；家庭成员变动请用迁移或分户功能",
+            lambda val: id_taken_message(actor, existing_m[val][1]),
         )
     if existing_hh:
         years = v["identified_year"].to_pylist()

@@ -9,6 +9,7 @@ from fupin.audit.models import AuditEntry
 from fupin.core import codes, scoping
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
+from fupin.core.parsing import ascii_digits, ascii_int
 from fupin.core.permissions import allowed
 from fupin.lib.idnumbers import mask
 
@@ -42,7 +43,7 @@ def household_search(
 ) -> QuerySet[Household]:
     """By head's or a member's name, a full ID number, or a household number prefix; within an area."""
     qs = households_visible(viewer=viewer)
-    text = text.strip().upper()
+    text = text.strip().upper()[:100]
     if area_code:
         try:
             lo, hi = codes.code_range(area_code)
@@ -52,10 +53,10 @@ def household_search(
     if status:
         qs = qs.filter(status=status)
     if text:
-        if len(text) == 18 and text[:17].isdigit():
+        if len(text) == 18 and ascii_digits(text[:17]):
             member_households = scoping.scoped(Member, viewer).filter(id_number=text).values("household_id")
             qs = qs.filter(pk__in=member_households)
-        elif text.isdigit():
+        elif ascii_digits(text, max_digits=24):
             qs = qs.filter(household_no__startswith=text)
         else:
             member_households = scoping.scoped(Member, viewer).filter(name=text).values("household_id")
@@ -110,8 +111,7 @@ def household_listing(
     if after:
         value, _, number = after.rpartition("|")
         cmp = "lt" if descending else "gt"
-        if field and value.isdigit():
-            key = int(value)
+        if field and (key := ascii_int(value)) is not None:
             qs = qs.filter(Q(**{f"{field}__{cmp}": key}) | Q(**{field: key, f"household_no__{cmp}": number}))
         elif not field:
             qs = qs.filter(household_no__gt=number)

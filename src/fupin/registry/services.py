@@ -18,7 +18,7 @@ from fupin.core.errors import ValidationError
 from fupin.core.permissions import require
 from fupin.lib.idnumbers import IdNumberError, parse
 
-from .history import household_audit, household_refresh
+from .history import household_audit, household_refresh, id_taken_message
 from .importspec import MEMBER_FIELDS
 from .models import (
     Attribute,
@@ -184,10 +184,6 @@ def _next_household_no(village_code: str) -> str:
     return f"{village_code}{serial:05d}"
 
 
-def _id_taken_message(number: str, where: Member) -> str:
-    return f"身份证号 {number[:6]}********{number[-4:]} 已登记在户 {where.household.household_no}，一人只能属于一户"
-
-
 @transaction.atomic
 def household_apply(
     *,
@@ -220,7 +216,7 @@ def household_apply(
         raise ValidationError(str(exc), extra={"field": "head_id_number"}) from exc
     taken = Member.objects.select_related("household").filter(id_number=ident.number).first()
     if taken is not None:
-        raise ValidationError(_id_taken_message(ident.number, taken), extra={"field": "head_id_number"})
+        raise ValidationError(id_taken_message(actor, taken.household.household_no), extra={"field": "head_id_number"})
     household = Household.objects.create(
         household_no=_next_household_no(village.code),
         village=village,
@@ -288,7 +284,7 @@ def member_add(*, actor: Actor | None, household: Household, id_number: str, **v
         raise ValidationError(str(exc), extra={"field": "id_number"}) from exc
     taken = Member.objects.select_related("household").filter(id_number=ident.number).first()
     if taken is not None:
-        raise ValidationError(_id_taken_message(ident.number, taken), extra={"field": "id_number"})
+        raise ValidationError(id_taken_message(actor, taken.household.household_no), extra={"field": "id_number"})
     unknown = set(values) - set(MEMBER_EDITABLE)
     if unknown:
         raise ValidationError(f"不能在此填写：{'、'.join(sorted(unknown))}")

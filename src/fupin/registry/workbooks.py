@@ -3,16 +3,24 @@ import, and the export in the template's layout (so an export re-imports unchang
 
 from __future__ import annotations
 
+import io
+import re
 from collections import defaultdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
+
 from fupin.core import codes, scoping
 from fupin.core.actors import Actor
+from fupin.core.permissions import allowed
 from fupin.lib import tabular as tb
+from fupin.lib.idnumbers import mask
 
 from .importspec import HOUSEHOLDS, SPECS, H, ImportReport, summary_lines
-from .models import Member
+from .models import ImportBatch, Member
 from .selectors import shown_id
 
 SHEET_TITLE = "贫困户家庭成员"
@@ -146,3 +154,30 @@ def export_row(m: Member, id_text: str) -> list[Any]:
         yes[m.medical_insurance],
         yes[m.critical_illness_insurance],
     ]
+
+
+_ID_LIKE = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{7,8}([0-9]{3}[0-9Xx])(?![0-9])")
+
+
+def error_workbook_for(*, viewer: Actor, batch: ImportBatch, path: Path) -> bytes | None:
+    """The error workbook of ``batch`` as ``viewer`` may have it, or None when there is none (any more).
+
+    Kept ``settings.IMPORT_ERRORS_KEEP_DAYS`` days, then deleted. The uploader's own area gets it as written;
+    anyone else who may see the batch (the levels above) gets every ID number in it masked."""
+    if not path.exists():
+        return None
+    if timezone.now() - batch.at > timedelta(days=settings.IMPORT_ERRORS_KEEP_DAYS):
+        path.unlink(missing_ok=True)
+        return None
+    if viewer.area_id == batch.area_code and allowed(viewer, "registry.full_id"):
+        return path.read_bytes()
+    from openpyxl import Workbook, load_workbook  # deferred: only a download needs openpyxl
+
+    source, out = load_workbook(path, read_only=True), Workbook(write_only=True)
+    for ws in source.worksheets:
+        target = out.create_sheet(ws.title)
+        for row in ws.iter_rows(values_only=True):
+            target.append([_ID_LIKE.sub(lambda m: mask(m.group(0)), v) if isinstance(v, str) else v for v in row])
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()

@@ -17,6 +17,7 @@ from fupin.cadres.choices import PostingRole
 from fupin.cadres.services import dispatch_plan, eligibility, plan_approve, plan_item_set
 from fupin.core.actors import Actor
 from fupin.core.errors import ApplicationError
+from fupin.core.parsing import ascii_int
 from fupin.registry.selectors import shown_id
 from fupin.web.common.exports import export_response
 from fupin.web.common.paging import keyset_page
@@ -32,12 +33,13 @@ def dispatch_plans(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_plan:
             raise PermissionDenied("只读角色不能生成选派方案")
+        year = ascii_int(request.POST.get("round"), lo=2000, hi=2100)
         try:
-            year = int(request.POST.get("round", ""))
-            plan = dispatch_plan(actor=viewer, area_code=viewer.area_id or "520000000000", round_year=year)
-            return redirect("dispatch-plan", plan.pk)
-        except ValueError:
-            error = "请填写轮次（年度）"
+            if year is None:
+                error = "请填写轮次（年度，如 2017）"
+            else:
+                plan = dispatch_plan(actor=viewer, area_code=viewer.area_id or "520000000000", round_year=year)
+                return redirect("dispatch-plan", plan.pk)
         except ApplicationError as exc:
             error = exc.message
     plans = cadre_selectors.dispatch_plans_recent(viewer=viewer)
@@ -64,7 +66,7 @@ def dispatch_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
                 n = plan_approve(actor=viewer, plan=plan, start=date_type.today())  # noqa: DTZ011
                 messages.success(request, f"方案已批准：{n} 名干部到岗")
                 return redirect("dispatch-plan", plan.pk)
-            item_id = int(request.POST.get("item", "0"))
+            item_id = ascii_int(request.POST.get("item")) or 0
             item = cadre_selectors.plan_item_get(viewer=viewer, plan=plan, item_id=item_id)
             if item is None:
                 raise Http404("方案明细不存在")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from fupin.areas import selectors as area_selectors
@@ -25,7 +26,7 @@ from fupin.registry import selectors as registry_selectors
 from fupin.registry.choices import ProcedureKind, Status
 from fupin.registry.imports import import_households
 from fupin.registry.importspec import HOUSEHOLDS, summary_lines
-from fupin.registry.workbooks import export_row, write_error_workbook, write_template
+from fupin.registry.workbooks import error_workbook_for, export_row, write_error_workbook, write_template
 from fupin.web.common.exports import export_response
 from fupin.web.common.forms import FindingTransitionForm, form_error
 from fupin.web.common.paging import keyset_page
@@ -250,11 +251,19 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_errors(request: HttpRequest, batch_id: int) -> HttpResponseBase:
-    batch = registry_selectors.import_batch_get(viewer=viewer_of(request), batch_id=batch_id)
-    path = _import_dir() / f"{batch_id}.xlsx"
-    if batch is None or not path.exists():
-        raise Http404("没有该导入批次的错误清单")
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"导入错误_{batch.file_name}.xlsx")
+    viewer = viewer_of(request)
+    batch = registry_selectors.import_batch_get(viewer=viewer, batch_id=batch_id)
+    data = (
+        None
+        if batch is None
+        else error_workbook_for(viewer=viewer, batch=batch, path=_import_dir() / f"{batch_id}.xlsx")
+    )
+    if batch is None or data is None:
+        raise Http404("没有该导入批次的错误清单（或已超过保存期限）")
+    name = Path(batch.file_name).stem
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'导入错误_{name}.xlsx')}"
+    return response
 
 
 @login_required

@@ -468,7 +468,8 @@ def bench_dashboard(smoke: bool, repeat: int) -> dict[str, object]:
     users, seconds = (4, 3.0) if smoke else (20, 30.0)
     with tempfile.TemporaryDirectory() as tmp:
         env = {"FUPIN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings.production",
-               "FUPIN_SECRET_KEY": secrets.token_urlsafe(40), "FUPIN_SSL_REDIRECT": "0"}  # fmt: skip
+               "FUPIN_SECRET_KEY": secrets.token_urlsafe(40), "FUPIN_AUDIT_KEY": secrets.token_urlsafe(40),
+               "FUPIN_SSL_REDIRECT": "0"}  # fmt: skip
         if smoke:
             env["FUPIN_DATABASE_URL"] = f"sqlite:///{tmp}/smoke.sqlite3"
             for args in (["migrate", "-v0"], ["areas", "load"], ["demo"],

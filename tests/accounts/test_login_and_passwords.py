@@ -107,10 +107,15 @@ def test_production_settings_use_secure_cookies_and_refuse_missing_secrets():
         "import django.conf, importlib; s = importlib.import_module('config.settings.production');"
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG, s.SECURE_HSTS_SECONDS > 0)"
     )
-    env = {**os.environ, "FUPIN_SECRET_KEY": "x" * 50, "FUPIN_DATABASE_URL": "postgres://u@h/db"}
+    env = {**os.environ, "FUPIN_SECRET_KEY": "x" * 50, "FUPIN_AUDIT_KEY": "k" * 40,
+           "FUPIN_DATABASE_URL": "postgres://u@h/db"}  # fmt: skip
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603
     assert out.stdout.split() == ["True", "True", "False", "True"]
     env.pop("FUPIN_SECRET_KEY")
     failed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)  # noqa: S603
     assert failed.returncode != 0
     assert "FUPIN_SECRET_KEY" in failed.stderr
+    env["FUPIN_SECRET_KEY"] = "x" * 50
+    env.pop("FUPIN_AUDIT_KEY")
+    failed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    assert "FUPIN_AUDIT_KEY" in failed.stderr

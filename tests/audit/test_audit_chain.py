@@ -1,6 +1,9 @@
+import importlib
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from fupin.areas.services import area_classification_set
 from fupin.audit.models import AuditEntry, AuditHead
@@ -8,6 +11,21 @@ from fupin.audit.services import diff, verify_chain
 from tests.support import COUNTY_B
 
 pytestmark = pytest.mark.django_db
+APPEND_ONLY = importlib.import_module("fupin.audit.migrations.0002_append_only")
+
+
+@pytest.fixture(autouse=True)
+def database_owner(db):
+    """These tests play an attacker who owns the database: they drop the append-only triggers to tamper."""
+    _run(APPEND_ONLY.statements(connection.vendor, create=False))
+    yield
+    _run(APPEND_ONLY.statements(connection.vendor, create=True))
+
+
+def _run(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
 
 
 def _write_some(actor):

@@ -173,3 +173,5 @@ UPLOAD_LIMITS = Limits(
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * _MB  # form fields; files stream to disk (FILE_UPLOAD_MAX_MEMORY_SIZE)
 IMPORT_ERRORS_KEEP_DAYS = int(os.environ.get("FUPIN_IMPORT_ERRORS_KEEP_DAYS", "30"))  # then they are deleted
+# The audit chain's HMAC key; production.py requires FUPIN_AUDIT_KEY (kept apart from the database and its backups).
+AUDIT_KEY = os.environ.get("FUPIN_AUDIT_KEY", "audit:" + SECRET_KEY)

@@ -11,6 +11,11 @@ DEBUG = False
 SECRET_KEY = os.environ.get("FUPIN_SECRET_KEY", "")
 if len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("FUPIN_SECRET_KEY must be set to a random string of at least 32 characters")
+AUDIT_KEY = os.environ.get("FUPIN_AUDIT_KEY", "")
+if len(AUDIT_KEY) < 32 or AUDIT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "FUPIN_AUDIT_KEY must be set to a random string of at least 32 characters, not the secret key"
+    )
 if not os.environ.get("FUPIN_DATABASE_URL"):
     raise ImproperlyConfigured("FUPIN_DATABASE_URL must point at the production PostgreSQL database")
 

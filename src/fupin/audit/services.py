@@ -7,12 +7,14 @@ row breaks its hash; deleting one breaks the sequence or the link; deleting the 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -53,7 +55,13 @@ def entry_hash(
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+    return hmac.new(audit_key(), (prev_hash + payload).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def audit_key() -> bytes:
+    """The chain's key (``FUPIN_AUDIT_KEY``): kept outside the database, so whoever can rewrite the table cannot
+    recompute a valid chain. Development and tests derive one from the secret key."""
+    return str(settings.AUDIT_KEY).encode("utf-8")
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
@@ -212,3 +220,38 @@ def verify_chain(*, max_problems: int = 50) -> VerifyResult:
             f"链头记录为第 {head_seq} 条，实际最后一条为第 {expected_seq - 1} 条（末尾记录被删除或链头被改动）"
         )
     return result
+
+
+# ------------------------------------------------------------------------------------------------ checkpoints
+
+
+def _signature(seq: int, digest: str, at: str) -> str:
+    return hmac.new(audit_key(), f"{seq}:{digest}:{at}".encode(), hashlib.sha256).hexdigest()
+
+
+def checkpoint() -> dict[str, Any]:
+    """The chain's head, signed with the audit key: a small record inspectors keep outside the system (``fupin
+    audit checkpoint`` on a schedule). Against it, deleting the newest entries and resetting the head is seen."""
+    head = AuditHead.objects.filter(pk=1).first()
+    seq, digest = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    at = _at_text(timezone.now())
+    return {"seq": seq, "hash": digest, "at": at, "signature": _signature(seq, digest, at)}
+
+
+def verify_checkpoint(point: Mapping[str, Any]) -> list[str]:
+    """Problems (Chinese) of the database's chain against a kept checkpoint; empty when it still holds."""
+    try:
+        seq, digest, at = int(point["seq"]), str(point["hash"]), str(point["at"])
+        signature = str(point["signature"])
+    except (KeyError, TypeError, ValueError):
+        return ["检查点文件格式不正确"]
+    if not hmac.compare_digest(signature, _signature(seq, digest, at)):
+        return ["检查点的签名不符（文件被改动，或审计密钥不同）"]
+    if seq == 0:
+        return []
+    entry = AuditEntry.objects.filter(seq=seq).first()
+    if entry is None:
+        return [f"检查点（{at}）时的第 {seq} 条记录已不存在（末尾记录被删除）"]
+    if entry.hash != digest:
+        return [f"第 {seq} 条记录的哈希与检查点（{at}）不符（记录被改动后重算了哈希链）"]
+    return []

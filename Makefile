@@ -24,7 +24,7 @@ demo: migrate
 	$(BIN)/fupin demo
 	$(BIN)/fupin synth --scale province --seed 2017 --into-db --skip-registry > /dev/null
 	$(BIN)/fupin synth --scale tiny --seed 2017 --into-db > /dev/null
-	$(BIN)/fupin check --year 2017 --area 520325 > /dev/null
+	$(BIN)/fupin checks --year 2017 --area 520325 > /dev/null
 	$(BIN)/fupin indicators --refresh --area 520000000000 --year 2017 > /dev/null
 	$(BIN)/fupin dispatch plan --round 2017 --area 520325 > /dev/null
 	@echo "打开 http://127.0.0.1:8000/ ，用上面的演示账号登录"

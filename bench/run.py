@@ -454,7 +454,7 @@ def _province_db(env: dict[str, str]) -> None:
     _pg_admin(f"DROP DATABASE IF EXISTS {PROVINCE_DB} WITH (FORCE)", f"CREATE DATABASE {PROVINCE_DB}")
     for args in (["migrate", "-v0"], ["areas", "load"], ["demo"],
                  ["synth", "--scale", "province", "--seed", "2017", "--into-db"],
-                 ["check", "--year", "2017", "--area", "520000000000"]):  # fmt: skip
+                 ["checks", "--year", "2017", "--area", "520000000000"]):  # fmt: skip
         run_child([FUPIN, *args], env)
 
 
@@ -474,7 +474,7 @@ def bench_dashboard(smoke: bool, repeat: int) -> dict[str, object]:
             env["FUPIN_DATABASE_URL"] = f"sqlite:///{tmp}/smoke.sqlite3"
             for args in (["migrate", "-v0"], ["areas", "load"], ["demo"],
                          ["synth", "--scale", "tiny", "--seed", "2017", "--into-db"],
-                         ["check", "--year", "2017", "--area", "520325"]):  # fmt: skip
+                         ["checks", "--year", "2017", "--area", "520325"]):  # fmt: skip
                 run_child([FUPIN, *args], env)
             size = "tiny county (SQLite)"
         else:

@@ -54,7 +54,7 @@ def main() -> None:
         run("demo", env=env)
         run("synth", "--scale", "province", "--seed", "2017", "--into-db", "--skip-registry", env=env)
         run("synth", "--scale", "tiny", "--seed", "2017", "--into-db", env=env)
-        run("check", "--year", "2017", "--area", "520325", env=env)
+        run("checks", "--year", "2017", "--area", "520325", env=env)
         run("indicators", "--refresh", "--area", "520000000000", "--year", "2017", env=env)
         run("dispatch", "plan", "--round", "2017", "--area", "520325", env=env)
         server = subprocess.Popen(  # noqa: S603

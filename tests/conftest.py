@@ -32,3 +32,11 @@ def county_officer(db: Any) -> User:
 @pytest.fixture
 def inspector(db: Any) -> User:
     return make_user("insp", Role.INSPECTOR, PROVINCE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> None:
+    """Failed-password counters live in a process-wide cache: each test starts with none."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()

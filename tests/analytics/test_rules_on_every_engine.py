@@ -75,7 +75,7 @@ def test_a_layout_cut_into_parts_is_read_by_duckdb_under_a_memory_cap_and_by_spa
         assert out.result.findings.equals(reference), engine
         assert out.people == people
         assert out.indicators.num_rows > 100
-    call_command("check", "--year", "2017", "--parquet", str(tmp_path), "--out", str(tmp_path / "f.parquet"))
+    call_command("checks", "--year", "2017", "--parquet", str(tmp_path), "--out", str(tmp_path / "f.parquet"))
     assert f"{people:,} 人：共 {reference.num_rows:,} 条发现" in capsys.readouterr().out
     assert pq.read_table(tmp_path / "f.parquet").equals(reference)
 

@@ -1,4 +1,4 @@
-"""Department data loads, `fupin check` on the live registry, and the findings workflow."""
+"""Department data loads, `fupin checks` on the live registry, and the findings workflow."""
 
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def test_check_command_prints_counts(tmp_path, household, capsys):
     external_load(
         actor=None, kind_name="vehicles", path=write_vehicles(tmp_path / "v.csv", [(owner, "贵F1", "轿车", 88000)])
     )
-    call_command("check", "--year", "2017", "--area", COUNTY_A)
+    call_command("checks", "--year", "2017", "--area", COUNTY_A)
     out = capsys.readouterr().out
     assert "错评：家庭成员名下有车：1" in out
     assert "新发现 1 条" in out

@@ -31,7 +31,7 @@ def server() -> Iterator[str]:
         env.pop("FUPIN_DATABASE_URL", None)
         steps = (
             ["migrate", "-v0"], ["demo"], ["synth", "--scale", "tiny", "--seed", "2017", "--into-db"],
-            ["check", "--year", "2017", "--area", "520325"],
+            ["checks", "--year", "2017", "--area", "520325"],
             ["indicators", "--refresh", "--area", "520000000000", "--year", "2017"],
         )  # fmt: skip
         for args in steps:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "fupin.core.middleware.RefuseNulMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,10 +125,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 # One cache for every server process when FUPIN_CACHE_URL names a Redis (redis://host:6379/0): dashboards are then
 # rendered once per indicator refresh for all workers; without it each process keeps its own (LocMemCache).
-if os.environ.get("FUPIN_CACHE_URL"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["FUPIN_CACHE_URL"]}
-    }
+# The "throttle" cache counts failed password checks (the same store, under its own name, so tests can keep it
+# while they switch the page cache off).
+_CACHE = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["FUPIN_CACHE_URL"]}
+    if os.environ.get("FUPIN_CACHE_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+)
+CACHES = {"default": _CACHE, "throttle": {**_CACHE, "KEY_PREFIX": "throttle"}}
 # Sessions are read from the cache and written through to the database: one query less on every page.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False
@@ -175,3 +180,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * _MB  # form fields; files stream to disk (FIL
 IMPORT_ERRORS_KEEP_DAYS = int(os.environ.get("FUPIN_IMPORT_ERRORS_KEEP_DAYS", "30"))  # then they are deleted
 # The audit chain's HMAC key; production.py requires FUPIN_AUDIT_KEY (kept apart from the database and its backups).
 AUDIT_KEY = os.environ.get("FUPIN_AUDIT_KEY", "audit:" + SECRET_KEY)
+
+# Content-Security-Policy: scripts and everything else from this site only (ECharts is vendored, nothing from a CDN).
+# Inline styles stay allowed: ECharts writes its tooltips as HTML with style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -23,4 +23,7 @@ from pathlib import Path as _Path  # noqa: E402
 DATA_DIR = _Path(_tempfile.mkdtemp(prefix="fupin-test-"))
 
 # Every test sees the database as it is: no cached dashboard structure carried from one test to the next.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
@@ -157,3 +158,26 @@ def user_password_set(*, actor: Actor | None, user: User, password: str) -> None
         changes={"password": ["******", "******(已更改)"]},
         area_code=user.area_id or "520000000000",
     )
+
+
+PASSWORD_CHANGE_TRIES = 5  # wrong old passwords per user …
+PASSWORD_CHANGE_WINDOW = 15 * 60  # … within this many seconds, then the form refuses until the window ends
+
+
+def user_password_change(*, actor: User, old_password: str, new_password: str) -> None:
+    """One's own password change: the old password is checked (throttled like the login, so a stolen session
+    cannot guess it), and the new one must differ from it."""
+    cache, key = caches["throttle"], f"password-change-failures:{actor.pk}"
+    failures = int(cache.get(key, 0))
+    if failures >= PASSWORD_CHANGE_TRIES:
+        raise PermissionDeniedError(
+            f"原密码已连续输错 {failures} 次，请 {PASSWORD_CHANGE_WINDOW // 60} 分钟后再试",
+            extra={"field": "old_password"},
+        )
+    if not actor.check_password(old_password):
+        cache.set(key, failures + 1, PASSWORD_CHANGE_WINDOW)
+        raise ValidationError("原密码不正确", extra={"field": "old_password"})
+    if new_password == old_password:
+        raise ValidationError("新密码不能与原密码相同", extra={"field": "new_password1"})
+    cache.delete(key)
+    user_password_set(actor=actor, user=actor, password=new_password)

@@ -5,6 +5,7 @@ services become ``{"code", "message"}`` with their HTTP status here, for every r
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
@@ -15,7 +16,10 @@ from .accounts import router as accounts_router
 from .areas import router as areas_router
 from .audit import router as audit_router
 
-api = NinjaAPI(title="扶贫管理平台 API", version="1", auth=django_auth, urls_namespace="api")
+# The schema and its docs page are for signed-in users only (they describe every operation).
+api = NinjaAPI(
+    title="扶贫管理平台 API", version="1", auth=django_auth, urls_namespace="api", docs_decorator=login_required
+)
 
 
 @api.exception_handler(ApplicationError)

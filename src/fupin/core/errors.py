@@ -31,6 +31,13 @@ class PermissionDeniedError(ApplicationError):
     http_status = 403
 
 
+class ConflictError(ApplicationError):
+    """Another write got there first (e.g. two imports of one file at once); nothing of this one was written."""
+
+    code = "conflict"
+    http_status = 409
+
+
 class ValidationError(ApplicationError):
     code = "invalid"
     http_status = 400

@@ -23,13 +23,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from fupin.areas.models import Area
 from fupin.audit.services import audit_record
 from fupin.core import codes, scoping
 from fupin.core.actors import Actor
 from fupin.core.bulk import fetch_by_key
+from fupin.core.errors import ConflictError
 from fupin.core.permissions import require
 from fupin.lib import tabular as tb
 
@@ -170,49 +171,54 @@ def import_households(  # noqa: PLR0912, PLR0915 - the checks read best as one l
     if mode == "all" and bad.any():
         take[:] = False
     report.rows_taken = int(take.sum())
-    with transaction.atomic():
-        if not dry_run and take.any():
-            write_import(
-                actor=actor,
-                report=report,
-                v=v,
-                derived=checked.derived,
-                take=take,
-                new_hh=new_hh,
-                existing_hh=existing_hh,
-                existing_m=existing_m,
+    try:
+        with transaction.atomic():
+            if not dry_run and take.any():
+                write_import(
+                    actor=actor,
+                    report=report,
+                    v=v,
+                    derived=checked.derived,
+                    take=take,
+                    new_hh=new_hh,
+                    existing_hh=existing_hh,
+                    existing_m=existing_m,
+                )
+                report.written = True
+            batch = ImportBatch.objects.create(
+                kind=report.kind,
+                file_name=report.file_name[:255],
+                sha256=report.sha256,
+                area_code=getattr(actor, "scope_code", None) or "520000000000",
+                actor_username=getattr(actor, "username", "") or "system",
+                mode=mode,
+                dry_run=dry_run,
+                rows_total=report.rows_total,
+                rows_taken=report.rows_taken if report.written else 0,
+                rows_refused=report.rows_refused,
+                created=report.created,
+                updated=report.updated,
+                unchanged=report.unchanged,
             )
-            report.written = True
-        batch = ImportBatch.objects.create(
-            kind=report.kind,
-            file_name=report.file_name[:255],
-            sha256=report.sha256,
-            area_code=getattr(actor, "scope_code", None) or "520000000000",
-            actor_username=getattr(actor, "username", "") or "system",
-            mode=mode,
-            dry_run=dry_run,
-            rows_total=report.rows_total,
-            rows_taken=report.rows_taken if report.written else 0,
-            rows_refused=report.rows_refused,
-            created=report.created,
-            updated=report.updated,
-            unchanged=report.unchanged,
-        )
-        report.batch_id = batch.pk
-        if report.written:
-            audit_record(
-                actor=actor,
-                action="registry.import",
-                entity=batch,
-                area_code=batch.area_code,
-                changes={
-                    "file": [None, report.file_name],
-                    "sha256": [None, report.sha256],
-                    "created": [None, report.created],
-                    "updated": [None, report.updated],
-                    "rows": [None, f"{report.rows_taken}/{report.rows_total}"],
-                },
-            )
+            report.batch_id = batch.pk
+            if report.written:
+                audit_record(
+                    actor=actor,
+                    action="registry.import",
+                    entity=batch,
+                    area_code=batch.area_code,
+                    changes={
+                        "file": [None, report.file_name],
+                        "sha256": [None, report.sha256],
+                        "created": [None, report.created],
+                        "updated": [None, report.updated],
+                        "rows": [None, f"{report.rows_taken}/{report.rows_total}"],
+                    },
+                )
+    except IntegrityError:  # a concurrent import of the same rows committed first; this transaction rolled back
+        raise ConflictError(
+            "另一个导入同时写入了相同的户或身份证号，本次导入未写入任何数据：请稍后重新导入（重复导入不会产生重复数据）"
+        ) from None
     if keep_copy and report.written:
         archive = Path(settings.DATA_DIR) / "imports"
         archive.mkdir(parents=True, exist_ok=True)

@@ -20,12 +20,6 @@ class PasswordChangeForm(forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
 
-    def clean_old_password(self) -> str:
-        value: str = self.cleaned_data["old_password"]
-        if not self.user.check_password(value):
-            raise forms.ValidationError("原密码不正确")
-        return value
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from fupin.accounts.services import user_password_set
+from fupin.accounts.services import user_password_change
 from fupin.core.errors import ApplicationError
 
 from .forms import PasswordChangeForm
@@ -24,9 +24,13 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user_password_set(actor=user, user=user, password=form.cleaned_data["new_password1"])
+            user_password_change(
+                actor=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
         except ApplicationError as exc:
-            form.add_error("new_password1", exc.message)
+            form.add_error(str(exc.extra.get("field", "new_password1")), exc.message)
         else:
             update_session_auth_hash(request, user)
             messages.success(request, "密码已修改")

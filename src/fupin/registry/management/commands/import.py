@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from fupin.core.commands import FupinCommand
-from fupin.core.errors import ApplicationError
+from fupin.core.errors import ApplicationError, ConflictError
 from fupin.lib.tabular import FileUnreadable
 from fupin.registry.imports import import_households
 from fupin.registry.importspec import summary_lines
@@ -37,6 +37,8 @@ class Command(FupinCommand):
             )
         except FileUnreadable as exc:
             raise CommandError(f"文件无法读取：{exc}", returncode=2) from None
+        except ConflictError as exc:  # lost a race with a concurrent import of the same rows: try again later
+            raise CommandError(exc.message, returncode=3) from None
         except ApplicationError as exc:  # the file refused as a whole (e.g. a read-only user): exit 2
             raise CommandError(exc.message, returncode=2) from None
         for line in summary_lines(report):

@@ -33,7 +33,7 @@ class Command(FupinCommand):
         for v in rows:
             series.setdefault(v.year, {})[v.key] = v.value
         if not series:
-            raise CommandError("该区划没有指标（先运行 fupin check 或 fupin indicators --refresh）")
+            raise CommandError("该区划没有指标（先运行 fupin checks 或 fupin indicators --refresh）")
         if options["json"]:
             payload = {
                 "area": area,

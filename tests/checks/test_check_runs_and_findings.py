@@ -196,7 +196,7 @@ def test_policy_command_sets_and_shows_parameters(capsys):
     call_command("policy", "set", "exit_line", "2018", "3500", "--user", "padm-p", "--note", "省扶贫办文件")
     assert param("exit_line", 2019) == 3500
     assert param("exit_line", 2017) == 3335
-    with pytest.raises(CommandError, match="只能由省级管理员修改"):
+    with pytest.raises(CommandError, match="“修改政策参数”须由省级管理员办理"):
         call_command("policy", "set", "exit_line", "2018", "3600", "--user", "cty-p")
     call_command("policy", "show", "--year", "2018")
     out = capsys.readouterr().out

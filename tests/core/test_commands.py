@@ -74,7 +74,7 @@ def test_an_unknown_or_inactive_user_is_refused_with_exit_2_and_nothing_written(
 @pytest.mark.django_db
 def test_the_named_user_acts_and_an_application_error_is_exit_1():
     make_user("cty-c", Role.COUNTY_OFFICER, COUNTY_A)
-    with pytest.raises(CommandError, match="只能由省级管理员修改") as info:
+    with pytest.raises(CommandError, match="“修改政策参数”须由省级管理员办理") as info:
         call_command("policy", "set", "exit_line", "2018", "3600", "--user", "cty-c")
     assert info.value.returncode == 1
     assert not Parameter.objects.exists()

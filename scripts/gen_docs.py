@@ -54,7 +54,7 @@ def render_permissions() -> str:
         "| action | what | held by |",
         "| --- | --- | --- |",
     ]
-    lines += [f"| `{a}` | {p.title} | {p.holders()} |" for a, p in ACTIONS.items()]
+    lines += [f"| `{a}` | {p.title} | {p.holders} |" for a, p in ACTIONS.items()]
     examples = role_examples()
     lines += ["", "## Matrix", "", "| kind of user | " + " | ".join(f"`{a}`" for a in ACTIONS) + " |",
               "| --- |" + " --- |" * len(ACTIONS)]  # fmt: skip

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from fupin.core import codes
 from fupin.core.actors import Actor
@@ -31,8 +32,9 @@ class Permission:
     roles: frozenset[str] = field(default_factory=frozenset)  # and these roles, whatever their department
     write: bool = True  # read-only roles never hold a writing action
 
+    @cached_property
     def holders(self) -> str:
-        """Who holds it, in Chinese (refusals and the docs say it)."""
+        """Who holds it, in Chinese (refusals and the docs say it); built once, as refusals can come per row."""
         parts = []
         if self.departments:
             levels = "、".join(codes.LEVEL_NAMES[lvl] for lvl in sorted(self.levels))
@@ -90,7 +92,7 @@ def refusal(actor: Actor, action: str) -> str | None:
     officer = role in OFFICER_ROLES or role == Role.PROVINCE_ADMIN
     if officer and _department(actor) in rule.departments and level in rule.levels:
         return None
-    return f"“{rule.title}”须由{rule.holders()}办理"
+    return f"“{rule.title}”须由{rule.holders}办理"
 
 
 def titles() -> dict[str, str]:

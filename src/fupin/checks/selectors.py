@@ -11,7 +11,7 @@ from .models import Finding
 
 
 def findings_of(*, viewer: Actor) -> QuerySet[Finding]:
-    """The findings in the viewer's area (the same rows as ``services.findings_visible``)."""
+    """The findings in the viewer's area."""
     return scoping.scoped(Finding, viewer)
 
 

@@ -13,7 +13,7 @@ from fupin.analytics.params import PARAMETER_KEYS, Params
 from fupin.analytics.rules import BY_ID
 from fupin.analytics.run import run_rules
 from fupin.audit.services import Change, audit_record, audit_record_many
-from fupin.core import codes, events, scoping
+from fupin.core import codes, events
 from fupin.core.actors import Actor
 from fupin.core.errors import PermissionDeniedError, ValidationError
 from fupin.core.permissions import require
@@ -177,7 +177,3 @@ def finding_transition(*, actor: Actor | None, finding: Finding, to: str, reason
         ],
     )
     return finding
-
-
-def findings_visible(*, viewer: Actor | None) -> Any:
-    return scoping.scoped(Finding, viewer)

@@ -17,6 +17,12 @@ class Params:
     max_migrant_months: int = 12
     monitoring_income_line: float = 4_200.0
     monitoring_drop_ratio: float = 0.5
+    school_age_min: int = 6
+    school_age_max: int = 15
+    water_litres_min: int = 35
+    water_litres_min_short: int = 20
+    water_minutes_max: int = 20
+    water_cut_days_max: int = 36
 
     @classmethod
     def defaults(cls, year: int, **overrides: Any) -> Params:

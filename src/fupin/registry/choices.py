@@ -56,6 +56,17 @@ class Relation(models.TextChoices):
     OTHER = "其他", "其他"
 
 
+class SchoolStage(models.TextChoices):
+    """在校阶段 (blank: not in school)."""
+
+    PRESCHOOL = "学前教育", "学前教育"
+    PRIMARY = "小学", "小学"
+    JUNIOR = "初中", "初中"
+    SENIOR = "高中", "高中"
+    VOCATIONAL = "中职", "中职"
+    HIGHER = "高等教育", "高职、大专及以上"
+
+
 class ProcedureKind(models.TextChoices):
     IDENTIFICATION = "identification", "贫困识别"
     EXIT = "exit", "脱贫退出"

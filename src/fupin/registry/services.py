@@ -122,6 +122,7 @@ def registry_bulk_load(
             "sex": mm.column("sex"), "birth_date": mm.column("birth_date").cast(pa.date32()),
             "relation": mm.column("relation"), "education": mm.column("education"),
             "student": bool_col(mm, "student"), "health": mm.column("health"), "labour": mm.column("labour"),
+            "school_stage": _text(mm, "school_stage"), "home_schooled": bool_col(mm, "home_schooled"),
             "disability": pa.array([""] * mm.num_rows, pa.string()),
             "migrant_months": pc.fill_null(mm.column("migrant_months").cast(pa.int64()), 0),
             "medical_insurance": bool_col(mm, "medical_insurance"),
@@ -138,7 +139,9 @@ def registry_bulk_load(
             "wage_income": money("wage_income"), "production_income": money("production_income"),
             "property_income": money("property_income"), "transfer_income": money("transfer_income"),
             **{k: bool_col(yy, k) for k in ("food_ok", "clothing_ok", "education_ok", "medical_ok", "relocated",
-                                            "water_ok")},
+                                            "water_ok", "water_short_area")},
+            **{k: _optional(yy, k, pa.int64()) for k in ("water_litres", "water_minutes", "water_cut_days")},
+            "water_quality_ok": _optional(yy, "water_quality_ok", pa.bool_()),
             "housing_grade": yy.column("housing_grade"),
             "production_costs": pa.array([0.0] * yy.num_rows, pa.float64()),
         }),
@@ -154,6 +157,18 @@ def registry_bulk_load(
         changes={"households": [0, result.households], "members": [0, result.members], "years": [0, result.years]},
     )
     return result
+
+
+def _text(t: pa.Table, name: str) -> pa.Array:
+    """A text column of a bulk batch, empty where the batch has no such column or a null."""
+    if name not in t.column_names:
+        return pa.array([""] * t.num_rows, pa.string())
+    return pc.fill_null(t.column(name).cast(pa.string()), "")
+
+
+def _optional(t: pa.Table, name: str, typ: pa.DataType) -> pa.Array:
+    """A nullable column of a bulk batch: nulls where the batch has no such column."""
+    return t.column(name).cast(typ) if name in t.column_names else pa.nulls(t.num_rows, typ)
 
 
 # ---------------------------------------------------------------------------------------------------------------

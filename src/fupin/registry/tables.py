@@ -23,23 +23,28 @@ QUERIES: dict[str, tuple[str, Columns]] = {
          ("main_cause", pa.string()), ("identified_year", pa.int32()), ("exit_year", pa.int32()), ("size", pa.int32())],
     ),
     "members": (
-        "SELECT m.id_number, h.household_no, m.name, m.birth_date, m.relation, m.student, m.health, m.labour, "
+        "SELECT m.id_number, h.household_no, m.name, m.birth_date, m.relation, m.student, m.home_schooled, m.health, "
+        "m.labour, "
         "m.migrant_months, m.medical_insurance, m.critical_illness_insurance FROM registry_member m "
         "JOIN registry_household h ON h.id = m.household_id WHERE m.village_id BETWEEN %s AND %s "
         "AND m.deceased_on IS NULL",
         [("person_id", pa.string()), ("household_id", pa.string()), ("name", pa.string()), ("birth_date", pa.date32()),
-         ("relation", pa.string()), ("student", pa.bool_()), ("health", pa.string()), ("labour", pa.string()),
+         ("relation", pa.string()), ("student", pa.bool_()), ("home_schooled", pa.bool_()),
+         ("health", pa.string()), ("labour", pa.string()),
          ("migrant_months", pa.int32()), ("medical_insurance", pa.bool_()), ("critical_illness_insurance", pa.bool_())],
     ),
     "household_years": (
         "SELECT h.household_no, y.year, CAST(y.income_per_capita AS REAL), CAST(y.production_income AS REAL), "
-        "y.food_ok, y.clothing_ok, y.education_ok, y.medical_ok, y.housing_grade, y.relocated, y.water_ok "
+        "y.food_ok, y.clothing_ok, y.education_ok, y.medical_ok, y.housing_grade, y.relocated, y.water_ok, "
+        "y.water_litres, y.water_quality_ok, y.water_minutes, y.water_cut_days, y.water_short_area "
         "FROM registry_householdyear y JOIN registry_household h ON h.id = y.household_id "
         "WHERE y.village_id BETWEEN %s AND %s",
         [("household_id", pa.string()), ("year", pa.int32()), ("income_per_capita", pa.float64()),
          ("production_income", pa.float64()), ("food_ok", pa.bool_()), ("clothing_ok", pa.bool_()),
          ("education_ok", pa.bool_()), ("medical_ok", pa.bool_()), ("housing_grade", pa.string()),
-         ("relocated", pa.bool_()), ("water_ok", pa.bool_())],
+         ("relocated", pa.bool_()), ("water_ok", pa.bool_()), ("water_litres", pa.int32()),
+         ("water_quality_ok", pa.bool_()), ("water_minutes", pa.int32()), ("water_cut_days", pa.int32()),
+         ("water_short_area", pa.bool_())],
     ),
 }  # fmt: skip
 TABLES = tuple(QUERIES)

@@ -6,10 +6,13 @@ whether it is generated alone (tiny scale) or with the whole province.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pyarrow as pa
 
 from . import calibration as cal
+from . import facts
 from .allocate import sizes_to_total
 from .people import id_numbers, names, surname_indices, unique_sequences
 from .province import CountyPlan
@@ -136,6 +139,10 @@ def generate_county(  # noqa: PLR0915 - one linear recipe reads best top to bott
     migrant = np.where(able & (rng.random(n_m) < 0.5), rng.integers(1, 13, n_m), 0)
     medical = rng.random(n_m) < 0.995
     critical = medical & (rng.random(n_m) < 0.98)
+    facts_rng = county_seed(seed, plan.code, salt=2)  # the facts' own stream: earlier draws stay as they were
+    home_schooled = facts.home_schooling(facts_rng, age, health == 3)
+    student &= ~home_schooled
+    stage = facts.school_stage(age, student)
 
     # Household attributes and main cause follow from the members.
     def any_of(flag: np.ndarray) -> np.ndarray:
@@ -181,6 +188,8 @@ def generate_county(  # noqa: PLR0915 - one linear recipe reads best top to bott
             "relation": pa.array(RELATIONS[rel], pa.string()),
             "education": pa.array(EDUCATION[edu], pa.string()),
             "student": pa.array(student),
+            "school_stage": pa.array(stage, pa.string()),
+            "home_schooled": pa.array(home_schooled),
             "health": pa.array(HEALTH[health], pa.string()),
             "labour": pa.array(LABOUR[labour], pa.string()),
             "migrant_months": pa.array(migrant, pa.int8()),
@@ -188,8 +197,47 @@ def generate_county(  # noqa: PLR0915 - one linear recipe reads best top to bott
             "critical_illness_insurance": pa.array(critical),
         }
     )
+    insured = np.minimum.reduceat((medical & critical).astype(np.int8), offsets) > 0 if n_hh else np.zeros(0, bool)
+    out_of_school = ~student & ~home_schooled
+    birth_year = birth.astype("datetime64[Y]").astype(np.int64) + 1970
+    edu_ok = {}
+    for year in cal.YEARS:
+        lo, hi = facts.SCHOOL_AGE
+        in_band = (year - birth_year >= lo) & (year - birth_year <= hi)
+        edu_ok[year] = ~any_of(in_band & out_of_school)
+    short = np.array([_water_short(v) for v in village_code], dtype=bool)
     years = _household_years(rng, household_id, exit_year, attribute, able_count, sizes)
+    years = _with_facts(facts_rng, years, edu_ok, insured, short)
     return households, members, years
+
+
+def _water_short(village: str) -> bool:
+    """Whether a village lies in a water-short area: a fixed share of villages, stable across runs and scales."""
+    return int(hashlib.sha256(village.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < facts.WATER_SHORT_VILLAGE_SHARE
+
+
+def _with_facts(
+    rng: np.random.Generator, years: pa.Table, edu_ok: dict[int, np.ndarray], insured: np.ndarray, short: np.ndarray
+) -> pa.Table:
+    """The recorded judgements 义务教育/基本医疗 as the members' facts say, and the water facts behind 饮水安全."""
+    education = np.concatenate([edu_ok[y] for y in cal.YEARS]) if len(insured) else np.zeros(0, bool)
+    medical = np.tile(insured, len(cal.YEARS))
+    short_rows = np.tile(short, len(cal.YEARS))
+    water_ok = years["water_ok"].to_numpy(zero_copy_only=False)
+    litres, quality, minutes, cut = facts.water_facts(rng, water_ok, short_rows)
+    new = {
+        "education_ok": pa.array(education, pa.bool_()),
+        "medical_ok": pa.array(medical, pa.bool_()),
+        "water_litres": pa.array(litres, pa.int16()),
+        "water_quality_ok": pa.array(quality, pa.bool_()),
+        "water_minutes": pa.array(minutes, pa.int16()),
+        "water_cut_days": pa.array(cut, pa.int16()),
+        "water_short_area": pa.array(short_rows, pa.bool_()),
+    }
+    for name, values in new.items():
+        i = years.schema.get_field_index(name)
+        years = years.set_column(i, name, values) if i >= 0 else years.append_column(name, values)
+    return years
 
 
 def _household_years(  # noqa: PLR0917 - private helper, arrays passed positionally

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from . import calibration as cal
 from .cadres import CadrePlan, generate_cadres, plan_cadres
 from .county import county_seed, generate_county
+from .facts import plant_flag_faults
 from .party import party_orgs
 from .planted import plant, survey
 from .province import ProvincePlan, plan_province
@@ -110,6 +111,7 @@ def generate(  # noqa: PLR0915 - one linear recipe
             households, members, years = generate_county(county, plan.village_weight, seed)
             rng = county_seed(seed, code, salt=1)
             households, members, years, planted = plant(rng, code, households, members, years)
+            members, years = plant_flag_faults(county_seed(seed, code, salt=3), households, members, years, planted)
             s_households, s_members, missed = survey(rng, code, county.rural_villages)
             write("households", households)
             write("members", members)

@@ -6,13 +6,14 @@ joins by adding its module here. ``docs/rules.md`` is generated from these rows 
 
 from __future__ import annotations
 
-from . import data_quality, exit, housing, misclassification
+from . import data_quality, exit, guarantees, housing, misclassification
 from .base import Inputs, Rule, out, poor_members, registered_poor
 
 FAMILIES = {
     "misclassification": misclassification,
     "exit": exit,
     "housing": housing,
+    "guarantees": guarantees,
     "data_quality": data_quality,
 }
 RULES: list[Rule] = [rule for family in FAMILIES.values() for rule in family.RULES]

@@ -12,17 +12,21 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from fupin.analytics.guarantees import Inputs, guarantee_gaps, reason, year_rows
 from fupin.analytics.params import Params
-from fupin.analytics.rules import Inputs
 
 EXIT_VETOES = {
-    "income": "人均纯收入 {value:,.2f} 元低于退出标准 {line:,.0f} 元",
+    "income": "人均纯收入 {value:,.2f} 元未超过退出标准 {line:,.0f} 元",
     "food": "不愁吃未达标",
     "clothing": "不愁穿未达标",
-    "education": "义务教育无保障",
-    "medical": "基本医疗无保障",
+    "education": "义务教育无保障：{detail}",
+    "medical": "基本医疗无保障：{detail}",
     "housing": "住房不安全（{detail} 级危房，未搬迁）",
-    "water": "饮水不安全",
+    "water_quantity": "饮水不安全：人均日供水 {value:.0f} 升，低于 {detail} 升",
+    "water_quality": "饮水不安全：水质不达标",
+    "water_time": "饮水不安全：人力取水往返 {value:.0f} 分钟，超过 {detail} 分钟",
+    "water_cut": "饮水不安全：全年停水 {value:.0f} 天，超过 {detail} 天",
+    "water": "饮水不安全（登记为不安全，缺少水量、水质、取水时间和停水天数）",
     "same_year": "当年识别的贫困户不能当年退出",
     "no_record": "缺少该年度收入与两不愁三保障记录",
 }
@@ -30,41 +34,19 @@ IDENTIFY_REASONS = {
     "income": "人均纯收入 {value:,.2f} 元低于扶贫标准 {line:,.0f} 元",
     "food": "吃饭有困难",
     "clothing": "穿衣有困难",
-    "education": "义务教育无保障",
-    "medical": "基本医疗无保障",
+    "education": "义务教育无保障：{detail}",
+    "medical": "基本医疗无保障：{detail}",
     "housing": "住房不安全（{detail} 级）",
+    "water_quantity": "饮水不安全：人均日供水 {value:.0f} 升，低于 {detail} 升",
+    "water_quality": "饮水不安全：水质不达标",
+    "water_time": "饮水不安全：人力取水往返 {value:.0f} 分钟，超过 {detail} 分钟",
+    "water_cut": "饮水不安全：全年停水 {value:.0f} 天，超过 {detail} 天",
+    "water": "饮水不安全（登记为不安全）",
 }
 MONITOR_REASONS = {
     "low_income": "人均纯收入 {value:,.2f} 元低于监测线 {line:,.0f} 元",
     "drop": "人均纯收入较上年下降 {value:.0%}",
 }
-
-
-def _reason(t: ir.Table, code: str, value: ir.Value | None = None, detail: ir.Value | None = None) -> ir.Table:
-    return t.select(
-        household_id=t.household_id.cast("string"),
-        code=ibis.literal(code),
-        value=(value if value is not None else ibis.null()).cast("float64"),
-        detail=(detail if detail is not None else ibis.null()).cast("string"),
-    )
-
-
-def _year_rows(i: Inputs, households: ir.Table, year: int) -> ir.Table:
-    y = i["household_years"]
-    yr = y.filter(y.year == year)
-    return households.select("household_id").join(yr, "household_id")
-
-
-def _need_reasons(j: ir.Table, line: float) -> list[ir.Table]:
-    unsafe = j.housing_grade.isin(["C", "D"]) & ~j.relocated.fill_null(False)
-    return [
-        _reason(j.filter(j.income_per_capita < line), "income", j.income_per_capita),
-        _reason(j.filter(~j.food_ok), "food"),
-        _reason(j.filter(~j.clothing_ok), "clothing"),
-        _reason(j.filter(~j.education_ok), "education"),
-        _reason(j.filter(~j.medical_ok), "medical"),
-        _reason(j.filter(unsafe), "housing", None, j.housing_grade),
-    ]
 
 
 def exit_candidates(i: Inputs, year: int) -> ir.Table:
@@ -76,21 +58,31 @@ def exit_candidates(i: Inputs, year: int) -> ir.Table:
 
 
 def exit_vetoes(i: Inputs, p: Params) -> ir.Table:
-    """For the exit candidates of year Y: why each may not exit in Y (no rows = eligible)."""
+    """For the exit candidates of year Y: why each may not exit in Y (no rows = eligible). Income must be stably
+    above the exit line (POLICY §3): at the line is not above it."""
     candidates = exit_candidates(i, p.year)
-    j = _year_rows(i, candidates, p.year)
-    parts = _need_reasons(j, p.exit_line)
-    parts.append(_reason(j.filter(~j.water_ok.fill_null(True)), "water"))
-    parts.append(_reason(candidates.filter(candidates.identified_year == p.year), "same_year"))
+    j = year_rows(i, candidates, p.year)
+    parts = [reason(j.filter(j.income_per_capita <= p.exit_line), "income", j.income_per_capita)]
+    parts.extend(guarantee_gaps(i, p, j))
+    parts.append(reason(candidates.filter(candidates.identified_year == p.year), "same_year"))
     with_record = j.select("household_id").distinct()
-    parts.append(_reason(candidates.anti_join(with_record, "household_id"), "no_record"))
+    parts.append(reason(candidates.anti_join(with_record, "household_id"), "no_record"))
+    return ibis.union(*parts)
+
+
+def need_reasons(i: Inputs, p: Params) -> ir.Table:
+    """For every household with a record of year Y: why it meets the identification criteria (no rows = it does
+    not) — income below the poverty line (POLICY §1), or any of 两不愁三保障 unmet."""
+    j = year_rows(i, i["households"], p.year)
+    parts = [reason(j.filter(j.income_per_capita < p.poverty_line), "income", j.income_per_capita)]
+    parts.extend(guarantee_gaps(i, p, j))
     return ibis.union(*parts)
 
 
 def identification_reasons(i: Inputs, p: Params) -> ir.Table:
     """For surveyed (non-registered) households: why each should be identified (no rows = not eligible)."""
     s = i["survey_households"]
-    return _reason(s.filter(s.income_per_capita < p.poverty_line), "income", s.income_per_capita)
+    return reason(s.filter(s.income_per_capita < p.poverty_line), "income", s.income_per_capita)
 
 
 def monitoring_triggers(i: Inputs, p: Params) -> ir.Table:
@@ -104,8 +96,8 @@ def monitoring_triggers(i: Inputs, p: Params) -> ir.Table:
     both = now.join(before, "household_id")
     drop = (both["last"] - both.income_per_capita) / both["last"]
     return ibis.union(
-        _reason(now.filter(now.income_per_capita < p.monitoring_income_line), "low_income", now.income_per_capita),
-        _reason(both.filter((both["last"] > 0) & (drop >= p.monitoring_drop_ratio)), "drop", drop),
+        reason(now.filter(now.income_per_capita < p.monitoring_income_line), "low_income", now.income_per_capita),
+        reason(both.filter((both["last"] > 0) & (drop >= p.monitoring_drop_ratio)), "drop", drop),
     )
 
 

@@ -21,7 +21,7 @@ from fupin.registry.services import (
     member_move,
     member_update,
 )
-from tests.factories import make_household, person_ids
+from tests.factories import make_household, person_ids, set_year
 from tests.support import COUNTY_A, COUNTY_B, first_village, make_user
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,7 @@ def test_identification_end_to_end_makes_a_poor_household_and_audits_each_step(o
     assert household.members.get().relation == "户主"
     procedure = _identification(household)
     assert procedure.steps.count() == 1
+    set_year(household, 2018, income=2100.0)  # surveyed during the procedure: below the 2018 line of 2,995
     _run_identification(officer, procedure)
     household.refresh_from_db()
     procedure.refresh_from_db()
@@ -340,6 +341,9 @@ def _exit(officer, household, start: date) -> Procedure:
 
 def test_exit_then_return_then_exit_again(officer, village):
     household = make_household(village)  # identified 2014, poor
+    set_year(household, 2017)
+    set_year(household, 2018, income=2500.0)
+    set_year(household, 2019)
     _exit(officer, household, date(2017, 10, 1))
     household.refresh_from_db()
     assert (household.status, household.exit_year) == (Status.EXITED, 2017)
@@ -376,8 +380,10 @@ def test_exit_then_return_then_exit_again(officer, village):
 
 def test_exit_in_the_year_of_identification_is_refused(officer, village):
     household = _apply(officer, village)
+    set_year(household, 2018, income=2100.0)
     _run_identification(officer, _identification(household))
     household.refresh_from_db()
+    set_year(household, 2019)
     with pytest.raises(ValidationError, match="当年识别的贫困户不能当年退出"):
         p.procedure_open(actor=officer, household=household, kind="exit", on=date(2018, 11, 1))
     assert not Procedure.objects.filter(household=household, kind="exit").exists()
@@ -386,6 +392,7 @@ def test_exit_in_the_year_of_identification_is_refused(officer, village):
 
 def test_procedures_start_only_from_the_right_status_and_one_at_a_time(officer, village):
     household = make_household(village)
+    set_year(household, 2018)
     with pytest.raises(ValidationError, match="不能启动返贫认定程序"):
         p.procedure_open(actor=officer, household=household, kind="return", on=D)
     p.procedure_open(actor=officer, household=household, kind="exit", on=D)
@@ -413,6 +420,7 @@ def test_cancellation_for_death_and_reason_is_required(officer, village):
 
 def test_monitoring_sets_the_group(officer, village):
     household = make_household(village)
+    set_year(household, 2018, income=3000.0)  # below the monitoring line of 4,200
     with pytest.raises(ValidationError, match="监测对象类型"):
         p.procedure_open(actor=officer, household=household, kind="monitoring", on=D, reason="不知道")
     procedure = p.procedure_open(actor=officer, household=household, kind="monitoring", on=D, reason="突发严重困难户")
@@ -525,6 +533,7 @@ def test_transfer_split_and_move_keep_history(officer, village):
 
 def test_web_forms_record_steps_and_show_chinese_errors_next_to_the_field(client, officer, village):
     household = make_household(village)
+    set_year(household, 2018)
     client.force_login(officer)
     url = f"/households/{household.household_no}/"
     page = client.get(url).content.decode()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict
-from typing import Any
 
 from django.db import transaction
 
 from fupin.analytics import engines
-from fupin.analytics.params import PARAMETER_KEYS, Params
 from fupin.analytics.rules import BY_ID
 from fupin.analytics.run import run_rules
 from fupin.audit.services import Change, audit_record, audit_record_many
@@ -18,17 +16,10 @@ from fupin.core.actors import Actor
 from fupin.core.errors import PermissionDeniedError, ValidationError
 from fupin.core.permissions import require
 from fupin.lib.idnumbers import mask
-from fupin.policy.selectors import param
+from fupin.registry.verdicts import params_for
 
 from .models import CheckRun, Finding, FindingStatus
 from .sources import live_tables
-
-
-def params_for(year: int, **overrides: Any) -> Params:
-    """The stored policy parameters of the year (province admins may have changed POLICY.md's defaults)."""
-    values = {k: param(k, year) for k in PARAMETER_KEYS}
-    values.update(overrides)
-    return Params(year=year, **values)
 
 
 def check_run(*, actor: Actor | None, year: int, area_code: str = "520000000000", engine: str = "duckdb") -> CheckRun:

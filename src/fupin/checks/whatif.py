@@ -13,8 +13,8 @@ from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.core.errors import ValidationError
 from fupin.core.permissions import require
+from fupin.registry.verdicts import params_for
 
-from .services import params_for
 from .sources import live_tables
 
 CHANGEABLE = PARAMETER_KEYS

@@ -187,6 +187,10 @@ class Procedure(models.Model):
     outcome = models.CharField("结论", max_length=200, blank=True)
     opened_on = models.DateField("启动日期")
     closed_on = models.DateField("办结日期", null=True, blank=True)
+    # a county-level approval to proceed although the household's verdict refuses it (registry.verdicts)
+    override_reason = models.CharField("县级批准带否决项办理的理由", max_length=500, blank=True)
+    override_by = models.CharField("批准人", max_length=150, blank=True)
+    override_vetoes = models.CharField("批准时的否决项", max_length=1000, blank=True)
 
     class Meta:
         verbose_name = "程序"

@@ -27,6 +27,7 @@ from fupin.policy.selectors import param
 
 from .history import household_audit
 from .models import Household, MonitoringGroup, Procedure, ProcedureKind, ProcedureStatus, ProcedureStep, Status
+from .verdicts import household_verdict
 
 SIGN, VOTE, NOTICE, REVIEW = "sign", "vote", "notice", "review"
 
@@ -92,6 +93,13 @@ STARTS_FROM: dict[str, set[str]] = {
     ProcedureKind.CANCELLATION: {Status.POOR, Status.EXITED, Status.RETURNED},
 }
 CANCELLATION_REASONS = ("死亡", "错评", "自然消亡", "其他")
+# Procedures bound by the household's verdict of the procedure's year: consulted when the last step applies the
+# result, and an exit also when it starts (it starts from recorded facts; the others start from an application or a
+# report, before the household's facts are verified). A county-level officer may proceed against a failing verdict
+# with a written reason.
+BOUND_BY_VERDICT = {ProcedureKind.IDENTIFICATION, ProcedureKind.EXIT, ProcedureKind.RETURN, ProcedureKind.MONITORING}
+BOUND_AT_START = {ProcedureKind.EXIT}
+OVERRIDE_MIN_CHARS = 10
 # Procedures that change the household's status may not run side by side; monitoring may run beside them.
 EXCLUSIVE = {ProcedureKind.IDENTIFICATION, ProcedureKind.EXIT, ProcedureKind.RETURN, ProcedureKind.CANCELLATION}
 
@@ -121,9 +129,57 @@ def _require_level(actor: Actor | None, spec: StepSpec) -> None:
         raise PermissionDeniedError(f"「{spec.title}」须由{who}或以上干部录入")
 
 
+def _verdict_gate(
+    actor: Actor | None, household: Household, kind: str, year: int, override_reason: str, *, covered: bool = False
+) -> list[str]:
+    """Refuse a procedure whose verdict fails, naming every reason — unless a county-level officer gives a written
+    reason (or ``covered``: the procedure already carries such an approval). Returns the failing reasons that were
+    overridden (empty when the verdict holds)."""
+    if kind not in BOUND_BY_VERDICT:
+        return []
+    verdict = household_verdict(household, kind, year)
+    if verdict.ok:
+        return []
+    override_reason = override_reason.strip()
+    if covered and not override_reason:
+        return verdict.reasons
+    if not override_reason:
+        raise ValidationError(
+            verdict.refusal() + "。如确需办理，须由县级或以上干部写明理由批准",
+            extra={"field": "override_reason", "reasons": verdict.reasons},
+        )
+    if actor is not None and not actor.is_superuser and (getattr(actor, "scope_level", None) or 99) > C:
+        raise PermissionDeniedError("不符合标准的户带否决项办理，须由县级或以上干部批准")
+    if len(override_reason) < OVERRIDE_MIN_CHARS:
+        raise ValidationError(
+            f"批准理由至少写 {OVERRIDE_MIN_CHARS} 个字，说明为何不按否决项办理", extra={"field": "override_reason"}
+        )
+    return verdict.reasons
+
+
+def _record_override(actor: Actor | None, procedure: Procedure, reasons: list[str], override_reason: str) -> None:
+    procedure.override_reason = override_reason.strip()[:500]
+    procedure.override_by = (getattr(actor, "username", "") or "system")[:150]
+    procedure.override_vetoes = "；".join(reasons)[:1000]
+    procedure.save(update_fields=["override_reason", "override_by", "override_vetoes"])
+    household_audit(
+        actor,
+        procedure.household,
+        "registry.verdict_override",
+        {
+            "procedure": [None, f"{ProcedureKind(procedure.kind).label}#{procedure.pk}"],
+            "vetoes": [None, procedure.override_vetoes],
+            "override_reason": [None, procedure.override_reason],
+        },
+    )
+
+
 @transaction.atomic
-def procedure_open(*, actor: Actor | None, household: Household, kind: str, on: date, reason: str = "") -> Procedure:
-    """Start a procedure for a household (its first step is recorded separately, like every other step)."""
+def procedure_open(
+    *, actor: Actor | None, household: Household, kind: str, on: date, reason: str = "", override_reason: str = ""
+) -> Procedure:
+    """Start a procedure for a household (its first step is recorded separately, like every other step). An exit
+    starts only when the household's exit verdict of the year holds, or with a county override."""
     require(actor, "registry.procedure", household.village_id)
     household = Household.objects.select_for_update().get(pk=household.pk)
     if kind not in STEPS:
@@ -143,10 +199,13 @@ def procedure_open(*, actor: Actor | None, household: Household, kind: str, on: 
         raise ValidationError(f"注销事由应为{'、'.join(CANCELLATION_REASONS)}之一（可加“：说明”）")
     if kind == ProcedureKind.MONITORING and reason not in MonitoringGroup.values:
         raise ValidationError(f"监测对象类型应为{'、'.join(MonitoringGroup.values)}之一")
+    overridden = _verdict_gate(actor, household, kind, on.year, override_reason) if kind in BOUND_AT_START else []
     procedure = Procedure.objects.create(
         household=household, village_id=household.village_id, kind=kind, year=on.year, reason=reason, opened_on=on
     )
     household_audit(actor, household, "registry.procedure_open", {"procedure": [None, f"{title}#{procedure.pk}"]})
+    if overridden:
+        _record_override(actor, procedure, overridden, override_reason)
     return procedure
 
 
@@ -199,8 +258,10 @@ def procedure_step_record(  # noqa: PLR0912, PLR0915 - the rules read best as on
     notice_start: date | None = None,
     notice_end: date | None = None,
     note: str = "",
+    override_reason: str = "",
 ) -> ProcedureStep:
-    """Record the next step of an open procedure, or refuse with the rule it breaks."""
+    """Record the next step of an open procedure, or refuse with the rule it breaks. The last step of a procedure
+    bound by the verdict consults the verdict again (facts may have changed since the start)."""
     require(actor, "registry.procedure", procedure.village_id)
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     household = Household.objects.select_for_update().get(pk=procedure.household_id)
@@ -248,6 +309,10 @@ def procedure_step_record(  # noqa: PLR0912, PLR0915 - the rules read best as on
     is_last = len(done) + 1 == len(specs)
     if procedure.kind == ProcedureKind.EXIT and is_last and on.year == household.identified_year:
         raise ValidationError(f"该户于 {on.year} 年识别，当年识别的贫困户不能当年销号退出")
+    overridden: list[str] = []
+    if is_last and approved:
+        covered = bool(procedure.override_reason)
+        overridden = _verdict_gate(actor, household, procedure.kind, procedure.year, override_reason, covered=covered)
     recorded = ProcedureStep.objects.create(
         procedure=procedure,
         village_id=procedure.village_id,
@@ -286,6 +351,8 @@ def procedure_step_record(  # noqa: PLR0912, PLR0915 - the rules read best as on
         changes["procedure"] = [ProcedureStatus.OPEN.label, ProcedureStatus.COMPLETED.label]
         changes.update(_apply_result(procedure, household, on))
     household_audit(actor, household, "registry.procedure_step", changes)
+    if overridden and override_reason.strip():
+        _record_override(actor, procedure, overridden, override_reason)
     return recorded
 
 

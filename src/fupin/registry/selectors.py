@@ -13,9 +13,10 @@ from fupin.core.parsing import ascii_digits, ascii_int
 from fupin.core.permissions import allowed
 from fupin.lib.idnumbers import mask
 
-from .choices import ProcedureKind
+from .choices import ProcedureKind, Status
 from .models import Household, HouseholdYear, ImportBatch, Member, Procedure
 from .procedures import STARTS_FROM
+from .verdicts import household_verdict
 
 
 def can_see_full_id(viewer: Actor | None) -> bool:
@@ -32,7 +33,8 @@ def households_visible(*, viewer: Actor | None) -> QuerySet[Household]:
 
 
 def household_get(*, viewer: Actor | None, household_no: str) -> Household:
-    household = households_visible(viewer=viewer).filter(household_no=household_no).select_related("village").first()
+    households = households_visible(viewer=viewer).filter(household_no=household_no)
+    household = households.select_related("village", "helper").first()
     if household is None:
         raise NotFoundError("该户不存在或不在您的管辖范围内")
     return household
@@ -70,6 +72,10 @@ def household_members(*, viewer: Actor | None, household: Household) -> list[Mem
 
 def household_years(*, viewer: Actor | None, household: Household) -> list[HouseholdYear]:
     return list(scoping.scoped(HouseholdYear, viewer).filter(household=household).order_by("year"))
+
+
+def household_year_get(*, viewer: Actor | None, household: Household, year: int) -> HouseholdYear | None:
+    return scoping.scoped(HouseholdYear, viewer).filter(household=household, year=year).first()
 
 
 def household_procedures(*, viewer: Actor | None, household: Household) -> list[Any]:
@@ -158,3 +164,25 @@ def import_batches_recent(*, viewer: Actor, limit: int = 20) -> list[ImportBatch
 
 def import_batch_get(*, viewer: Actor, batch_id: int) -> ImportBatch | None:
     return scoping.scoped(ImportBatch, viewer).filter(pk=batch_id).first()
+
+
+def verdict_override_allowed(viewer: Actor | None, household: Household) -> bool:
+    """Whether the viewer may approve a procedure against a failing verdict: county level or above, with the right
+    to run the household's procedures (the rule ``procedures._verdict_gate`` enforces)."""
+    if viewer is None or viewer.is_superuser:
+        return True
+    level = getattr(viewer, "scope_level", None)
+    return allowed(viewer, "registry.procedure", household.village_id) and level is not None and level <= codes.COUNTY
+
+
+def household_verdict_latest(*, viewer: Actor | None, household: Household) -> Any:
+    """The verdict the household page shows: for its latest yearly record, whether it may exit (a household on the
+    register) or whether a monitoring trigger holds (an exited one); None without records or for other statuses."""
+    latest = scoping.scoped(HouseholdYear, viewer).filter(household=household).order_by("-year").first()
+    if latest is None:
+        return None
+    if household.status in {Status.POOR, Status.RETURNED}:
+        return household_verdict(household, ProcedureKind.EXIT, latest.year)
+    if household.status == Status.EXITED:
+        return household_verdict(household, ProcedureKind.MONITORING, latest.year)
+    return None

@@ -114,7 +114,7 @@ def registry_bulk_load(
                 raise ValidationError(f"户 {member_hh[row]} 成员 {mm.column('name')[row]}：{exc}") from exc
         id_numbers = pa.array(checked, pa.string())
     m_hh, m_village = keys(member_hh)
-    bool_col = lambda t, name: pc.fill_null(t.column(name).cast(pa.bool_()), False)  # noqa: E731
+    bool_col = lambda t, name: pc.fill_null(_optional(t, name, pa.bool_()), False)  # noqa: E731
     bulk_insert(
         Member,
         pa.table({

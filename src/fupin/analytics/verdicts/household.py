@@ -30,6 +30,14 @@ EXIT_VETOES = {
     "same_year": "当年识别的贫困户不能当年退出",
     "no_record": "缺少该年度收入与两不愁三保障记录",
 }
+# a short name of each exit veto, for findings that count them
+VETO_NAMES = {
+    "income": "收入未超过退出标准", "food": "不愁吃未达标", "clothing": "不愁穿未达标", "education": "义务教育无保障",
+    "medical": "基本医疗无保障", "housing": "住房不安全", "water_quantity": "饮水水量不足",
+    "water_quality": "饮水水质不达标",
+    "water_time": "取水时间过长", "water_cut": "停水天数过多", "water": "饮水不安全", "same_year": "当年识别当年退出",
+    "no_record": "缺少年度记录",
+}  # fmt: skip
 IDENTIFY_REASONS = {
     "income": "人均纯收入 {value:,.2f} 元低于扶贫标准 {line:,.0f} 元",
     "food": "吃饭有困难",
@@ -46,6 +54,7 @@ IDENTIFY_REASONS = {
 MONITOR_REASONS = {
     "low_income": "人均纯收入 {value:,.2f} 元低于监测线 {line:,.0f} 元",
     "drop": "人均纯收入较上年下降 {value:.0%}",
+    **{code: text for code, text in IDENTIFY_REASONS.items() if code != "income"},
 }
 
 
@@ -77,6 +86,21 @@ def need_reasons(i: Inputs, p: Params) -> ir.Table:
     parts = [reason(j.filter(j.income_per_capita < p.poverty_line), "income", j.income_per_capita)]
     parts.extend(guarantee_gaps(i, p, j))
     return ibis.union(*parts)
+
+
+def risk_reasons(i: Inputs, p: Params) -> ir.Table:
+    """For every household with a record of year Y: the monitoring triggers that hold (POLICY §6) — income below
+    the monitoring line, a fall from the year before of at least the ratio, or any of 两不愁三保障 unmet."""
+    y = i["household_years"]
+    j = year_rows(i, i["households"], p.year)
+    before = y.filter(y.year == p.year - 1).select(household_id="household_id", last=y.income_per_capita)
+    both = j.join(before, "household_id")
+    drop = (both["last"] - both.income_per_capita) / both["last"]
+    return ibis.union(
+        reason(j.filter(j.income_per_capita < p.monitoring_income_line), "low_income", j.income_per_capita),
+        reason(both.filter((both["last"] > 0) & (drop >= p.monitoring_drop_ratio)), "drop", drop),
+        *guarantee_gaps(i, p, j),
+    )
 
 
 def identification_reasons(i: Inputs, p: Params) -> ir.Table:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("imports/<int:batch_id>/errors.xlsx", views.import_errors, name="import-errors"),
     path("households/<str:household_no>/", views.household_detail, name="household-detail"),
     path("households/<str:household_no>/procedures/", views.procedure_open_view, name="procedure-open"),
+    path("households/<str:household_no>/years/", views.household_year_pick, name="household-year-pick"),
+    path("households/<str:household_no>/years/<int:year>/", views.household_year_edit, name="household-year"),
     path(
         "households/<str:household_no>/procedures/<int:procedure_id>/step/",
         views.procedure_step_view,

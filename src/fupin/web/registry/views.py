@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,16 +24,17 @@ from fupin.core.permissions import allowed
 from fupin.lib.tabular import FileUnreadable
 from fupin.registry import procedures as proc
 from fupin.registry import selectors as registry_selectors
-from fupin.registry.choices import ProcedureKind, Status
+from fupin.registry.choices import ProcedureKind, SchoolStage, Status
 from fupin.registry.imports import import_households
-from fupin.registry.importspec import HOUSEHOLDS, summary_lines
+from fupin.registry.importspec import HEALTH, HOUSEHOLDS, summary_lines
 from fupin.registry.workbooks import error_workbook_for, export_row, write_error_workbook, write_template
+from fupin.registry.yearly import household_year_save
 from fupin.web.common.exports import export_response
 from fupin.web.common.forms import FindingTransitionForm, form_error
 from fupin.web.common.paging import keyset_page
-from fupin.web.common.params import text_param, viewer_of
+from fupin.web.common.params import text_param, viewer_of, year_param
 
-from .forms import ImportForm, ProcedureOpenForm, ProcedureStepForm
+from .forms import HouseholdYearForm, ImportForm, ProcedureOpenForm, ProcedureStepForm
 
 HOUSEHOLD_SORT_LABELS = {"": "按户编号", "-size": "人口多的在前", "year": "识别年度早的在前"}
 
@@ -96,7 +98,10 @@ def household_page(
         nxt = proc.next_step(p) if p.status == "open" else None
         p.next = nxt
         if nxt is not None and writable:
-            p.form = forms_in.get(f"step-{p.pk}") or ProcedureStepForm(step_kind=nxt.kind, prefix=f"p{p.pk}")
+            last = _is_last(p, nxt) and registry_selectors.verdict_override_allowed(viewer, household)
+            p.form = forms_in.get(f"step-{p.pk}") or ProcedureStepForm(
+                step_kind=nxt.kind, prefix=f"p{p.pk}", can_override=last
+            )
     findings = check_selectors.household_findings(viewer=viewer, household_no=household.household_no)
     for f in findings:
         choices = next_statuses(f.status)
@@ -104,7 +109,8 @@ def household_page(
             form = forms_in.get(f"finding-{f.pk}") or FindingTransitionForm(choices=choices, prefix=f"f{f.pk}")
             f.form = form  # type: ignore[attr-defined]
     kinds = registry_selectors.procedure_kinds_startable(household=household)
-    open_form = forms_in.get("open") or ProcedureOpenForm(kinds=kinds, prefix="open")
+    can_override = registry_selectors.verdict_override_allowed(viewer, household)
+    open_form = forms_in.get("open") or ProcedureOpenForm(kinds=kinds, prefix="open", can_override=can_override)
     return render(
         request,
         "web/registry/household_detail.html",
@@ -117,7 +123,9 @@ def household_page(
             "findings": findings,
             "history": registry_selectors.household_history(viewer=viewer, household=household),
             "can_write": writable,
+            "can_edit": allowed(viewer, "registry.edit", household.village_id),
             "open_form": open_form if writable and kinds else None,
+            "verdict": registry_selectors.household_verdict_latest(viewer=viewer, household=household),
         },
         status=400 if forms_in else 200,
     )
@@ -129,11 +137,13 @@ def procedure_open_view(request: HttpRequest, household_no: str) -> HttpResponse
     household = registry_selectors.household_get(viewer=viewer, household_no=household_no)
     if request.method != "POST":
         return redirect(household)
-    form = ProcedureOpenForm(request.POST, kinds=list(ProcedureKind.choices), prefix="open")
+    can_override = registry_selectors.verdict_override_allowed(viewer, household)
+    form = ProcedureOpenForm(request.POST, kinds=list(ProcedureKind.choices), prefix="open", can_override=can_override)
     if form.is_valid():
         try:
             proc.procedure_open(actor=viewer, household=household, kind=form.cleaned_data["kind"],
-                                on=form.cleaned_data["on"], reason=form.cleaned_data["reason"])  # fmt: skip
+                                on=form.cleaned_data["on"], reason=form.cleaned_data["reason"],
+                                override_reason=form.cleaned_data.get("override_reason", ""))  # fmt: skip
             messages.success(request, "程序已启动")
             return redirect(household)
         except ApplicationError as exc:
@@ -152,7 +162,8 @@ def procedure_step_view(request: HttpRequest, household_no: str, procedure_id: i
     nxt = proc.next_step(procedure)
     if request.method != "POST" or nxt is None:
         return redirect(household)
-    form = ProcedureStepForm(request.POST, step_kind=nxt.kind, prefix=f"p{procedure.pk}")
+    can_override = _is_last(procedure, nxt) and registry_selectors.verdict_override_allowed(viewer, household)
+    form = ProcedureStepForm(request.POST, step_kind=nxt.kind, prefix=f"p{procedure.pk}", can_override=can_override)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -169,6 +180,7 @@ def procedure_step_view(request: HttpRequest, household_no: str, procedure_id: i
                 notice_start=data.get("notice_start"),
                 notice_end=data.get("notice_end"),
                 note=data.get("note", ""),
+                override_reason=data.get("override_reason", ""),
             )
             messages.success(request, f"已录入「{nxt.title}」")
             return redirect(household)
@@ -176,6 +188,71 @@ def procedure_step_view(request: HttpRequest, household_no: str, procedure_id: i
             form_error(form, exc)
     members = members_shown(viewer, household)
     return household_page(request, viewer, household, members, {f"step-{procedure.pk}": form})
+
+
+def _is_last(procedure: Any, nxt: Any) -> bool:
+    return proc.steps_of(procedure.kind)[-1].code == nxt.code
+
+
+@login_required
+def household_year_edit(request: HttpRequest, household_no: str, year: int) -> HttpResponse:
+    """A household's record of one year (年度动态调整): the form, and its save through the registry's service."""
+    viewer = viewer_of(request)
+    household = registry_selectors.household_get(viewer=viewer, household_no=household_no)
+    if not allowed(viewer, "registry.edit", household.village_id):
+        raise PermissionDenied("您没有编辑该户年度信息的权限")
+    if not 2013 <= year <= date.today().year:  # noqa: DTZ011 - a calendar year
+        raise Http404("年度超出范围")
+    members = registry_selectors.household_members(viewer=viewer, household=household)
+    record = registry_selectors.household_year_get(viewer=viewer, household=household, year=year)
+    kwargs = {"members": members, "stages": list(SchoolStage.choices), "health": HEALTH}
+    if request.method == "POST":
+        form = HouseholdYearForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                household_year_save(actor=viewer, household=household, year=year,
+                                    values=form.household_values(), members=form.member_values())  # fmt: skip
+                messages.success(request, f"已保存 {year} 年度记录")
+                return redirect(household)
+            except ApplicationError as exc:
+                if exc.extra.get("field") == "income_per_capita":  # the computed value: shown by the typed one
+                    exc.extra["field"] = "income_per_capita_given"
+                form_error(form, exc)
+        status = 400
+    else:
+        form = HouseholdYearForm(initial=year_initial(record, members), **kwargs)
+        status = 200
+    return render(
+        request,
+        "web/registry/household_year.html",
+        {"household": household, "year": year, "form": form, "record": record,
+         "ancestors": [*area_selectors.area_ancestors(area=household.village), household.village]},
+        status=status,
+    )  # fmt: skip
+
+
+@login_required
+def household_year_pick(request: HttpRequest, household_no: str) -> HttpResponse:
+    """The household page's year box: on to that year's form."""
+    viewer = viewer_of(request)
+    household = registry_selectors.household_get(viewer=viewer, household_no=household_no)
+    year = year_param(request, default=date.today().year)  # noqa: DTZ011 - a calendar year
+    return redirect("household-year", household.household_no, year)
+
+
+def year_initial(record: Any, members: list[Any]) -> dict[str, Any]:
+    """The form's initial values: the stored record of the year (or the safe defaults of a new one) and each
+    member's current facts."""
+    names = [n for n in HouseholdYearForm.base_fields if n != "income_per_capita_given"]
+    if record is not None:
+        initial = {n: getattr(record, n) for n in names}
+    else:
+        initial = {"food_ok": True, "clothing_ok": True, "education_ok": True, "medical_ok": True, "water_ok": True,
+                   "housing_grade": "B"}  # fmt: skip
+    for m in members:
+        for name in HouseholdYearForm.MEMBER_FIELDS:
+            initial[f"m{m.pk}-{name}"] = getattr(m, name)
+    return initial
 
 
 @login_required

@@ -132,8 +132,10 @@ def test_wrong_password_shows_chinese_error(browser, server):
     page.close()
 
 
-def test_import_a_workbook_then_a_bad_vote_shows_why(browser, server, tmp_path):
-    """A county officer uploads a real xlsx, opens a household, starts its exit and records a vote without quorum."""
+def test_import_a_workbook_enter_the_year_an_exit_bound_by_the_verdict_then_a_bad_vote(browser, server, tmp_path):
+    """A county officer uploads a real xlsx and opens a household: its exit is refused without the year's record;
+    the officer enters the year on the web, sees the verdict and its vetoes, is refused again with every veto named,
+    approves the exit with a written reason, and records a vote without quorum."""
     from tests.registry.test_import_export import rows_for, write_xlsx
 
     page = _login(browser, server, "weining")
@@ -148,10 +150,41 @@ def test_import_a_workbook_then_a_bad_vote_shows_why(browser, server, tmp_path):
     assert "总行数 4，导入 4，拒绝 0" in page.locator(".result").inner_text()
     page.goto(f"{server}/households/?q={village}00001")
     page.click(f"text={village}00001")
-    page.select_option("#id_open-kind", "exit")
-    page.fill("#id_open-on", "2018-10-08")
+    household_url = page.url
+
+    def start_exit(override: str = "") -> None:
+        page.goto(household_url)
+        page.select_option("#id_open-kind", "exit")
+        page.fill("#id_open-on", "2018-10-08")
+        if override:
+            page.fill("#id_open-override_reason", override)
+        with page.expect_navigation():
+            page.click("form[action$='/procedures/'] button[type=submit]")
+
+    start_exit()
+    assert "缺少该年度收入与两不愁三保障记录" in page.locator(".field-error").first.inner_text()
+    page.goto(household_url)
+    page.fill("input[name=year]", "2018")
     with page.expect_navigation():
-        page.click("form[action$='/procedures/'] button[type=submit]")
+        page.click("form[action$='/years/'] button[type=submit]")
+    assert "2018 年度记录" in page.locator("h1").inner_text()
+    page.fill("#id_wage_income", "4000")
+    page.fill("#id_transfer_income", "1200")
+    page.select_option("#id_housing_grade", "B")
+    page.fill("#id_water_litres", "28")
+    for box in page.locator("input[type=checkbox][name$='insurance']").all():
+        box.check()
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    verdict = page.locator("#verdict").inner_text()
+    assert "2018 年退出评估：不符合退出标准" in verdict
+    assert "人均纯收入 2,600.00 元未超过退出标准 3,335 元" in verdict
+    assert "饮水不安全：人均日供水 28 升，低于 35 升" in verdict
+    start_exit()
+    refusal = page.locator(".field-error").first.inner_text()
+    assert "该户 2018 年不符合退出标准：人均纯收入 2,600.00 元未超过退出标准 3,335 元；饮水不安全" in refusal
+    start_exit(override="务工收入年底到账，集中供水工程已通水，县扶贫办复核")
+    assert "县级批准带否决项办理（weining）：务工收入年底到账" in page.locator(".procedure").first.inner_text()
     form = page.locator("form[action$='/step/']")
     form.locator("input[name$='-on']").fill("2018-10-09")
     form.locator("input[name$='-signer']").fill("村民委员会")

@@ -21,7 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .schema import TABLES
+from .schema import OPTIONAL, TABLES
+
+_ARROW_TYPES = {"boolean": pa.bool_(), "int32": pa.int32()}
 
 ENGINES = ("duckdb", "sqlite", "postgres", "spark")
 
@@ -29,6 +31,9 @@ ENGINES = ("duckdb", "sqlite", "postgres", "spark")
 def canonical(name: str, table: pa.Table) -> pa.Table:
     """Only the columns the rules read; synthetic 0 exit years become nulls; string IDs stay strings."""
     cols = TABLES[name]
+    for column, typ in OPTIONAL.get(name, {}).items():
+        if column not in table.column_names:
+            table = table.append_column(column, pa.nulls(table.num_rows, _ARROW_TYPES[typ]))
     table = table.select([c for c in cols if c in table.column_names])
     if name == "households" and "exit_year" in table.column_names:
         ey = table.column("exit_year").cast(pa.int32())
@@ -114,6 +119,9 @@ def parquet_source(directory: Path | str, name: str) -> str | None:
 
 def _canonical_expr(name: str, table: Any) -> Any:
     """``canonical`` as an Ibis expression, for tables read straight from Parquet by the engine."""
+    missing = {c: ibis.null(t) for c, t in OPTIONAL.get(name, {}).items() if c not in table.columns}
+    if missing:
+        table = table.mutate(**missing)
     table = table.select([c for c in TABLES[name] if c in table.columns])
     if name == "households" and "exit_year" in table.columns:
         ey = table.exit_year.cast("int32")

@@ -42,4 +42,23 @@ TABLES: dict[str, tuple[str, ...]] = {
     "businesses": ("legal_rep_id", "name", "status"),
     "state_payroll": ("person_id", "employer"),
     "deaths": ("person_id", "death_date"),
+    "school_enrolment": ("person_id", "school", "stage", "year", "status"),
+    "medical_insured": ("person_id", "year", "basic", "critical"),
+    "housing_appraisal": ("owner_id", "grade", "appraised_on", "renovated"),
+    "assistance": ("person_id", "kind", "since", "ended"),
+    "disability": ("person_id", "category", "grade"),
+}
+
+# Columns added after layouts were already written (older Parquet files, sources that do not record them): absent,
+# they read as nulls of this type — an unknown fact, which the rules treat as such (e.g. water judged by the
+# recorded judgement, a member not taught at home).
+OPTIONAL: dict[str, dict[str, str]] = {
+    "members": {"home_schooled": "boolean"},
+    "household_years": {
+        "water_litres": "int32",
+        "water_quality_ok": "boolean",
+        "water_minutes": "int32",
+        "water_cut_days": "int32",
+        "water_short_area": "boolean",
+    },
 }

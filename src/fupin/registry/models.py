@@ -103,9 +103,10 @@ class Member(models.Model):
     relation = models.CharField("与户主关系", max_length=16, choices=Relation.choices)
     education = models.CharField("文化程度", max_length=16, blank=True)
     student = models.BooleanField("在校生", default=False)
-    school_stage = models.CharField("在校阶段", max_length=8, choices=SchoolStage.choices, blank=True)
+    # db_default: rows inserted column-wise (imports, bulk loads) that do not carry the column get it from the database
+    school_stage = models.CharField("在校阶段", max_length=8, choices=SchoolStage.choices, blank=True, db_default="")
     # 因残等原因不能到校、由学校送教上门: counts as enrolled for 义务教育有保障
-    home_schooled = models.BooleanField("送教上门", default=False)
+    home_schooled = models.BooleanField("送教上门", default=False, db_default=False)
     health = models.CharField("健康状况", max_length=16, blank=True)
     labour = models.CharField("劳动技能", max_length=16, blank=True)
     disability = models.CharField("残疾情况", max_length=16, blank=True)
@@ -159,7 +160,7 @@ class HouseholdYear(models.Model):
     water_quality_ok = models.BooleanField("水质达标", null=True, blank=True)
     water_minutes = models.PositiveSmallIntegerField("往返取水时间(分钟)", null=True, blank=True)
     water_cut_days = models.PositiveSmallIntegerField("年停水天数", null=True, blank=True)
-    water_short_area = models.BooleanField("属缺水地区", default=False)
+    water_short_area = models.BooleanField("属缺水地区", default=False, db_default=False)
     production_costs = models.DecimalField("生产经营费用", max_digits=12, decimal_places=2, default=0)
     arable_land = models.DecimalField("耕地面积(亩)", max_digits=8, decimal_places=2, null=True, blank=True)
 

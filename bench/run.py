@@ -199,6 +199,49 @@ def bench_import(smoke: bool, repeat: int) -> dict[str, object]:
     }
 
 
+def bench_years_import(smoke: bool, repeat: int) -> dict[str, object]:
+    """`fupin import years` of N people's yearly records (CSV and xlsx) into SQLite holding the tiny county, each
+    run on a fresh copy of the database (the records are created), against reading and checking the file alone
+    (`--dry-run`, which also reads the database's households and members)."""
+    import re
+    import shutil
+
+    n = 2000 if smoke else 10_000
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"FUPIN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings.base", "FUPIN_DATABASE_URL": ""}
+        run_child([FUPIN, "migrate", "-v0"], env)
+        run_child([FUPIN, "areas", "load"], env)
+        run_child([FUPIN, "synth", "--scale", "tiny", "--seed", "2017", "--into-db"], env)
+        made = run_child([sys.executable, str(ROOT / "bench" / "years_files.py"), str(n), f"{tmp}/files"], env)
+        count = int(made.output.strip().splitlines()[-1])
+        db = Path(tmp) / "fupin.sqlite3"
+        shutil.copyfile(db, Path(tmp) / "pristine.sqlite3")
+        for fmt in ("CSV", "xlsx"):
+            path = Path(tmp) / "files" / f"years.{fmt.lower()}"
+            runs, floor = [], []
+            for _ in range(1 if smoke else repeat):
+                shutil.copyfile(Path(tmp) / "pristine.sqlite3", db)
+                for target, args in ((runs, []), (floor, ["--dry-run"])):
+                    # exit 1: synthetic people whose facts the checks refuse (e.g. a stage without 在校生)
+                    run = run_child([FUPIN, "import", "years", str(path), "--partial", *args], env, ok=(0, 1))
+                    inside = float(re.search(r"用时 ([0-9.]+) 秒", run.output).group(1))  # type: ignore[union-attr]
+                    target.append(Run(inside, run.peak_mb, run.output))
+            base = statistics.median(r.seconds for r in floor)
+            median = statistics.median(r.seconds for r in runs)
+            row = _row(f"import years {fmt} → SQLite", runs, f"{count:,} rows", ("the same, --dry-run", base))
+            row["rows_per_s"] = round(count / median)
+            row["data"] = f"{row['data']} · {row['rows_per_s']:,} rows/s"
+            rows.append(row)
+            print(f"  import years {fmt}: {count / median:,.0f} rows/s")  # noqa: T201
+    return {
+        "name": "years_import",
+        "title": "Yearly records import (`fupin import years --partial`, one row per person, checks + audit) into "
+        "SQLite; time inside the command, goal ≥2,000 rows/s for 10,000 rows",
+        "rows": rows,
+    }
+
+
 CACHE = ROOT / "bench" / ".cache"
 
 
@@ -591,6 +634,7 @@ BENCHMARKS: dict[str, Callable[[bool, int], dict[str, object]]] = {
     "areas": bench_areas,
     "registry_load": bench_registry_load,
     "import": bench_import,
+    "years_import": bench_years_import,
     "checks": bench_checks,
     "dispatch": bench_dispatch,
     "dashboard": bench_dashboard,

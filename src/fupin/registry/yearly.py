@@ -23,12 +23,14 @@ from .choices import SchoolStage
 from .history import household_audit
 from .importspec import HEALTH
 from .models import Household, HouseholdYear, Member
-from .yearspec import GRADES, MEMBER_YEAR_FIELDS, MONEY_FIELDS, MONEY_MAX, WATER_INTS, YEAR_FIELDS
+from .yearspec import FLAG_FIELDS, GRADES, MEMBER_YEAR_FIELDS, MONEY_FIELDS, MONEY_MAX, WATER_INTS, YEAR_FIELDS
 
 CENT = Decimal("0.01")
 FIRST_YEAR = 2013
 TOLERANCE = Decimal("0.01")
-YEAR_LABELS = {name: str(HouseholdYear._meta.get_field(name).verbose_name) for name in (*YEAR_FIELDS, "year")}
+YEAR_LABELS = {
+    name: str(getattr(HouseholdYear._meta.get_field(name), "verbose_name", name)) for name in (*YEAR_FIELDS, "year")
+}
 YEAR_LABELS["income_per_capita_given"] = "人均纯收入"
 YEAR_LABELS["income_per_capita"] = "人均纯收入"
 YEAR_LABELS["poor"] = "年末未脱贫"
@@ -113,8 +115,10 @@ def clean_year_values(values: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(f"不能在年度记录中填写：{'、'.join(unknown)}", extra={"field": unknown[0]})
     out: dict[str, Any] = {}
     for name, value in values.items():
-        if name in MONEY_FIELDS:
-            out[name] = _money(name, value)
+        if name in MONEY_FIELDS:  # blank is 0, as in the yearly file
+            out[name] = Decimal("0.00") if value is None or value == "" else _money(name, value)
+        elif name in FLAG_FIELDS and value is None:  # 易地扶贫搬迁, 属缺水地区: blank is 否, as in the file
+            out[name] = False
         elif name == "income_per_capita_given":
             out[name] = None if value is None or value == "" else _money(name, value)
         elif name in WATER_INTS:
@@ -133,7 +137,7 @@ def clean_year_values(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-MEMBER_LABELS = {name: str(Member._meta.get_field(name).verbose_name) for name in MEMBER_YEAR_FIELDS}
+MEMBER_LABELS = {name: str(getattr(Member._meta.get_field(name), "verbose_name", name)) for name in MEMBER_YEAR_FIELDS}
 
 
 def clean_member_values(name: str, current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
@@ -211,7 +215,14 @@ def household_year_save(  # noqa: PLR0912, PLR0915 - checks, then writes, in the
             new[name] = clean[name]
     for name in MONEY_FIELDS:
         new[name] = Decimal(new[name] or 0).quantize(CENT)
-    computed = per_capita_income(*(new[name] for name in MONEY_FIELDS), size=size)
+    computed = per_capita_income(
+        new["wage_income"],
+        new["production_income"],
+        new["production_costs"],
+        new["property_income"],
+        new["transfer_income"],
+        size,
+    )
     given = clean.get("income_per_capita_given")
     if given is not None and abs(given - computed) > TOLERANCE:
         raise _fail("income_per_capita", income_mismatch(given, computed))

@@ -10,13 +10,18 @@ from fupin.lib.tabular import FileUnreadable
 from fupin.registry.imports import import_households
 from fupin.registry.importspec import summary_lines
 from fupin.registry.workbooks import write_error_workbook
+from fupin.registry.yearimport import import_years, write_years_error_workbook, year_summary_lines
 
 
 class Command(FupinCommand):
     help = "导入建档立卡数据（xlsx/xls/csv）：退出码 0 全部导入，1 有被拒绝的行，2 文件无法读取"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["households"], help="households：贫困户及家庭成员（每行一人）")
+        parser.add_argument(
+            "kind",
+            choices=["households", "years"],
+            help="households：贫困户及家庭成员（每行一人）；years：年度动态调整（每行一人）",
+        )
         parser.add_argument("file", type=Path)
         self.add_user_argument(parser, help="以该用户身份导入（按其管辖范围检查）；缺省为系统")
         parser.add_argument(
@@ -29,7 +34,8 @@ class Command(FupinCommand):
         path: Path = options["file"]
         started = time.perf_counter()
         try:
-            report = import_households(
+            load = import_years if options["kind"] == "years" else import_households
+            report = load(
                 actor=options["actor"],
                 path=path,
                 mode="partial" if options["partial"] else "all",
@@ -41,13 +47,14 @@ class Command(FupinCommand):
             raise CommandError(exc.message, returncode=3) from None
         except ApplicationError as exc:  # the file refused as a whole (e.g. a read-only user): exit 2
             raise CommandError(exc.message, returncode=2) from None
-        for line in summary_lines(report):
+        years = options["kind"] == "years"
+        for line in (year_summary_lines if years else summary_lines)(report):
             self.stdout.write(line)
         elapsed = time.perf_counter() - started
         self.stdout.write(f"用时 {elapsed:.3f} 秒（{report.rows_total / max(elapsed, 1e-9):,.0f} 行/秒）")
         if report.rows_refused:
             target = options["errors"] or path.with_name(path.stem + ".错误.xlsx")
-            write_error_workbook(report, target, path)
+            (write_years_error_workbook if years else write_error_workbook)(report, target, path)
             for e in report.errors[:20]:
                 self.stderr.write(f"第 {e.row} 行【{e.column}】“{e.value}”：{e.reason}")
             if len(report.errors) > 20:

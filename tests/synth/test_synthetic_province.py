@@ -170,6 +170,8 @@ def test_answer_file_lists_exactly_what_was_planted(tiny):
     assert set(by_kind) == {
         "wrong_car", "wrong_town_housing", "wrong_business", "wrong_state_payroll", "deceased_member",
         "wrong_exit", "dq_id_checksum", "dq_cause_illness_all_healthy", "dq_migrant_months", "missed",
+        "flag_education", "flag_medical", "flag_water",
+        "dept_dropout", "dept_uninsured", "dept_housing_grade", "dept_dibao", "dept_disability",
     }  # fmt: skip
     households = {h["household_id"]: h for h in _read(out, "households")}
     members = _read(out, "members")
@@ -209,6 +211,20 @@ def test_answer_file_lists_exactly_what_was_planted(tiny):
     }  # fmt: skip
     assert all_healthy == by_kind["dq_cause_illness_all_healthy"]
     assert {m["person_id"] for m in members if not 0 <= m["migrant_months"] <= 12} == by_kind["dq_migrant_months"]
+    # 数据不一致: a recorded ✓ the facts contradict, among households still poor (the department kinds are scored
+    # against their rules in tests/analytics/test_departments.py)
+    poor_2017 = {y["household_id"]: y for y in years if households[y["household_id"]]["exit_year"] is None}
+    out_of_school = {
+        m["household_id"] for m in members
+        if 6 <= 2017 - m["birth_date"].year <= 15 and not m["student"] and not m["home_schooled"]
+    }  # fmt: skip
+    uninsured = {m["household_id"] for m in members if not (m["medical_insurance"] and m["critical_illness_insurance"])}
+    assert {h for h, y in poor_2017.items() if y["education_ok"] and h in out_of_school} == by_kind["flag_education"]
+    assert {h for h, y in poor_2017.items() if y["medical_ok"] and h in uninsured} == by_kind["flag_medical"]
+    dry = {
+        h for h, y in poor_2017.items() if y["water_ok"] and y["water_litres"] < (20 if y["water_short_area"] else 35)
+    }
+    assert dry == by_kind["flag_water"]
     missed = {h["household_id"] for h in _read(out, "survey_households") if h["income_per_capita"] < 2952}
     assert missed == by_kind["missed"]
     dead = {r["person_id"] for r in _read(out, "hukou") if r["status"] == "死亡注销"}

@@ -78,14 +78,22 @@ def load(tables: dict[str, pa.Table], engine: str, *, pg_url: str = "") -> Itera
     elif engine == "sqlite":
         with tempfile.TemporaryDirectory() as tmp:
             con = ibis.sqlite.connect(str(Path(tmp) / "rules.sqlite"))
-            yield {name: con.create_table(name, t) for name, t in tables.items()}
+            out = {name: con.create_table(name, t) for name, t in tables.items()}
+            con.raw_sql("ANALYZE")  # statistics for the planner, as on PostgreSQL below
+            yield out
             con.disconnect()
     elif engine == "postgres":
         con = _postgres(pg_url)
         schema = f"fupin_rules_{uuid.uuid4().hex[:8]}"
         con.raw_sql(f"CREATE SCHEMA {schema}")
+        # Ibis reads results through a server-side cursor, which PostgreSQL plans for the first 10% of rows (nested
+        # loops); the rules always read every row
+        con.raw_sql("SET cursor_tuple_fraction = 1.0")
         try:
-            yield {name: con.create_table(name, t, database=schema) for name, t in tables.items()}
+            out = {name: con.create_table(name, t, database=schema) for name, t in tables.items()}
+            # fresh tables have no statistics: without them the planner takes nested loops over large joins
+            con.raw_sql(f"ANALYZE {', '.join(f'{schema}.{name}' for name in tables)}")
+            yield out
         finally:
             con.raw_sql(f"DROP SCHEMA {schema} CASCADE")
             con.disconnect()

@@ -2,9 +2,23 @@ from django.contrib import admin
 
 from fupin.core.admin_base import ProvinceOnlyReadOnlyAdmin, ScopedReadOnlyAdmin
 
-from .models import Business, Death, Hukou, RealEstate, StatePayroll, SurveyHousehold, Vehicle
+from .models import (
+    Assistance,
+    Business,
+    Death,
+    DisabilityCertificate,
+    HousingAppraisal,
+    Hukou,
+    MedicalInsured,
+    RealEstate,
+    SchoolEnrolment,
+    StatePayroll,
+    SurveyHousehold,
+    Vehicle,
+)
 
-for model in (Vehicle, RealEstate, Business, StatePayroll, Death, Hukou):
+for model in (Vehicle, RealEstate, Business, StatePayroll, Death, Hukou, SchoolEnrolment, MedicalInsured,
+              HousingAppraisal, Assistance, DisabilityCertificate):  # fmt: skip
     admin.site.register(model, ProvinceOnlyReadOnlyAdmin)
 
 

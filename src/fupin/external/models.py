@@ -120,3 +120,89 @@ class SurveyHousehold(models.Model):
 
     def __str__(self) -> str:
         return self.household_id
+
+
+@scoping.exempt(REASON)
+class SchoolEnrolment(models.Model):
+    """A pupil's or student's record for one school year (教育部门学籍): the 义务教育 comparison reads it."""
+
+    person_id = models.CharField("身份证号", max_length=18)
+    school = models.CharField("学校", max_length=100, blank=True)
+    stage = models.CharField("学段", max_length=8)  # 学前教育 / 小学 / 初中 / 高中 / 中职 / 高等教育
+    year = models.PositiveSmallIntegerField("学年(起始年)")
+    status = models.CharField("学籍状态", max_length=8)  # 在读 / 休学 / 辍学 / 毕业
+
+    class Meta:
+        verbose_name = verbose_name_plural = "学籍(教育)"
+        indexes = [models.Index(fields=["person_id"], name="enrolment_person")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.stage} {self.status}"
+
+
+@scoping.exempt(REASON)
+class MedicalInsured(models.Model):
+    """One insured person for one year (医保部门参保人员)."""
+
+    person_id = models.CharField("身份证号", max_length=18)
+    year = models.PositiveSmallIntegerField("参保年度")
+    basic = models.BooleanField("基本医疗保险", default=False)
+    critical = models.BooleanField("大病保险", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "参保人员(医保)"
+        indexes = [models.Index(fields=["person_id"], name="insured_person")]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+@scoping.exempt(REASON)
+class HousingAppraisal(models.Model):
+    """A rural house's safety appraisal (住建部门危房鉴定), by the household head's ID number."""
+
+    owner_id = models.CharField("户主身份证号", max_length=18)
+    village_code = models.CharField("村代码", max_length=12, blank=True)
+    grade = models.CharField("鉴定等级", max_length=1)  # A–D
+    appraised_on = models.DateField("鉴定日期")
+    renovated = models.BooleanField("已改造", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "危房鉴定(住建)"
+        indexes = [models.Index(fields=["owner_id"], name="appraisal_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.grade} {self.appraised_on}"
+
+
+@scoping.exempt(REASON)
+class Assistance(models.Model):
+    """A person's 低保 or 特困供养 entitlement (民政部门), from ``since`` until ``ended`` (null: still in force)."""
+
+    person_id = models.CharField("身份证号", max_length=18)
+    kind = models.CharField("救助类别", max_length=8)  # 低保 / 特困供养
+    since = models.DateField("起始日期")
+    ended = models.DateField("终止日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "低保/特困人员(民政)"
+        indexes = [models.Index(fields=["person_id"], name="assistance_person")]
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+@scoping.exempt(REASON)
+class DisabilityCertificate(models.Model):
+    """A disability certificate (残联残疾人证)."""
+
+    person_id = models.CharField("身份证号", max_length=18)
+    category = models.CharField("残疾类别", max_length=4)  # 视力/听力/言语/肢体/智力/精神/多重
+    grade = models.CharField("残疾等级", max_length=4)  # 一级..四级
+
+    class Meta:
+        verbose_name = verbose_name_plural = "残疾人证(残联)"
+        indexes = [models.Index(fields=["person_id"], name="disability_person")]
+
+    def __str__(self) -> str:
+        return f"{self.category}{self.grade}"

@@ -22,7 +22,20 @@ from fupin.core.permissions import require
 from fupin.lib import tabular as tb
 from fupin.lib.safefiles import MB, Limits
 
-from .models import Business, Death, Hukou, RealEstate, StatePayroll, SurveyHousehold, Vehicle
+from .models import (
+    Assistance,
+    Business,
+    Death,
+    DisabilityCertificate,
+    HousingAppraisal,
+    Hukou,
+    MedicalInsured,
+    RealEstate,
+    SchoolEnrolment,
+    StatePayroll,
+    SurveyHousehold,
+    Vehicle,
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,57 @@ KINDS: dict[str, Kind] = {
             ("size", "人口", "int", True),
             ("income_per_capita", "人均纯收入", "float", True),
             ("housing_grade", "住房等级", "text", False),
+        ),
+    ),
+    "school_enrolment": Kind(
+        SchoolEnrolment,
+        "学籍(教育)",
+        (
+            ("person_id", "身份证号", ID, True),
+            ("school", "学校", "text", False),
+            ("stage", "学段", "text", True),
+            ("year", "学年", "int", True),
+            ("status", "学籍状态", "text", True),
+        ),
+    ),
+    "medical_insured": Kind(
+        MedicalInsured,
+        "参保人员(医保)",
+        (
+            ("person_id", "身份证号", ID, True),
+            ("year", "参保年度", "int", True),
+            ("basic", "基本医疗保险", "bool", True),
+            ("critical", "大病保险", "bool", True),
+        ),
+    ),
+    "housing_appraisal": Kind(
+        HousingAppraisal,
+        "危房鉴定(住建)",
+        (
+            ("owner_id", "户主身份证号", ID, True),
+            ("village_code", "村代码", "text", False),
+            ("grade", "鉴定等级", "text", True),
+            ("appraised_on", "鉴定日期", "date", True),
+            ("renovated", "已改造", "bool", True),
+        ),
+    ),
+    "assistance": Kind(
+        Assistance,
+        "低保/特困人员(民政)",
+        (
+            ("person_id", "身份证号", ID, True),
+            ("kind", "救助类别", "text", True),
+            ("since", "起始日期", "date", True),
+            ("ended", "终止日期", "date", False),
+        ),
+    ),
+    "disability": Kind(
+        DisabilityCertificate,
+        "残疾人证(残联)",
+        (
+            ("person_id", "身份证号", ID, True),
+            ("category", "残疾类别", "text", True),
+            ("grade", "残疾等级", "text", True),
         ),
     ),
 }

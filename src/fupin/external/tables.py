@@ -28,6 +28,20 @@ QUERIES: dict[str, tuple[str, Columns]] = {
                       [("person_id", pa.string()), ("employer", pa.string())]),
     "deaths": ("SELECT person_id, death_date FROM external_death",
                [("person_id", pa.string()), ("death_date", pa.date32())]),
+    "school_enrolment": ("SELECT person_id, school, stage, year, status FROM external_schoolenrolment",
+                         [("person_id", pa.string()), ("school", pa.string()), ("stage", pa.string()),
+                          ("year", pa.int16()), ("status", pa.string())]),
+    "medical_insured": ("SELECT person_id, year, basic, critical FROM external_medicalinsured",
+                        [("person_id", pa.string()), ("year", pa.int16()), ("basic", pa.bool_()),
+                         ("critical", pa.bool_())]),
+    "housing_appraisal": ("SELECT owner_id, grade, appraised_on, renovated FROM external_housingappraisal",
+                          [("owner_id", pa.string()), ("grade", pa.string()), ("appraised_on", pa.date32()),
+                           ("renovated", pa.bool_())]),
+    "assistance": ("SELECT person_id, kind, since, ended FROM external_assistance",
+                   [("person_id", pa.string()), ("kind", pa.string()), ("since", pa.date32()),
+                    ("ended", pa.date32())]),
+    "disability": ("SELECT person_id, category, grade FROM external_disabilitycertificate",
+                   [("person_id", pa.string()), ("category", pa.string()), ("grade", pa.string())]),
 }  # fmt: skip
 TABLES = tuple(QUERIES)
 

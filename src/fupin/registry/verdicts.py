@@ -64,9 +64,7 @@ _ONE = {
 def household_tables(household: Household) -> dict[str, pa.Table]:
     from fupin.analytics.engines import canonical
 
-    return {
-        name: canonical(name, query_table(sql, [household.pk], QUERIES[name][1])) for name, sql in _ONE.items()
-    }
+    return {name: canonical(name, query_table(sql, [household.pk], QUERIES[name][1])) for name, sql in _ONE.items()}
 
 
 def household_verdict(household: Household, kind: str, year: int) -> Verdict:

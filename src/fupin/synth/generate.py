@@ -16,6 +16,9 @@ import pyarrow.parquet as pq
 from . import calibration as cal
 from .cadres import CadrePlan, generate_cadres, plan_cadres
 from .county import county_seed, generate_county
+from .departments import SCHEMAS as DEPARTMENT_SCHEMAS
+from .departments import TABLES as DEPARTMENT_TABLES
+from .departments import department_tables
 from .facts import plant_flag_faults
 from .party import party_orgs
 from .planted import plant, survey
@@ -25,6 +28,7 @@ FILES = (
     "area_classifications", "county_targets", "households", "members", "household_years",
     "answers", "vehicles", "real_estate", "businesses", "state_payroll", "deaths", "hukou",
     "survey_households", "survey_members", "helping_units", "work_groups", "cadres", "party_orgs",
+    *DEPARTMENT_TABLES,
 )  # fmt: skip
 
 SCHEMAS = {
@@ -50,6 +54,7 @@ SCHEMAS = {
         [("person_id", pa.string()), ("household_id", pa.string()), ("village_code", pa.string()),
          ("status", pa.string())]
     ),
+    **DEPARTMENT_SCHEMAS,
 }  # fmt: skip
 
 
@@ -112,6 +117,9 @@ def generate(  # noqa: PLR0915 - one linear recipe
             rng = county_seed(seed, code, salt=1)
             households, members, years, planted = plant(rng, code, households, members, years)
             members, years = plant_flag_faults(county_seed(seed, code, salt=3), households, members, years, planted)
+            dept = department_tables(county_seed(seed, code, salt=4), households, members, years, planted)
+            for name, table in dept.items():
+                write(name, table)
             s_households, s_members, missed = survey(rng, code, county.rural_villages)
             write("households", households)
             write("members", members)

@@ -6,7 +6,7 @@ joins by adding its module here. ``docs/rules.md`` is generated from these rows 
 
 from __future__ import annotations
 
-from . import data_quality, exit, guarantees, housing, misclassification
+from . import data_quality, departments, exit, guarantees, housing, misclassification
 from .base import Inputs, Rule, out, poor_members, registered_poor
 
 FAMILIES = {
@@ -15,6 +15,7 @@ FAMILIES = {
     "housing": housing,
     "guarantees": guarantees,
     "data_quality": data_quality,
+    "departments": departments,
 }
 RULES: list[Rule] = [rule for family in FAMILIES.values() for rule in family.RULES]
 BY_ID = {r.id: r for r in RULES}

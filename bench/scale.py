@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from fupin.analytics.schema import TABLES as RULE_TABLES  # noqa: E402 - after the path set-up above
+
 # Real province codes (GB/T 2260) in the order copies take them; 52 (Guizhou) first, i.e. copy 1 is the original.
 PROVINCES = [
     "52", "53", "51", "50", "45", "43", "42", "41", "36", "35", "34", "37", "13", "14", "15", "21", "22", "23",
@@ -30,10 +32,8 @@ PROVINCES = [
 ]  # fmt: skip
 CODE_COLUMNS = {"household_id", "village_code", "county_code", "area_code", "head_id"}
 ID_COLUMNS = {"person_id", "owner_id", "legal_rep_id", "head_id"}
-TABLES = [
-    "households", "members", "household_years", "survey_households", "vehicles", "real_estate", "businesses",
-    "state_payroll", "deaths", "answers",
-]  # fmt: skip
+# every table the rules read, and the planted answers
+TABLES = [*RULE_TABLES, "answers"]
 
 
 def _relabel(column: str, province: str) -> str:

@@ -99,8 +99,10 @@ def render() -> str:
               "| --- | --- | --- | --- |"]  # fmt: skip
     for name, fn, reasons in (
         ("户退出 exit_vetoes", household.exit_vetoes, household.EXIT_VETOES),
-        ("户识别 identification_reasons", household.identification_reasons, household.IDENTIFY_REASONS),
-        ("返贫监测 monitoring_triggers", household.monitoring_triggers, household.MONITOR_REASONS),
+        ("户识别（登记户） need_reasons", household.need_reasons, household.IDENTIFY_REASONS),
+        ("户识别（抽样调查户） identification_reasons", household.identification_reasons, household.IDENTIFY_REASONS),
+        ("返贫监测（已脱贫户） monitoring_triggers", household.monitoring_triggers, household.MONITOR_REASONS),
+        ("监测对象认定 risk_reasons", household.risk_reasons, household.MONITOR_REASONS),
     ):
         lines.append(f"| {name} | {', '.join(f'`{c}`' for c in reasons)} | {_doc(fn)} | `{_file(fn)}` |")
     for name, fn in (
@@ -110,6 +112,10 @@ def render() -> str:
         ("干部选派资格 eligibility_reasons", cadre.eligibility_reasons),
     ):
         lines.append(f"| {name} | | {_doc(fn)} | `{_file(fn)}` |")
+    lines += ["", "### Which income line each rule and verdict uses", "",
+              "| rule or verdict | line (policy parameter) | comparison |", "| --- | --- | --- |"]  # fmt: skip
+    for name, line, comparison in INCOME_LINES:
+        lines.append(f"| {name} | `{line}` | {comparison} |")
     lines += ["", "## Workflows", "", "### Registry procedures (`fupin.registry.procedures.STEPS`)", ""]
     for kind, steps in STEPS.items():
         starts = "、".join(sorted(Status(s).label for s in STARTS_FROM.get(kind, ())))
@@ -126,6 +132,15 @@ def render() -> str:
         )
     lines += ["", f"File: `{_file(sys.modules['fupin.checks.services'])}`", ""]
     return "\n".join(lines)
+
+
+# Which income line each rule and verdict reads, and how it compares (POLICY §1, §3, §6).
+INCOME_LINES = (
+    ("exit_vetoes, exit_despite_vetoes", "exit_line", "exit only when income > the line (at the line is not above)"),
+    ("need_reasons, identification_reasons, missed", "poverty_line", "identified when income < the line"),
+    ("wrong_exit", "poverty_line", "an exit with income < the national line is 错退"),
+    ("monitoring_triggers, risk_reasons", "monitoring_income_line", "a trigger when income < the line"),
+)
 
 
 def _doc(fn: object) -> str:

@@ -24,7 +24,7 @@ from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
 from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
 from fupin.stats.models import AreaStatistic, IndicatorRefresh, IndicatorValue
-from tests.factories import make_household
+from tests.factories import make_household, set_year
 from tests.support import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +68,9 @@ def _make_procedure() -> models.Model:
 
     from fupin.registry.procedures import procedure_open
 
-    return procedure_open(
-        actor=None, household=make_household(first_village(COUNTY_B)), kind="exit", on=date(2018, 1, 2)
-    )
+    household = make_household(first_village(COUNTY_B))
+    set_year(household, 2018)  # an exit starts only from a year whose verdict holds
+    return procedure_open(actor=None, household=household, kind="exit", on=date(2018, 1, 2))
 
 
 def _make_procedure_step() -> models.Model:

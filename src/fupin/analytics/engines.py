@@ -34,6 +34,9 @@ def canonical(name: str, table: pa.Table) -> pa.Table:
     for column, typ in OPTIONAL.get(name, {}).items():
         if column not in table.column_names:
             table = table.append_column(column, pa.nulls(table.num_rows, _ARROW_TYPES[typ]))
+        elif pa.types.is_null(table.schema.field(column).type):  # all nulls, e.g. read back from Python rows
+            i = table.column_names.index(column)
+            table = table.set_column(i, column, table.column(column).cast(_ARROW_TYPES[typ]))
     table = table.select([c for c in cols if c in table.column_names])
     if name == "households" and "exit_year" in table.column_names:
         ey = table.column("exit_year").cast(pa.int32())

@@ -38,12 +38,13 @@ class Verdict:
 
     @property
     def title(self) -> str:
-        return {
+        titles: dict[str, str] = {
             ProcedureKind.EXIT: "退出标准",
             ProcedureKind.IDENTIFICATION: "识别标准",
             ProcedureKind.RETURN: "返贫认定标准",
             ProcedureKind.MONITORING: "监测对象认定条件",
-        }.get(self.kind, "标准")
+        }
+        return titles.get(self.kind, "标准")
 
     def refusal(self) -> str:
         """The refusal naming every reason."""

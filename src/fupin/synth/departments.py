@@ -172,7 +172,8 @@ def department_tables(  # noqa: PLR0912, PLR0915 - one recipe per department, re
         else:
             status[m] = "辍学"
             planted.answer("dept_dropout", hid[hh_of[m]], pid[m], f"{age[m]} 岁在校生，{YEAR} 学年学籍为辍学")
-    for m in np.flatnonzero(student & ~home & (age >= SCHOOL_AGE[0]) & (age <= SCHOOL_AGE[1]) & poor_m & ~valid):
+    mistyped = student & ~home & (age >= SCHOOL_AGE[0]) & (age <= SCHOOL_AGE[1]) & poor_m & ~valid
+    for m in np.flatnonzero(mistyped).tolist():
         planted.answer("dept_dropout", hid[hh_of[m]], pid[m], "登记身份证号有误，按此号码无学籍")
     n_decoys = max(count["dept_dropout"] // 2, 1)
     for m in pick_members(student & poor_m & (age == SCHOOL_AGE[1] + 1) & valid, n_decoys):
@@ -211,7 +212,7 @@ def department_tables(  # noqa: PLR0912, PLR0915 - one recipe per department, re
         else:
             has_critical[m] = False
             planted.answer("dept_uninsured", h, pid[m], "医保记录未参加大病保险")
-    for m in np.flatnonzero(medical & critical & poor_m & ~valid):
+    for m in np.flatnonzero(medical & critical & poor_m & ~valid).tolist():
         planted.answer("dept_uninsured", hid[hh_of[m]], pid[m], "登记身份证号有误，按此号码无参保记录")
     for m in pick_members(both & poor_m, max(count["dept_uninsured"] // 2, 1)):
         out["medical_insured"].add(person_id=dept_id[m], year=YEAR - 1, basic=True, critical=False)  # last year
@@ -293,11 +294,12 @@ def department_tables(  # noqa: PLR0912, PLR0915 - one recipe per department, re
             ended[m] = stop
     general = poor_m & (attribute == "一般贫困户")[hh_of] & valid
     for k, m in enumerate(pick_members(general, n_decoys)):  # 特困 ended before the year end, or starting after it
-        since, stop = (_day(rng, "2015-01-01", "2016-12-31"), date(YEAR, 12, 30)) if k % 2 == 0 else (
-            date(YEAR + 1, 1, 1), None)  # fmt: skip
-        out["assistance"].add(person_id=dept_id[m], kind="特困供养", since=since, ended=stop)
+        since = _day(rng, "2015-01-01", "2016-12-31") if k % 2 == 0 else date(YEAR + 1, 1, 1)
+        out["assistance"].add(
+            person_id=dept_id[m], kind="特困供养", since=since, ended=date(YEAR, 12, 30) if k % 2 == 0 else None
+        )
     exited = ~poor_m & listed
-    for m in np.flatnonzero(exited & (rng.random(len(pid)) < 0.5)):
+    for m in np.flatnonzero(exited & (rng.random(len(pid)) < 0.5)).tolist():
         ended[m] = _day(rng, "2016-01-01", f"{YEAR}-12-30")  # assistance ends after leaving poverty (outside)
     e = np.flatnonzero(listed)
     out["assistance"].bulk(

@@ -205,7 +205,7 @@ def household_year_edit(request: HttpRequest, household_no: str, year: int) -> H
         raise Http404("年度超出范围")
     members = registry_selectors.household_members(viewer=viewer, household=household)
     record = registry_selectors.household_year_get(viewer=viewer, household=household, year=year)
-    kwargs = {"members": members, "stages": list(SchoolStage.choices), "health": HEALTH}
+    kwargs: dict[str, Any] = {"members": members, "stages": list(SchoolStage.choices), "health": HEALTH}
     if request.method == "POST":
         form = HouseholdYearForm(request.POST, **kwargs)
         if form.is_valid():

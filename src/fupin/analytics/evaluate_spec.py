@@ -128,47 +128,5 @@ def _cell(col: tb.Col, text: str) -> str | int | float | None:
 def write_template(path: Path) -> Path:
     """The evaluation template: headers (required ones marked *), drop-downs, the example rows (they pass), and a
     填写说明 sheet listing every column with its meaning."""
-    from openpyxl import Workbook  # deferred: only writing a template needs openpyxl
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET_TITLE
-    ws.append([c.header + ("*" if c.required else "") for c in SPEC])
-    for example in EXAMPLE_ROWS:
-        ws.append([_cell(c, example.get(c.header, "")) for c in SPEC])
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FDE9D9")
-    for i, c in enumerate(SPEC, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font = bold
-        if c.required:
-            cell.fill = fill
-        if c.help:
-            cell.comment = Comment(c.help, "fupin")
-        letter = cell.column_letter
-        ws.column_dimensions[letter].width = max(10, len(c.header) * 2 + 4)
-        if c.kind in {"text", "idnumber"}:
-            for row in range(2, 5002):
-                ws.cell(row=row, column=i).number_format = "@"
-        choices = c.choices or (("是", "否") if c.kind == "bool" else ())
-        if choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not c.required)
-            dv.error, dv.errorTitle = "请从下拉列表中选择", "取值不在范围内"
-            ws.add_data_validation(dv)
-            dv.add(f"{letter}2:{letter}5001")
-    ws.freeze_panes = "A2"
-    notes = wb.create_sheet("填写说明")
-    notes.append(["列", "必填", "层级", "说明", "可选值"])
-    for c in SPEC:
-        choices = c.choices or (("是", "否") if c.kind == "bool" else ())
-        level = "户" if c.level == H else "成员"
-        notes.append([c.header, "是" if c.required else "", level, c.help, "、".join(choices)])
-    notes.append([])
-    for note in NOTES:
-        notes.append([note])
-    path = Path(path)
-    wb.save(path)
-    return path
+    rows = [[_cell(c, example.get(c.header, "")) for c in SPEC] for example in EXAMPLE_ROWS]
+    return tb.write_template(path, SPEC, sheet=SHEET_TITLE, rows=rows, notes=NOTES, bool_lists=True)

@@ -23,21 +23,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
-from django.db import IntegrityError, transaction
 
 from fupin.areas.models import Area
-from fupin.audit.services import audit_record
 from fupin.core import codes, scoping
 from fupin.core.actors import Actor
 from fupin.core.bulk import fetch_by_key
-from fupin.core.errors import ConflictError
 from fupin.core.permissions import require
 from fupin.lib import tabular as tb
 
 from .history import id_taken_message
+from .importrun import take_whole_households, write_with_batch
 from .importspec import HELPER_FIELDS, HOUSEHOLD_FIELDS, HOUSEHOLDS, MEMBER_FIELDS, ImportReport
 from .importwrite import write_import
-from .models import Household, ImportBatch, Member
+from .models import Household, Member
 
 
 def _sha256(path: Path) -> str:
@@ -56,7 +54,7 @@ def _village_sets(actor: Actor | None) -> tuple[set[str], set[str] | None]:
     return villages, {v for v in villages if scope.contains(v)}
 
 
-def import_households(  # noqa: PLR0912, PLR0915 - the checks read best as one list, in the order users see them
+def import_households(  # noqa: PLR0915 - the checks read best as one list, in the order users see them
     *,
     actor: Actor | None,
     path: Path,
@@ -158,67 +156,18 @@ def import_households(  # noqa: PLR0912, PLR0915 - the checks read best as one l
         no_head = new_hh & (_group_count(hh, heads) == 0)
         refuse(no_head, "relation", "新建的户须有一名户主")
 
-    bad = tb.spread_to_groups(hh, bad) if n else bad
-    caused = {e.row for e in errors}
-    for i in np.flatnonzero(bad).tolist():
-        row = int(sheet.rows[i])
-        if row not in caused:
-            errors.append(tb.RowError(row, "户编号", hh_list[i] or "", "同户其他行有错误，整户未导入"))
-    errors.sort(key=lambda e: (e.row, e.column))
-    report.errors = errors
-    report.refused_rows = sheet.rows[bad]
-    take = ~bad
-    if mode == "all" and bad.any():
-        take[:] = False
-    report.rows_taken = int(take.sum())
-    try:
-        with transaction.atomic():
-            if not dry_run and take.any():
-                write_import(
-                    actor=actor,
-                    report=report,
-                    v=v,
-                    derived=checked.derived,
-                    take=take,
-                    new_hh=new_hh,
-                    existing_hh=existing_hh,
-                    existing_m=existing_m,
-                )
-                report.written = True
-            batch = ImportBatch.objects.create(
-                kind=report.kind,
-                file_name=report.file_name[:255],
-                sha256=report.sha256,
-                area_code=getattr(actor, "scope_code", None) or "520000000000",
-                actor_username=getattr(actor, "username", "") or "system",
-                mode=mode,
-                dry_run=dry_run,
-                rows_total=report.rows_total,
-                rows_taken=report.rows_taken if report.written else 0,
-                rows_refused=report.rows_refused,
-                created=report.created,
-                updated=report.updated,
-                unchanged=report.unchanged,
-            )
-            report.batch_id = batch.pk
-            if report.written:
-                audit_record(
-                    actor=actor,
-                    action="registry.import",
-                    entity=batch,
-                    area_code=batch.area_code,
-                    changes={
-                        "file": [None, report.file_name],
-                        "sha256": [None, report.sha256],
-                        "created": [None, report.created],
-                        "updated": [None, report.updated],
-                        "rows": [None, f"{report.rows_taken}/{report.rows_total}"],
-                    },
-                )
-    except IntegrityError:  # a concurrent import of the same rows committed first; this transaction rolled back
-        raise ConflictError(
-            "另一个导入同时写入了相同的户或身份证号，本次导入未写入任何数据：请稍后重新导入（重复导入不会产生重复数据）"
-        ) from None
+    take = take_whole_households(sheet, hh, bad, errors, report=report, mode=mode)
+
+    def write() -> None:
+        write_import(actor=actor, report=report, v=v, derived=checked.derived, take=take, new_hh=new_hh,
+                     existing_hh=existing_hh, existing_m=existing_m)  # fmt: skip
+
+    write_with_batch(
+        actor=actor,
+        report=report,
+        write=write if not dry_run and take.any() else None,
+        conflict="另一个导入同时写入了相同的户或身份证号，本次导入未写入任何数据：请稍后重新导入（重复导入不会产生重复数据）",
+    )
     if keep_copy and report.written:
         archive = Path(settings.DATA_DIR) / "imports"
         archive.mkdir(parents=True, exist_ok=True)

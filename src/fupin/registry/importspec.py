@@ -6,6 +6,7 @@ checks (:mod:`fupin.lib.tabular`) and the export layout, so an export re-imports
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -129,8 +130,17 @@ class ImportReport:
         return 0 if not self.rows_refused else 1
 
 
-def summary_lines(report: ImportReport) -> list[str]:
-    """The import's outcome in a few Chinese lines (CLI output, the web page, the error workbook)."""
+def _households_written(report: ImportReport) -> str:
+    return (
+        f"新增 户 {report.created.get('households', 0)}、成员 {report.created.get('members', 0)}、"
+        f"帮扶责任人 {report.created.get('helpers', 0)}；更新 户 {report.updated.get('households', 0)}、"
+        f"成员 {report.updated.get('members', 0)}；未变 {report.unchanged} 人"
+    )
+
+
+def summary_lines(report: ImportReport, written: Callable[[ImportReport], str] = _households_written) -> list[str]:
+    """The import's outcome in a few Chinese lines (CLI output, the web page, the error workbook); ``written``
+    says what a written import created and changed (households by default)."""
     mode = "整文件（有错则全部不导入）" if report.mode == "all" else "部分（导入无错的户）"
     lines = [
         f"文件：{report.file_name}（SHA-256 {report.sha256[:16]}…）",
@@ -138,11 +148,7 @@ def summary_lines(report: ImportReport) -> list[str]:
         f"总行数 {report.rows_total}，导入 {report.rows_taken if report.written else 0}，拒绝 {report.rows_refused}",
     ]
     if report.written:
-        lines.append(
-            f"新增 户 {report.created.get('households', 0)}、成员 {report.created.get('members', 0)}、"
-            f"帮扶责任人 {report.created.get('helpers', 0)}；更新 户 {report.updated.get('households', 0)}、"
-            f"成员 {report.updated.get('members', 0)}；未变 {report.unchanged} 人"
-        )
+        lines.append(written(report))
     elif report.mode == "all" and report.rows_refused:
         lines.append("因有被拒绝的行，按整文件模式没有写入任何数据；改正后重新导入，或用 --partial 只导入无错的户")
     elif report.dry_run:

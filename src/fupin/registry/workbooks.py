@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from fupin.core.permissions import allowed
 from fupin.lib import tabular as tb
 from fupin.lib.idnumbers import mask
 
-from .importspec import HOUSEHOLDS, SPECS, H, ImportReport, summary_lines
+from .importspec import HOUSEHOLDS, SPECS, ImportReport, summary_lines
 from .models import ImportBatch, Member
 from .selectors import shown_id
 
@@ -28,54 +29,24 @@ SHEET_TITLE = "贫困户家庭成员"
 
 def write_template(path: Path, kind: str = "households") -> Path:
     """The import template: headers (required ones marked *), an example row, and a sheet explaining each column."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     spec = SPECS[kind]
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET_TITLE
-    ws.append([c.header + ("*" if c.required else "") for c in spec])
-    ws.append([c.example for c in spec])
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FDE9D9")
-    for i, c in enumerate(spec, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font = bold
-        if c.required:
-            cell.fill = fill
-        if c.help or c.choices:
-            cell.comment = Comment(c.help or "可选：" + "、".join(c.choices), "fupin")
-        letter = cell.column_letter
-        ws.column_dimensions[letter].width = max(10, len(c.header) * 2 + 4)
-        if c.kind in {"text", "idnumber", "village"}:
-            for row in range(2, 5002):
-                ws.cell(row=row, column=i).number_format = "@"
-        if c.choices and len("、".join(c.choices)) < 250:
-            dv = DataValidation(type="list", formula1='"' + ",".join(c.choices) + '"', allow_blank=not c.required)
-            dv.error, dv.errorTitle = "请从下拉列表中选择", "取值不在范围内"
-            ws.add_data_validation(dv)
-            dv.add(f"{letter}2:{letter}5001")
-    ws.freeze_panes = "A2"
-    notes = wb.create_sheet("填写说明")
-    notes.append(["列", "必填", "层级", "说明", "可选值"])
-    for c in spec:
-        notes.append(
-            [c.header, "是" if c.required else "", "户" if c.level == H else "成员", c.help, "、".join(c.choices)]
-        )
-    notes.append([])
-    notes.append(["每行一名家庭成员；同一户的各行户编号相同，户级各列（户编号至帮扶责任人电话）须一致。"])
-    notes.append(["每户须有且只有一名户主。身份证号全省唯一：一人只能属于一户。"])
-    notes.append(["重复导入同一文件不会产生重复数据；识别、脱贫年度和迁移须通过相应程序办理，导入时不能修改。"])
-    path = Path(path)
-    wb.save(path)
-    return path
+    return tb.write_template(path, spec, sheet=SHEET_TITLE, rows=[[c.example for c in spec]], notes=(
+        "每行一名家庭成员；同一户的各行户编号相同，户级各列（户编号至帮扶责任人电话）须一致。",
+        "每户须有且只有一名户主。身份证号全省唯一：一人只能属于一户。",
+        "重复导入同一文件不会产生重复数据；识别、脱贫年度和迁移须通过相应程序办理，导入时不能修改。",
+    ))  # fmt: skip
 
 
-def write_error_workbook(report: ImportReport, path: Path, source: Path) -> Path:
-    """Refused rows: one sheet of (row, column, value, reason), one with the refused rows as they were in the file."""
+def write_error_workbook(
+    report: ImportReport,
+    path: Path,
+    source: Path,
+    *,
+    spec: list[tb.Col] = HOUSEHOLDS,
+    lines: Callable[[ImportReport], list[str]] = summary_lines,
+) -> Path:
+    """Refused rows: one sheet of (row, column, value, reason), the outcome (``lines``), and one with the refused rows
+    as they were in the file (read again with the import's ``spec``)."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -84,10 +55,10 @@ def write_error_workbook(report: ImportReport, path: Path, source: Path) -> Path
     for e in report.errors:
         detail.append([e.row, e.column, tb.neutralise(e.value), e.reason])
     summary = wb.create_sheet("导入结果")
-    for line in summary_lines(report):
+    for line in lines(report):
         summary.append([line])
     try:
-        sheet = tb.read_table(source, HOUSEHOLDS)
+        sheet = tb.read_table(source, spec)
         rows_sheet = wb.create_sheet("被拒绝的行")
         headers = list(sheet.columns)
         rows_sheet.append(["行号", *headers, "原因"])

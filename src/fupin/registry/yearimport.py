@@ -23,21 +23,22 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models
 
-from fupin.audit.services import Change, audit_record, audit_record_many
+from fupin.audit.services import Change, audit_record_many
 from fupin.core import codes, scoping
 from fupin.core.actors import Actor
 from fupin.core.bulk import fetch_by_key
-from fupin.core.errors import ConflictError
 from fupin.core.permissions import require
 from fupin.lib import tabular as tb
 
+from .importrun import take_whole_households, write_with_batch
 from .imports import _sha256
-from .importspec import ImportReport
-from .models import Household, HouseholdYear, ImportBatch, Member
+from .importspec import ImportReport, summary_lines
+from .models import Household, HouseholdYear, Member
 from .selectors import shown_id
-from .yearly import MEMBER_LABELS, TOLERANCE, income_mismatch, per_capita_income, poor_in, year_bounds
+from .workbooks import write_error_workbook
+from .yearly import MEMBER_LABELS, TOLERANCE, income_mismatch, per_capita_of, poor_in, year_bounds
 from .yearspec import (
     JUDGEMENT_FIELDS,
     MEMBER_YEAR_FIELDS,
@@ -46,7 +47,6 @@ from .yearspec import (
     YEAR_FIELDS,
     YEARLY,
     YEARLY_NOTES,
-    H,
 )
 
 SHEET_TITLE = "年度动态调整"
@@ -236,14 +236,7 @@ def import_years(  # noqa: PLR0912, PLR0915 - the checks read best as one list, 
         if size <= 0:
             no_people[i] = True
             continue
-        computed = per_capita_income(
-            new["wage_income"],
-            new["production_income"],
-            new["production_costs"],
-            new["property_income"],
-            new["transfer_income"],
-            size,
-        )
+        computed = per_capita_of(new, size)
         given = money.get("income_per_capita_given", [None] * n)[i]
         if given is not None and abs(given - computed) > TOLERANCE:
             income_wrong[i] = income_mismatch(given, computed)
@@ -255,71 +248,20 @@ def import_years(  # noqa: PLR0912, PLR0915 - the checks read best as one list, 
     refuse(no_grade, "household_no", "该户该年度还没有年度记录：新建年度记录须有“住房等级”列并填写")
     refuse(no_people, "household_no", "该户没有在世的家庭成员，无法计算人均纯收入")
 
-    bad = tb.spread_to_groups(hh, bad) if n else bad
-    caused = {e.row for e in errors}
-    for i in np.flatnonzero(bad).tolist():
-        row = int(sheet.rows[i])
-        if row not in caused:
-            errors.append(tb.RowError(row, "户编号", hh_list[i] or "", "同户其他行有错误，整户未导入"))
-    errors.sort(key=lambda e: (e.row, e.column))
-    report.errors = errors
-    report.refused_rows = sheet.rows[bad]
-    take = ~bad
-    if mode == "all" and bad.any():
-        take[:] = False
-    report.rows_taken = int(take.sum())
-    try:
-        with transaction.atomic():
-            if not dry_run and take.any():
-                _write(
-                    actor=actor,
-                    report=report,
-                    take=take,
-                    plan=plan,
-                    key_list=key_list,
-                    id_list=id_list,
-                    member_after=member_after,
-                    existing_m=existing_m,
-                    existing_hh=existing_hh,
-                    hh_list=hh_list,
-                    present=present,
-                )
-                report.written = True
-            batch = ImportBatch.objects.create(
-                kind=report.kind,
-                file_name=report.file_name[:255],
-                sha256=report.sha256,
-                area_code=getattr(actor, "scope_code", None) or "520000000000",
-                actor_username=getattr(actor, "username", "") or "system",
-                mode=mode,
-                dry_run=dry_run,
-                rows_total=report.rows_total,
-                rows_taken=report.rows_taken if report.written else 0,
-                rows_refused=report.rows_refused,
-                created=report.created,
-                updated=report.updated,
-                unchanged=report.unchanged,
-            )
-            report.batch_id = batch.pk
-            if report.written:
-                audit_record(
-                    actor=actor,
-                    action="registry.import",
-                    entity=batch,
-                    area_code=batch.area_code,
-                    changes={
-                        "kind": [None, "years"],
-                        "file": [None, report.file_name],
-                        "sha256": [None, report.sha256],
-                        "created": [None, report.created],
-                        "updated": [None, report.updated],
-                        "rows": [None, f"{report.rows_taken}/{report.rows_total}"],
-                    },
-                )
-    except IntegrityError:  # a concurrent import created the same year records first; this one rolled back
-        raise ConflictError(
-            "另一个导入同时写入了相同的年度记录，本次导入未写入任何数据：请稍后重新导入（重复导入不会产生重复数据）"
-        ) from None
+    take = take_whole_households(sheet, hh, bad, errors, report=report, mode=mode)
+
+    def write() -> None:
+        _write(actor=actor, report=report, take=take, plan=plan, key_list=key_list, id_list=id_list,
+               member_after=member_after, existing_m=existing_m, existing_hh=existing_hh, hh_list=hh_list,
+               present=present)  # fmt: skip
+
+    write_with_batch(
+        actor=actor,
+        report=report,
+        write=write if not dry_run and take.any() else None,
+        conflict="另一个导入同时写入了相同的年度记录，本次导入未写入任何数据：请稍后重新导入（重复导入不会产生重复数据）",
+        audit_extra={"kind": [None, "years"]},
+    )
     return report
 
 
@@ -461,58 +403,21 @@ def _write(
 # --------------------------------------------------------------------------------------------------- report
 
 
+def _years_written(report: ImportReport) -> str:
+    return (
+        f"新增 年度记录 {report.created.get('years', 0)}；更新 年度记录 {report.updated.get('years', 0)}、"
+        f"成员 {report.updated.get('members', 0)}；未变 {report.unchanged} 行"
+    )
+
+
 def year_summary_lines(report: ImportReport) -> list[str]:
     """The yearly import's outcome in a few Chinese lines (CLI output, the error workbook)."""
-    mode = "整文件（有错则全部不导入）" if report.mode == "all" else "部分（导入无错的户）"
-    lines = [
-        f"文件：{report.file_name}（SHA-256 {report.sha256[:16]}…）",
-        f"模式：{mode}{'，试导入（未写入）' if report.dry_run else ''}",
-        f"总行数 {report.rows_total}，导入 {report.rows_taken if report.written else 0}，拒绝 {report.rows_refused}",
-    ]
-    if report.written:
-        lines.append(
-            f"新增 年度记录 {report.created.get('years', 0)}；更新 年度记录 {report.updated.get('years', 0)}、"
-            f"成员 {report.updated.get('members', 0)}；未变 {report.unchanged} 行"
-        )
-    elif report.mode == "all" and report.rows_refused:
-        lines.append("因有被拒绝的行，按整文件模式没有写入任何数据；改正后重新导入，或用 --partial 只导入无错的户")
-    elif report.dry_run:
-        lines.append(f"试导入：可导入 {report.rows_taken} 行，未写入数据库")
-    if report.ignored_headers:
-        lines.append(f"未识别的列（已忽略）：{'、'.join(report.ignored_headers)}")
-    return lines
+    return summary_lines(report, _years_written)
 
 
 def write_years_error_workbook(report: ImportReport, path: Path, source: Path) -> Path:
     """Refused rows: (row, column, value, reason), the outcome, and the refused rows as they were in the file."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    detail = wb.create_sheet("错误明细")
-    detail.append(["行号", "列", "填写的值", "原因"])
-    for e in report.errors:
-        detail.append([e.row, e.column, tb.neutralise(e.value), e.reason])
-    summary = wb.create_sheet("导入结果")
-    for line in year_summary_lines(report):
-        summary.append([line])
-    try:
-        sheet = tb.read_table(source, YEARLY)
-        rows_sheet = wb.create_sheet("被拒绝的行")
-        headers = list(sheet.columns)
-        rows_sheet.append(["行号", *headers, "原因"])
-        refused = set(report.refused_rows.tolist())
-        reasons: dict[int, list[str]] = defaultdict(list)
-        for e in report.errors:
-            reasons[e.row].append(f"{e.column}：{e.reason}")
-        cols = [sheet.columns[h].to_pylist() for h in headers]
-        for i, row in enumerate(sheet.rows.tolist()):
-            if row in refused:
-                rows_sheet.append([row, *(tb.neutralise(c[i]) for c in cols), "；".join(reasons[row])])
-    except tb.FileUnreadable:
-        pass
-    path = Path(path)
-    wb.save(path)
-    return path
+    return write_error_workbook(report, path, source, spec=YEARLY, lines=year_summary_lines)
 
 
 # --------------------------------------------------------------------------------------------------- template
@@ -521,48 +426,7 @@ def write_years_error_workbook(report: ImportReport, path: Path, source: Path) -
 def write_years_template(path: Path) -> Path:
     """The yearly template, in the households template's look: headers (required ones marked *), an example row
     that passes the checks, drop-down lists, and a 填写说明 sheet."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET_TITLE
-    ws.append([c.header + ("*" if c.required else "") for c in YEARLY])
-    ws.append([c.example for c in YEARLY])
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FDE9D9")
-    for i, c in enumerate(YEARLY, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font = bold
-        if c.required:
-            cell.fill = fill
-        if c.help or c.choices:
-            cell.comment = Comment(c.help or "可选：" + "、".join(c.choices), "fupin")
-        letter = cell.column_letter
-        ws.column_dimensions[letter].width = max(10, len(c.header) * 2 + 4)
-        if c.kind in {"text", "idnumber"}:
-            for row in range(2, 5002):
-                ws.cell(row=row, column=i).number_format = "@"
-        if c.choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(c.choices) + '"', allow_blank=not c.required)
-            dv.error, dv.errorTitle = "请从下拉列表中选择", "取值不在范围内"
-            ws.add_data_validation(dv)
-            dv.add(f"{letter}2:{letter}5001")
-    ws.freeze_panes = "A2"
-    notes = wb.create_sheet("填写说明")
-    notes.append(["列", "必填", "层级", "说明", "可选值"])
-    for c in YEARLY:
-        notes.append(
-            [c.header, "是" if c.required else "", "户" if c.level == H else "成员", c.help, "、".join(c.choices)]
-        )
-    notes.append([])
-    for line in YEARLY_NOTES:
-        notes.append([line])
-    path = Path(path)
-    wb.save(path)
-    return path
+    return tb.write_template(path, YEARLY, sheet=SHEET_TITLE, rows=[[c.example for c in YEARLY]], notes=YEARLY_NOTES)
 
 
 # --------------------------------------------------------------------------------------------------- export

@@ -46,6 +46,12 @@ def per_capita_income(  # noqa: PLR0917 - the income sources in the order of the
     return (total / Decimal(size)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def per_capita_of(values: dict[str, Any], size: int) -> Decimal:
+    """``per_capita_income`` of a record's income fields (MONEY_FIELDS, in the definition's order)."""
+    wage, production, costs, prop, transfer = (values[name] for name in MONEY_FIELDS)
+    return per_capita_income(wage, production, costs, prop, transfer, size)
+
+
 def poor_in(exit_year: int | None, year: int) -> bool:
     """年末未脱贫: the household had not exited by the end of ``year``."""
     return exit_year is None or year < exit_year
@@ -215,14 +221,7 @@ def household_year_save(  # noqa: PLR0912, PLR0915 - checks, then writes, in the
             new[name] = clean[name]
     for name in MONEY_FIELDS:
         new[name] = Decimal(new[name] or 0).quantize(CENT)
-    computed = per_capita_income(
-        new["wage_income"],
-        new["production_income"],
-        new["production_costs"],
-        new["property_income"],
-        new["transfer_income"],
-        size,
-    )
+    computed = per_capita_of(new, size)
     given = clean.get("income_per_capita_given")
     if given is not None and abs(given - computed) > TOLERANCE:
         raise _fail("income_per_capita", income_mismatch(given, computed))

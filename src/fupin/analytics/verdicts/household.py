@@ -91,16 +91,8 @@ def need_reasons(i: Inputs, p: Params) -> ir.Table:
 def risk_reasons(i: Inputs, p: Params) -> ir.Table:
     """For every household with a record of year Y: the monitoring triggers that hold (POLICY §6) — income below
     the monitoring line, a fall from the year before of at least the ratio, or any of 两不愁三保障 unmet."""
-    y = i["household_years"]
     j = year_rows(i, i["households"], p.year)
-    before = y.filter(y.year == p.year - 1).select(household_id="household_id", last=y.income_per_capita)
-    both = j.join(before, "household_id")
-    drop = (both["last"] - both.income_per_capita) / both["last"]
-    return ibis.union(
-        reason(j.filter(j.income_per_capita < p.monitoring_income_line), "low_income", j.income_per_capita),
-        reason(both.filter((both["last"] > 0) & (drop >= p.monitoring_drop_ratio)), "drop", drop),
-        *guarantee_gaps(i, p, j),
-    )
+    return ibis.union(*_income_triggers(i, p, j), *guarantee_gaps(i, p, j))
 
 
 def identification_reasons(i: Inputs, p: Params) -> ir.Table:
@@ -114,15 +106,19 @@ def monitoring_triggers(i: Inputs, p: Params) -> ir.Table:
     h = i["households"]
     exit_year = h.exit_year.fill_null(0)
     exited = h.filter((exit_year > 0) & (exit_year <= p.year)).select("household_id")
+    return ibis.union(*_income_triggers(i, p, year_rows(i, exited, p.year)))
+
+
+def _income_triggers(i: Inputs, p: Params, now: ir.Table) -> list[ir.Table]:
+    """For the rows ``now`` of year Y: income below the monitoring line; a fall from Y−1 of at least the ratio."""
     y = i["household_years"]
-    now = exited.join(y.filter(y.year == p.year), "household_id")
     before = y.filter(y.year == p.year - 1).select(household_id="household_id", last=y.income_per_capita)
     both = now.join(before, "household_id")
     drop = (both["last"] - both.income_per_capita) / both["last"]
-    return ibis.union(
+    return [
         reason(now.filter(now.income_per_capita < p.monitoring_income_line), "low_income", now.income_per_capita),
         reason(both.filter((both["last"] > 0) & (drop >= p.monitoring_drop_ratio)), "drop", drop),
-    )
+    ]
 
 
 def assemble(reasons: pa.Table, subjects: list[str], templates: dict[str, str], line: float) -> pa.Table:

@@ -90,3 +90,6 @@ def test_guarantees_and_income_lines_at_their_thresholds(engine):
     expected |= {("flag_medical", h) for h, c in CASES.items() if "medical" in c[2]}
     expected |= {("flag_water", h) for h, c in CASES.items() if any(x.startswith("water_") for x in c[2])}
     assert flagged == expected
+    details = {f["household_id"]: f["detail"] for f in flags.findings.to_pylist() if f["rule_id"] == "flag_water"}
+    assert details["litres_below"] == "登记为有保障，但人均日供水 34 升，低于 35 升"
+    assert details["cut_above"] == "登记为有保障，但全年停水 37 天，超过 36 天"

@@ -168,6 +168,7 @@ def test_import_a_workbook_enter_the_year_an_exit_bound_by_the_verdict_then_a_ba
     with page.expect_navigation():
         page.click("form[action$='/years/'] button[type=submit]")
     assert "2018 年度记录" in page.locator("h1").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the year's form fits a phone"
     page.fill("#id_wage_income", "4000")
     page.fill("#id_transfer_income", "1200")
     page.select_option("#id_housing_grade", "B")

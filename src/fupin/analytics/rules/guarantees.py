@@ -56,8 +56,22 @@ def _medical(i: Inputs, p: Params, j: ir.Table) -> list[ir.Table]:
 
 
 def _water(i: Inputs, p: Params, j: ir.Table) -> list[ir.Table]:
-    # only the facts: the fallback on the recorded judgement would compare the flag with itself
-    return water_gaps(j, p)[:4]
+    # only the facts (the fallback on the recorded judgement would compare the flag with itself), each said in words:
+    # the verdict's rows carry the number and the standard apart
+    quantity, quality, minutes, cut = water_gaps(j, p)[:4]
+
+    def said(t: ir.Table, *words: ir.Value | str) -> ir.Table:
+        return t.mutate(detail=ibis.literal("").concat(*words))
+
+    def n(t: ir.Table) -> ir.Value:
+        return t.value.cast("int64").cast("string")
+
+    return [
+        said(quantity, "人均日供水 ", n(quantity), " 升，低于 ", quantity.detail, " 升"),
+        said(quality, "水质不达标"),
+        said(minutes, "人力取水往返 ", n(minutes), " 分钟，超过 ", minutes.detail, " 分钟"),
+        said(cut, "全年停水 ", n(cut), " 天，超过 ", cut.detail, " 天"),
+    ]
 
 
 def _water_known(t: ir.Table) -> ir.Value:

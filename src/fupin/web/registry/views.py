@@ -246,6 +246,7 @@ def year_initial(record: Any, members: list[Any]) -> dict[str, Any]:
     names = [n for n in HouseholdYearForm.base_fields if n != "income_per_capita_given"]
     if record is not None:
         initial = {n: getattr(record, n) for n in names}
+        initial["water_quality_ok"] = {True: "1", False: "0"}.get(record.water_quality_ok, "")  # the choice's keys
     else:
         initial = {"food_ok": True, "clothing_ok": True, "education_ok": True, "medical_ok": True, "water_ok": True,
                    "housing_grade": "B"}  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fupin.lib import tabular as tb
+from fupin.lib.templates import workbook_template
 
 H, M = "household", "member"
 TEMPLATE_COMMAND = "fupin template evaluate"
@@ -129,4 +130,4 @@ def write_template(path: Path) -> Path:
     """The evaluation template: headers (required ones marked *), drop-downs, the example rows (they pass), and a
     填写说明 sheet listing every column with its meaning."""
     rows = [[_cell(c, example.get(c.header, "")) for c in SPEC] for example in EXAMPLE_ROWS]
-    return tb.write_template(path, SPEC, sheet=SHEET_TITLE, rows=rows, notes=NOTES, bool_lists=True)
+    return workbook_template(path, SPEC, sheet=SHEET_TITLE, rows=rows, notes=NOTES, bool_lists=True)

@@ -19,6 +19,7 @@ from fupin.core.actors import Actor
 from fupin.core.permissions import allowed
 from fupin.lib import tabular as tb
 from fupin.lib.idnumbers import mask
+from fupin.lib.templates import workbook_template
 
 from .importspec import HOUSEHOLDS, SPECS, ImportReport, summary_lines
 from .models import ImportBatch, Member
@@ -30,7 +31,7 @@ SHEET_TITLE = "贫困户家庭成员"
 def write_template(path: Path, kind: str = "households") -> Path:
     """The import template: headers (required ones marked *), an example row, and a sheet explaining each column."""
     spec = SPECS[kind]
-    return tb.write_template(path, spec, sheet=SHEET_TITLE, rows=[[c.example for c in spec]], notes=(
+    return workbook_template(path, spec, sheet=SHEET_TITLE, rows=[[c.example for c in spec]], notes=(
         "每行一名家庭成员；同一户的各行户编号相同，户级各列（户编号至帮扶责任人电话）须一致。",
         "每户须有且只有一名户主。身份证号全省唯一：一人只能属于一户。",
         "重复导入同一文件不会产生重复数据；识别、脱贫年度和迁移须通过相应程序办理，导入时不能修改。",

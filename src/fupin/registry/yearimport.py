@@ -31,6 +31,7 @@ from fupin.core.actors import Actor
 from fupin.core.bulk import fetch_by_key
 from fupin.core.permissions import require
 from fupin.lib import tabular as tb
+from fupin.lib.templates import workbook_template
 
 from .importrun import take_whole_households, write_with_batch
 from .imports import _sha256
@@ -426,7 +427,7 @@ def write_years_error_workbook(report: ImportReport, path: Path, source: Path) -
 def write_years_template(path: Path) -> Path:
     """The yearly template, in the households template's look: headers (required ones marked *), an example row
     that passes the checks, drop-down lists, and a 填写说明 sheet."""
-    return tb.write_template(path, YEARLY, sheet=SHEET_TITLE, rows=[[c.example for c in YEARLY]], notes=YEARLY_NOTES)
+    return workbook_template(path, YEARLY, sheet=SHEET_TITLE, rows=[[c.example for c in YEARLY]], notes=YEARLY_NOTES)
 
 
 # --------------------------------------------------------------------------------------------------- export

@@ -2,23 +2,11 @@ from django.contrib import admin
 
 from fupin.core.admin_base import ProvinceOnlyReadOnlyAdmin, ScopedReadOnlyAdmin
 
-from .models import (
-    Assistance,
-    Business,
-    Death,
-    DisabilityCertificate,
-    HousingAppraisal,
-    Hukou,
-    MedicalInsured,
-    RealEstate,
-    SchoolEnrolment,
-    StatePayroll,
-    SurveyHousehold,
-    Vehicle,
-)
+from .models import SurveyHousehold
+from .services import KINDS
 
-for model in (Vehicle, RealEstate, Business, StatePayroll, Death, Hukou, SchoolEnrolment, MedicalInsured,
-              HousingAppraisal, Assistance, DisabilityCertificate):  # fmt: skip
+# every department snapshot the loader knows, province-wide and read-only (the survey sample is scoped, below)
+for model in dict.fromkeys(k.model for k in KINDS.values() if k.model is not SurveyHousehold):
     admin.site.register(model, ProvinceOnlyReadOnlyAdmin)
 
 

@@ -15,7 +15,7 @@ from fupin.lib.idnumbers import mask
 
 from .choices import ProcedureKind, Status
 from .models import Household, HouseholdYear, ImportBatch, Member, Procedure
-from .procedures import STARTS_FROM
+from .procedures import STARTS_FROM, may_override
 from .verdicts import household_verdict
 
 
@@ -167,12 +167,12 @@ def import_batch_get(*, viewer: Actor, batch_id: int) -> ImportBatch | None:
 
 
 def verdict_override_allowed(viewer: Actor | None, household: Household) -> bool:
-    """Whether the viewer may approve a procedure against a failing verdict: county level or above, with the right
-    to run the household's procedures (the rule ``procedures._verdict_gate`` enforces)."""
+    """Whether the viewer may approve a procedure against a failing verdict: county level or above (the rule
+    ``procedures.may_override`` that the procedure services enforce), with the right to run the household's
+    procedures."""
     if viewer is None or viewer.is_superuser:
         return True
-    level = getattr(viewer, "scope_level", None)
-    return allowed(viewer, "registry.procedure", household.village_id) and level is not None and level <= codes.COUNTY
+    return allowed(viewer, "registry.procedure", household.village_id) and may_override(viewer)
 
 
 def household_verdict_latest(*, viewer: Actor | None, household: Household) -> Any:

@@ -145,8 +145,10 @@ def test_scope_a_county_officer_plans_only_their_county(capsys):
     assert dispatch_plan(actor=officer_a, area_code=COUNTY_A, round_year=YEAR).summary["covered"] == 1
     call_command("dispatch", "plan", "--round", str(YEAR), "--area", COUNTY_A)
     out = capsys.readouterr().out
-    assert "需选派 1 村，已覆盖 1，未覆盖 0" in out
-    assert "线性规划最优值 -500.0" in out
+    assert "需选派 1 村，已覆盖 1 村，未覆盖 0 村，覆盖率 100.0%" in out
+    assert "类型匹配 1 人，不完全匹配 0 人；本县单位 1 人" in out
+    assert "经线性规划验证为最优方案" in out
+    assert "目标值" not in out
 
 
 def test_recall_with_replacement_benefits_and_team_rules():

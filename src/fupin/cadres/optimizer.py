@@ -223,15 +223,19 @@ def solve_residents(
     young_age: int,
     young_first_secretary: dict[str, bool],
     certify: bool = False,
+    filled: dict[str, tuple[int, bool]] | None = None,
 ) -> Result:
     """Resident cadres completing each village's team: team_min − 1 slots; when the first secretary is not under
     young_age, one slot only a young cadre may fill. Still a min-cost flow (slots are nodes), so no CP-SAT is needed
-    for these two rules. Assignment keys are "village/slot"."""
+    for these two rules. Assignment keys are "village/slot". ``filled``: village → (resident cadres already in
+    post who stay, whether one of them is young): they take that many slots, and the young slot if young."""
     slots: list[Village] = []
     young_slot: list[bool] = []
+    filled = filled or {}
     for v in villages:
-        n = max(team_min - 1, 0)
-        needs_young = not young_first_secretary.get(v.code, False)
+        present, present_young = filled.get(v.code, (0, False))
+        n = max(team_min - 1 - present, 0)
+        needs_young = not young_first_secretary.get(v.code, False) and not present_young
         for k in range(n):
             slots.append(Village(f"{v.code}/{k}", v.kinds, v.top_priority))
             young_slot.append(needs_young and k == 0)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from fupin.areas.models import AreaClassification
 from fupin.core import codes, scoping
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
 from fupin.core.permissions import allowed
 
 from .models import Benefit, Cadre, DispatchPlan, PlanItem, Posting, PostingStatus
+from .optimizer import PREFERRED
 
 
 def cadres_visible(*, viewer: Actor | None) -> QuerySet[Cadre]:
@@ -115,3 +117,24 @@ def plan_item_get(*, viewer: Actor, plan: DispatchPlan, item_id: int) -> PlanIte
 def cadre_by_person_id(*, viewer: Actor, person_id: str) -> Cadre | None:
     """The cadre with this ID number among those of the units in the viewer's area."""
     return scoping.scoped(Cadre, viewer).filter(person_id=person_id).first()
+
+
+def cadre_find(*, viewer: Actor | None, text: str) -> QuerySet[Cadre]:
+    """Cadres the viewer may see whose name starts with ``text`` (a surname finds all who bear it), by name, with
+    their units: the site-wide search's cadres."""
+    text = "".join(text.split())
+    if not text:
+        return Cadre.objects.none()
+    return cadres_visible(viewer=viewer).filter(name__startswith=text).select_related("unit").order_by("name", "id")
+
+
+def dispatch_default_round(*, viewer: Actor) -> int | None:
+    """The round the dispatch form offers first: the latest year in which villages of the viewer's area need a first
+    secretary (poor, deep-poverty, weak, … villages), else the latest year with any classification there; None when
+    the area has no classification at all."""
+    lo, hi = codes.code_range(viewer.area_id or "520000000000")
+    rows = AreaClassification.objects.filter(area_id__gte=lo, area_id__lte=hi)
+    year = rows.filter(kind__in=list(PREFERRED)).order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        year = rows.order_by("-year").values_list("year", flat=True).first()
+    return year

@@ -12,7 +12,7 @@ from django.db.models import Q
 from fupin.analytics.verdicts.cadre import eligibility_reasons
 from fupin.areas.models import AreaClassification
 from fupin.audit.services import audit_record
-from fupin.core import codes, events, scoping
+from fupin.core import codes, events, progress, scoping
 from fupin.core.actors import Actor
 from fupin.core.errors import ValidationError
 from fupin.core.permissions import require
@@ -37,6 +37,18 @@ KIND_LABEL = {
     "deep_poverty_village": "深度贫困村", "industry_village": "产业村", "specialised_village": "专业村",
 }  # fmt: skip
 DISTANCE_LABEL = {"county": "本县单位", "prefecture": "本市(州)单位", "province": "省直单位", "elsewhere": "外地单位"}
+
+ROUND_START_MONTH, ROUND_START_DAY = 3, 1
+
+
+def round_start(round_year: int) -> date:
+    """The day round ``round_year``'s cadres take up their posts: 1 March of that year.
+
+    The province's rounds are decided over the winter and the new first secretaries and resident cadres arrive
+    after the Spring Festival; the 2017 round loaded from the province (``cadres_load``) started on 2017-03-01,
+    and every posting an approved plan creates starts on its round's date — never on the day someone clicked
+    "approve" — so a plan approved late still counts for its round's year in the coverage indicators."""
+    return date(round_year, ROUND_START_MONTH, ROUND_START_DAY)
 
 
 def eligibility(cadre: Cadre, role: str = PostingRole.FIRST_SECRETARY, year: int = 2017) -> list[str]:
@@ -82,33 +94,89 @@ def _pool(area_code: str, year: int) -> tuple[list[Cadre], dict[str, list[str]]]
     return pool, refused
 
 
+def approved_plans_overlapping(*, area_code: str, round_year: int) -> list[DispatchPlan]:
+    """Approved plans of the round whose area contains, or lies inside, ``area_code`` (system-side read)."""
+    area_code = codes.normalize(area_code)
+    return [
+        p
+        for p in DispatchPlan.objects.filter(round=round_year, status="approved").order_by("pk")
+        if codes.contains(p.area_code, area_code) or codes.contains(area_code, p.area_code)
+    ]
+
+
+def _this_round(area_code: str, round_year: int) -> tuple[list[Posting], set[int]]:
+    """The round's active postings in the area (they stay: nobody rotates inside a round) and every cadre who
+    already has a posting of this round anywhere (active, ended or recalled: none of them is moved again)."""
+    lo, hi = codes.code_range(area_code)
+    active = list(
+        Posting.objects.filter(
+            status=PostingStatus.ACTIVE, round=round_year, village_id__gte=lo, village_id__lte=hi
+        ).select_related("cadre")
+    )
+    posted = set(Posting.objects.filter(round=round_year).values_list("cadre_id", flat=True))
+    return active, posted
+
+
 @transaction.atomic
-def dispatch_plan(*, actor: Actor | None, area_code: str, round_year: int, certify: bool = True) -> DispatchPlan:
+def dispatch_plan(
+    *, actor: Actor | None, area_code: str, round_year: int, certify: bool = True, confirm: bool = False
+) -> DispatchPlan:
+    """An optimal plan for the round. When the round already has an approved plan covering the area (or part of
+    it), a new plan is only generated with ``confirm``; otherwise a ValidationError (code ``confirm_required``)
+    names the approved plans.
+
+    Within a round nobody rotates: a cadre already posted this round keeps their village and role (the plan
+    lists them as staying), is never offered for another village, and the "no return to the last village" rule
+    looks only at earlier rounds."""
     area_code = codes.normalize(area_code)
     require(actor, "dispatch.plan", area_code)
     villages = _villages(area_code, round_year)
     if not villages:
         raise ValidationError(f"{round_year} 年该区划没有需要选派第一书记的村（贫困村、软弱涣散村等）")
+    approved = approved_plans_overlapping(area_code=area_code, round_year=round_year)
+    if approved and not confirm:
+        names = "、".join(f"方案 {p.pk}（{p.area_code}）" for p in approved)
+        raise ValidationError(
+            f"{round_year} 年已有批准的选派方案：{names}，本轮干部已经到岗。"
+            "确需重新生成方案，请确认后再生成（网页勾选“确认重新生成”，命令行加 --confirm）",
+            code="confirm_required",
+            extra={"approved_plans": [p.pk for p in approved]},
+        )
+    progress.report(f"读取干部（{len(villages):,} 个村需选派）")
+    staying, posted_this_round = _this_round(area_code, round_year)
     pool, refused = _pool(area_code, round_year)
+    pool = [c for c in pool if c.pk not in posted_this_round]
+    kept_fs = {p.village_id: p for p in staying if p.role == PostingRole.FIRST_SECRETARY}
+    open_villages = [v for v in villages if v.code not in kept_fs]
     last: dict[int, set[str]] = {}
     for cadre_id, village in Posting.objects.filter(
-        cadre_id__in=[c.pk for c in pool], role=PostingRole.FIRST_SECRETARY
+        cadre_id__in=[c.pk for c in pool], role=PostingRole.FIRST_SECRETARY, round__lt=round_year
     ).values_list("cadre_id", "village_id"):
         last.setdefault(cadre_id, set()).add(village)
     candidates = [opt.Candidate(c.pk, c.cadre_type, c.area_id, frozenset(last.get(c.pk, ()))) for c in pool]
-    result = opt.solve(villages, candidates, certify=certify)
+    progress.report(f"求解最优方案（{len(open_villages):,} 村 × {len(candidates):,} 名干部）")
+    result = opt.solve(open_villages, candidates, certify=certify)
+    progress.report("保存方案")
     by_id = {c.pk: c for c in pool}
+    needing = {v.code for v in villages}
+    kept = [p for p in kept_fs.values() if p.village_id in needing]
     plan = DispatchPlan.objects.create(
         round=round_year, area_code=area_code, actor_username=getattr(actor, "username", "") or "system",
         objective=result.objective, certified_objective=result.lp_objective,
         summary={
-            "villages": len(villages), "covered": len(result.assignment), "uncovered": len(result.uncovered),
+            "villages": len(villages), "covered": len(result.assignment) + len(kept),
+            "uncovered": len(result.uncovered), "kept": len(kept),
             "candidates": len(pool), "refused": len(refused), "arcs": result.arcs,
             "refusals": dict(list(refused.items())[:200]),
+            **_trade_offs(open_villages, by_id, result),
         },
     )  # fmt: skip
     items = []
     for v in villages:
+        if v.code in kept_fs:
+            p = kept_fs[v.code]
+            items.append(PlanItem(plan=plan, village_id=v.code, cadre_id=p.cadre_id, cost=0, reason=_stays(p)))
+            continue
         chosen = result.assignment.get(v.code)
         if chosen is None:
             items.append(PlanItem(plan=plan, village_id=v.code, reason=result.uncovered[v.code], cost=0))
@@ -122,7 +190,9 @@ def dispatch_plan(*, actor: Actor | None, area_code: str, round_year: int, certi
                 reason=_why(by_id[chosen], v),
             )
         )
-    items += _resident_items(plan=plan, villages=villages, pool=pool, fs=result, year=round_year, certify=certify)
+    items += _resident_items(
+        plan=plan, villages=villages, pool=pool, fs=result, year=round_year, certify=certify, staying=staying
+    )
     plan.save(update_fields=["summary"])
     PlanItem.objects.bulk_create(items, batch_size=2000)
     audit_record(
@@ -133,19 +203,43 @@ def dispatch_plan(*, actor: Actor | None, area_code: str, round_year: int, certi
 
 
 def _resident_items(
-    *, plan: DispatchPlan, villages: list[opt.Village], pool: list[Cadre], fs: opt.Result, year: int, certify: bool
+    *,
+    plan: DispatchPlan,
+    villages: list[opt.Village],
+    pool: list[Cadre],
+    fs: opt.Result,
+    year: int,
+    certify: bool,
+    staying: list[Posting] | None = None,
 ) -> list[PlanItem]:
-    """Complete each team with resident cadres: team size and one member under the young age (policy parameters)."""
+    """Complete each team with resident cadres: team size and one member under the young age (policy parameters).
+    Members already posted this round stay and count towards their team."""
     team_min, young_age = int(param("team_min_size", year)), int(param("team_young_age", year))
     chosen = set(fs.assignment.values())
     by_id = {c.pk: c for c in pool}
     rest = [c for c in pool if c.pk not in chosen]
     ages = {c.pk: year - c.birth_date.year for c in pool}
+    staying = staying or []
+    ages.update({p.cadre_id: year - p.cadre.birth_date.year for p in staying})
     young_fs = {code: ages[cid] < young_age for code, cid in fs.assignment.items()}
+    needing = {v.code for v in villages}
+    filled: dict[str, tuple[int, bool]] = {}
+    kept_items = []
+    for p in staying:
+        if p.village_id not in needing:
+            continue
+        is_young = ages[p.cadre_id] < young_age
+        if p.role == PostingRole.FIRST_SECRETARY:
+            young_fs[p.village_id] = is_young
+            continue
+        n, any_young = filled.get(p.village_id, (0, False))
+        filled[p.village_id] = (n + 1, any_young or is_young)
+        kept_items.append(PlanItem(plan=plan, village_id=p.village_id, role=p.role, cadre_id=p.cadre_id,
+                                   reason=f"驻村干部：{_stays(p)}"))  # fmt: skip
     candidates = [opt.Candidate(c.pk, c.cadre_type, c.area_id) for c in rest]
     result = opt.solve_residents(
         villages, candidates, ages, team_min=team_min, young_age=young_age, young_first_secretary=young_fs,
-        certify=certify,
+        certify=certify, filled=filled,
     )  # fmt: skip
     plan.summary = {
         **plan.summary,
@@ -169,7 +263,70 @@ def _resident_items(
             PlanItem(plan=plan, village_id=code, role=PostingRole.RESIDENT_CADRE, cadre_id=cadre_id,
                      cost=result.cost.get(slot, 0), reason=reason[:300])
         )  # fmt: skip
-    return items
+    return kept_items + items
+
+
+def plan_summary_lines(plan: DispatchPlan) -> list[str]:
+    """A plan in a reviewer's words: coverage (需选派/已覆盖/覆盖率), what the optimum traded (type matches,
+    distance of the sending units, priority villages), the uncovered villages by reason, the resident slots."""
+    s = plan.summary
+    needed, covered = s.get("villages", 0), s.get("covered", 0)
+    rate = f"{100 * covered / needed:.1f}%" if needed else "—"
+    kept = f"（其中本轮已到岗留任 {s['kept']} 村）" if s.get("kept") else ""
+    lines = [
+        f"方案 {plan.pk}（{plan.round} 年轮次，{plan.area_code}）：需选派 {needed} 村，已覆盖 {covered} 村{kept}，"
+        f"未覆盖 {s.get('uncovered', needed - covered)} 村，覆盖率 {rate}"
+    ]
+    if "matched" in s:
+        if s.get("top_priority"):
+            lines.append(f"优先保障的深度贫困村、极贫乡镇的村：覆盖 {s['top_priority_covered']}/{s['top_priority']} 村")
+        distance = "、".join(f"{label} {n} 人" for label, n in s.get("distance", {}).items())
+        lines.append(
+            f"新选派 {s['matched'] + s['mismatched']} 人：类型匹配 {s['matched']} 人，不完全匹配 {s['mismatched']} 人"
+            + (f"；{distance}" if distance else "")
+        )
+        for why, n in s.get("uncovered_reasons", {}).items():
+            lines.append(f"未覆盖 {n} 村：{why}")
+    lines.append(f"候选干部 {s.get('candidates', 0)} 人，另有 {s.get('refused', 0)} 人不符合选派条件")
+    if "resident_slots" in s:
+        lines.append(f"驻村干部：{s['resident_covered']}/{s['resident_slots']} 个岗位已安排")
+    if plan.certified_objective is not None:
+        proven = round(plan.certified_objective) == plan.objective
+        lines.append(
+            "经线性规划验证为最优方案（覆盖优先、其次匹配和就近）" if proven else "线性规划验证与方案不一致，请复核"
+        )
+    if s.get("edited"):
+        lines.append(f"人工调整 {s['edited']} 处")
+    return lines
+
+
+def _stays(p: Posting) -> str:
+    return f"本轮（{p.round} 年）已于 {p.start:%Y-%m-%d} 到岗，留任（同一轮次内不轮换）"
+
+
+def _trade_offs(villages: list[opt.Village], by_id: dict[int, Cadre], result: opt.Result) -> dict[str, Any]:
+    """What the optimum traded, in words a reviewer can check: type matches, distance, the uncovered villages by
+    reason (the objective itself — rewards minus costs — means nothing to a user)."""
+    village_of = {v.code: v for v in villages}
+    matched = 0
+    distances: dict[str, int] = {}
+    for code, cadre_id in result.assignment.items():
+        v, cadre = village_of[code], by_id[cadre_id]
+        matched += cadre.cadre_type in {opt.PREFERRED[k] for k in v.kinds}
+        label = DISTANCE_LABEL[opt.distance(cadre.area_id, code)]
+        distances[label] = distances.get(label, 0) + 1
+    reasons: dict[str, int] = {}
+    for why in result.uncovered.values():
+        reasons[why] = reasons.get(why, 0) + 1
+    top = [v.code for v in villages if v.top_priority]
+    return {
+        "matched": matched,
+        "mismatched": len(result.assignment) - matched,
+        "distance": distances,
+        "top_priority": len(top),
+        "top_priority_covered": sum(code in result.assignment for code in top),
+        "uncovered_reasons": reasons,
+    }
 
 
 def _why(cadre: Cadre, v: opt.Village) -> str:
@@ -191,8 +348,19 @@ def plan_item_set(*, actor: Actor | None, item: PlanItem, cadre: Cadre | None) -
         reasons = eligibility(cadre, year=plan.round)
         if reasons:
             raise ValidationError(f"{cadre.name} 不能选派：{'；'.join(reasons)}", extra={"field": "cadre"})
-        if Posting.objects.filter(cadre=cadre, village_id=item.village_id, role=PostingRole.FIRST_SECRETARY).exists():
+        if Posting.objects.filter(
+            cadre=cadre, village_id=item.village_id, role=PostingRole.FIRST_SECRETARY, round__lt=plan.round
+        ).exists():
             raise ValidationError(f"{cadre.name} 上一轮已在该村任第一书记，不能回派", extra={"field": "cadre"})
+        same = Posting.objects.filter(cadre=cadre, round=plan.round).first()
+        if same is not None and (same.village_id, same.role, same.status) != (
+            item.village_id, item.role, PostingStatus.ACTIVE
+        ):  # fmt: skip
+            raise ValidationError(
+                f"{cadre.name} 本轮（{plan.round} 年）已在 {same.village_id} 任{same.get_role_display()}，"
+                "同一轮次内不轮换",
+                extra={"field": "cadre"},
+            )
         other = PlanItem.objects.filter(plan=plan, cadre=cadre).exclude(pk=item.pk).first()
         if other is not None:
             raise ValidationError(
@@ -211,29 +379,56 @@ def plan_item_set(*, actor: Actor | None, item: PlanItem, cadre: Cadre | None) -
 
 
 @transaction.atomic
-def plan_approve(*, actor: Actor | None, plan: DispatchPlan, start: date) -> int:
-    """Approval creates the postings atomically: the round's first secretaries start, those they replace end."""
+def plan_approve(*, actor: Actor | None, plan: DispatchPlan, start: date | None = None) -> int:
+    """Approval creates the postings atomically: the round's first secretaries start, those they replace end.
+
+    The new postings start on the round's start date (``round_start``), whenever the approval happens; ``start``
+    may name another day, but only one of the round's year. Nobody rotates inside a round: a posting of this
+    round is never ended here, a cadre already posted this round in the item's village and role simply stays,
+    and an item sending them elsewhere (or a second first secretary to a village that has one this round) is
+    refused."""
     plan = DispatchPlan.objects.select_for_update().get(pk=plan.pk)
     require(actor, "dispatch.approve", plan.area_code)
     if plan.status != "draft":
         raise ValidationError("该方案已批准")
+    if start is None:
+        start = round_start(plan.round)
+    elif start.year != plan.round:
+        raise ValidationError(f"到岗日期 {start:%Y-%m-%d} 不在 {plan.round} 年轮次内", extra={"field": "start"})
     items = list(plan.items.exclude(cadre=None).select_related("cadre"))
     villages = [i.village_id for i in items]
     cadres = [i.cadre_id for i in items if i.cadre_id is not None]
+    this_round = Posting.objects.filter(status=PostingStatus.ACTIVE, round=plan.round)
+    current = {p.cadre_id: p for p in this_round.filter(cadre_id__in=cadres).select_related("cadre")}
+    kept: set[int] = set()
+    for i in items:
+        p = current.get(i.cadre_id or 0)
+        if p is None:
+            continue
+        if (p.village_id, p.role) != (i.village_id, i.role):
+            raise ValidationError(
+                f"{p.cadre.name} 本轮（{plan.round} 年）已在 {p.village_id} 任{p.get_role_display()}，"
+                f"同一轮次内不能调往 {i.village_id} 任{i.get_role_display()}"
+            )
+        kept.add(p.pk)
+    fs_villages = [i.village_id for i in items if i.role == PostingRole.FIRST_SECRETARY]
+    other_fs = this_round.filter(role=PostingRole.FIRST_SECRETARY, village_id__in=fs_villages).exclude(pk__in=kept)
+    clash = other_fs.select_related("cadre").first()
+    if clash is not None:
+        raise ValidationError(
+            f"{clash.village_id} 本轮（{plan.round} 年）已有第一书记 {clash.cadre.name}，同一轮次内不轮换"
+        )
     ending = Posting.objects.filter(status=PostingStatus.ACTIVE, village_id__in=villages) | Posting.objects.filter(
         status=PostingStatus.ACTIVE, cadre_id__in=cadres
     )
+    ending = ending.filter(round__lt=plan.round)
     ended = ending.update(status=PostingStatus.ENDED, end=start, end_reason=f"{plan.round} 年轮换")
+    kept_cadres = {p.cadre_id for p in current.values()}
     Posting.objects.bulk_create(
         [
-            Posting(
-                cadre=i.cadre,
-                village_id=i.village_id,
-                role=i.role,
-                round=plan.round,
-                start=start,
-            )
+            Posting(cadre=i.cadre, village_id=i.village_id, role=i.role, round=plan.round, start=start)
             for i in items
+            if i.cadre_id not in kept_cadres
         ]
     )
     plan.status = "approved"
@@ -242,7 +437,7 @@ def plan_approve(*, actor: Actor | None, plan: DispatchPlan, start: date) -> int
         actor=actor, action="cadres.plan_approve", entity=plan, area_code=plan.area_code,
         changes={"postings": [None, len(items)], "ended": [None, ended]},
     )  # fmt: skip
-    events.announce("cadres.postings_changed", on_commit=True, area_code=plan.area_code, year=start.year)
+    events.announce("cadres.postings_changed", on_commit=True, area_code=plan.area_code, year=plan.round)
     return len(items)
 
 
@@ -313,7 +508,7 @@ def cadres_load(*, actor: Actor | None, units: list[dict[str, Any]], cadres: lis
     roles = {"first_secretary": PostingRole.FIRST_SECRETARY, "resident_cadre": PostingRole.RESIDENT_CADRE}
     Posting.objects.bulk_create(
         [Posting(cadre_id=ids[c["person_id"]], village_id=c["village_code"], role=roles[c["role_2017"]], round=2017,
-                 start=date(2017, 3, 1)) for c in new if c.get("village_code") and c.get("role_2017") in roles],
+                 start=round_start(2017)) for c in new if c.get("village_code") and c.get("role_2017") in roles],
         batch_size=2000,
     )  # fmt: skip
     audit_record(

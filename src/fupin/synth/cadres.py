@@ -6,6 +6,7 @@ plan, and each county's people from its own random stream, like the registry.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,26 +69,125 @@ def plan_cadres(plan: ProvincePlan, seed: int) -> CadrePlan:
 
 
 def _units(plan: ProvincePlan, rng: np.random.Generator) -> pa.Table:
-    rows: list[tuple[str, str, str, str]] = []
+    rows: list[tuple[str, str, str]] = []
     for i in range(cal.UNITS_PROVINCE):
-        rows.append((f"P52{i:04d}", f"省直单位{i + 1:02d}", "省", "520000000000"))
+        rows.append((f"P52{i:04d}", "省", "520000000000"))
     prefectures = sorted({c[:4] for c in plan.counties})
     for p in prefectures:
         for i in range(cal.UNITS_PER_PREFECTURE):
-            rows.append((f"M{p}{i:04d}", f"市直单位{p}-{i + 1:02d}", "市", p + "00000000"))
+            rows.append((f"M{p}{i:04d}", "市", p + "00000000"))
     for c in sorted(plan.counties):
         for i in range(cal.UNITS_PER_COUNTY):
-            rows.append((f"C{c}{i:03d}", f"县直单位{c}-{i + 1:02d}", "县", c + "000000"))
+            rows.append((f"C{c}{i:03d}", "县", c + "000000"))
     kinds = UNIT_KINDS[rng.choice(3, size=len(rows), p=[0.6, 0.15, 0.25])]
+    area_names = {a.code: a.name for a in plan.areas}
+    names: list[str] = []
+    taken: dict[str, dict[str, list[str]]] = {}  # area → kind → names left, in a random order per area
+    for (_, level, area), kind in zip(rows, kinds, strict=True):
+        left = taken.setdefault(area, {})
+        if kind not in left:
+            left[kind] = unit_names(level, str(kind), area_names.get(area, ""), rng)
+        names.append(left[kind].pop(0))
     return pa.table(
         {
             "unit_id": [r[0] for r in rows],
-            "name": [r[1] for r in rows],
-            "level": [r[2] for r in rows],
-            "area_code": [r[3] for r in rows],
+            "name": names,
+            "level": [r[1] for r in rows],
+            "area_code": [r[2] for r in rows],
             "kind": pa.array(kinds, pa.string()),
         }
     )
+
+
+# Unit names by level and kind; "{a}" is the area's usual short name (贵州省, 毕节市, 黔东南州, 威宁县), "{s}" the
+# province's (贵州). Party and government organs, public institutions (事业单位), and central or state-owned
+# enterprises with their branch in the area.
+_ORGANS = (
+    "{a}委办公室", "{a}政府办公室", "{a}委组织部", "{a}委宣传部", "{a}委统战部", "{a}纪委监委", "{a}委政法委",
+    "{a}发展和改革局", "{a}教育局", "{a}科学技术局", "{a}工业和信息化局", "{a}民族宗教事务局", "{a}公安局",
+    "{a}民政局", "{a}司法局", "{a}财政局", "{a}人力资源和社会保障局", "{a}自然资源局", "{a}生态环境局",
+    "{a}住房和城乡建设局", "{a}交通运输局", "{a}水务局", "{a}农业农村局", "{a}商务局", "{a}文化广电旅游局",
+    "{a}卫生健康局", "{a}退役军人事务局", "{a}应急管理局", "{a}审计局", "{a}市场监督管理局", "{a}统计局",
+    "{a}林业局", "{a}医疗保障局", "{a}扶贫开发办公室", "{a}生态移民局", "{a}能源局", "{a}总工会", "共青团{a}委",
+    "{a}妇女联合会", "{a}供销合作社", "{a}人民检察院", "{a}档案局",
+)  # fmt: skip
+UNIT_NAMES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("省", "党政机关"): (
+        "{a}委办公厅", "{a}人民政府办公厅", "{a}委组织部", "{a}委宣传部", "{a}委统战部", "{a}纪委监委",
+        "{a}委政法委", "{a}发展和改革委员会", "{a}教育厅", "{a}科学技术厅", "{a}工业和信息化厅",
+        "{a}民族宗教事务委员会", "{a}公安厅", "{a}民政厅", "{a}司法厅", "{a}财政厅", "{a}人力资源和社会保障厅",
+        "{a}自然资源厅", "{a}生态环境厅", "{a}住房和城乡建设厅", "{a}交通运输厅", "{a}水利厅", "{a}农业农村厅",
+        "{a}商务厅", "{a}文化和旅游厅", "{a}卫生健康委员会", "{a}退役军人事务厅", "{a}应急管理厅", "{a}审计厅",
+        "{a}市场监督管理局", "{a}统计局", "{a}林业局", "{a}医疗保障局", "{a}扶贫开发办公室", "{a}生态移民局",
+        "{a}能源局", "{a}体育局", "{a}大数据发展管理局", "{a}机关事务管理局", "{a}高级人民法院", "{a}人民检察院",
+        "{a}总工会", "共青团{a}委", "{a}妇女联合会", "{a}供销合作社联合社", "{a}地方金融监督管理局",
+    ),
+    ("省", "事业单位"): (
+        "{s}大学", "{s}医科大学", "{s}师范大学", "{s}民族大学", "{s}财经大学", "{a}人民医院", "{s}医科大学附属医院",
+        "{a}农业科学院", "{a}社会科学院", "{a}科学院", "{a}疾病预防控制中心", "{a}广播电视台", "{s}日报报业集团",
+        "{a}气象局", "{a}地质矿产勘查开发局", "{a}林业科学研究院", "{a}畜牧兽医研究所", "{s}农业职业学院",
+        "{s}交通职业技术学院", "{a}档案馆", "{a}图书馆", "{a}农业技术推广总站", "{a}水利水电勘测设计研究院",
+    ),
+    ("省", "国有企业"): (
+        "中国移动{s}分公司", "中国联通{s}省分公司", "中国电信{s}分公司", "{s}电网有限责任公司", "{s}银行",
+        "{a}农村信用社联合社", "中国农业银行{a}分行", "中国工商银行{a}分行", "中国建设银行{a}分行", "中国银行{a}分行",
+        "国家开发银行{a}分行", "中国农业发展银行{a}分行", "{s}盘江煤电集团", "{s}高速公路集团", "{s}乌江能源集团",
+        "{a}水利投资集团", "{s}磷化集团", "中国烟草总公司{a}公司", "中国邮政集团{a}分公司", "中国石化{s}石油分公司",
+        "中国人寿{a}分公司", "{s}茅台酒厂集团", "{s}产业投资集团",
+    ),
+    ("市", "党政机关"): (*_ORGANS, "{a}中级人民法院"),
+    ("县", "党政机关"): (*_ORGANS, "{a}人民法院"),
+    ("市", "事业单位"): (
+        "{a}第一人民医院", "{a}中医院", "{a}妇幼保健院", "{a}疾病预防控制中心", "{a}第一中学", "{a}职业技术学院",
+        "{a}农业科学研究所", "{a}广播电视台", "{a}日报社", "{a}气象局", "{a}林业科学研究所", "{a}畜牧兽医研究所",
+        "{a}就业局", "{a}社会保险事业局", "{a}图书馆", "{a}不动产登记中心", "{a}公共资源交易中心",
+        "{a}政务服务中心", "{a}农业技术推广站", "{a}水利工程管理局",
+    ),
+    ("县", "事业单位"): (
+        "{a}人民医院", "{a}中医院", "{a}妇幼保健院", "{a}疾病预防控制中心", "{a}第一中学", "{a}民族中学",
+        "{a}职业教育中心", "{a}农业技术推广中心", "{a}畜牧兽医发展中心", "{a}林业技术推广站", "{a}水利工程管理站",
+        "{a}融媒体中心", "{a}气象局", "{a}就业局", "{a}社会保险事业局", "{a}图书馆", "{a}文化馆",
+        "{a}农村经济经营管理站", "{a}不动产登记中心", "{a}公共资源交易中心", "{a}政务服务中心",
+    ),
+    ("市", "国有企业"): (
+        "中国移动{a}分公司", "中国联通{a}分公司", "中国电信{a}分公司", "{s}电网{a}供电局", "{s}银行{a}分行",
+        "中国农业银行{a}分行", "中国工商银行{a}分行", "中国建设银行{a}分行", "中国银行{a}分行", "中国邮政{a}分公司",
+        "{s}省烟草公司{a}公司", "{a}城市建设投资集团", "{a}农业投资开发集团", "{a}交通建设集团",
+        "{a}水务投资有限公司", "{a}工业投资集团", "中国人寿{a}分公司",
+    ),
+    ("县", "国有企业"): (
+        "中国移动{a}分公司", "中国联通{a}分公司", "中国电信{a}分公司", "{s}电网{a}供电局", "{s}银行{a}支行",
+        "中国农业银行{a}支行", "中国工商银行{a}支行", "中国建设银行{a}支行", "中国银行{a}支行",
+        "{a}农村信用合作联社", "中国邮政{a}分公司", "{s}省烟草公司{a}分公司", "{a}城市建设投资有限公司",
+        "{a}水务投资有限公司", "{a}农业投资开发有限公司", "中国石化{a}分公司", "中国人寿{a}支公司",
+        "中国人民财产保险{a}支公司",
+    ),
+}  # fmt: skip
+_ETHNIC = re.compile(r"^(.+?)(?:(?:苗|侗|布依|彝|回|仡佬|土家|水|瑶|壮|满|白|蒙古)族)+自治(州|县)$")
+_ORDINALS = "二三四五六七八九十"
+
+
+def short_name(name: str, level: str) -> str:
+    """The name a unit of the area bears: 黔东南苗族侗族自治州 → 黔东南州, 威宁彝族回族苗族自治县 → 威宁县."""
+    match = _ETHNIC.match(name)
+    if match:
+        return match.group(1) + match.group(2)
+    if name:
+        return name
+    return {"省": "贵州省", "市": "某市", "县": "某县"}.get(level, "")
+
+
+def unit_names(level: str, kind: str, area_name: str, rng: np.random.Generator) -> list[str]:
+    """Every name a unit of this level and kind may bear in the area, in a random order, unique; when the list runs
+    out the same names come again as 第二…, 第三… branches."""
+    templates = UNIT_NAMES.get((level, kind), UNIT_NAMES[(level, "党政机关")])
+    a = short_name(area_name, level)
+    base = [t.format(a=a, s="贵州") for t in templates]
+    base = [base[i] for i in rng.permutation(len(base))]
+    out = list(base)
+    for ordinal in _ORDINALS:
+        out += [f"{n}第{ordinal}分部" for n in base]
+    return out
 
 
 def generate_cadres(cadres: CadrePlan, county: str, seed: int) -> pa.Table:

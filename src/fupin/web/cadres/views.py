@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date as date_type
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +13,14 @@ from django.shortcuts import redirect, render
 
 from fupin.cadres import selectors as cadre_selectors
 from fupin.cadres.choices import PostingRole
-from fupin.cadres.services import dispatch_plan, eligibility, plan_approve, plan_item_set
+from fupin.cadres.services import (
+    dispatch_plan,
+    eligibility,
+    plan_approve,
+    plan_item_set,
+    plan_summary_lines,
+    round_start,
+)
 from fupin.core.actors import Actor
 from fupin.core.errors import ApplicationError
 from fupin.core.parsing import ascii_int
@@ -29,7 +35,8 @@ def dispatch_plans(request: HttpRequest) -> HttpResponse:
     """Dispatch plans of the viewer's area; officers generate one for a round."""
     viewer = viewer_of(request)
     can_plan = cadre_selectors.dispatch_plannable(viewer)
-    error = ""
+    error, needs_confirm = "", False
+    round_year = cadre_selectors.dispatch_default_round(viewer=viewer)
     if request.method == "POST":
         if not can_plan:
             raise PermissionDenied("只读角色不能生成选派方案")
@@ -38,13 +45,19 @@ def dispatch_plans(request: HttpRequest) -> HttpResponse:
             if year is None:
                 error = "请填写轮次（年度，如 2017）"
             else:
-                plan = dispatch_plan(actor=viewer, area_code=viewer.area_id or "520000000000", round_year=year)
+                round_year = year
+                plan = dispatch_plan(
+                    actor=viewer, area_code=viewer.area_id or "520000000000", round_year=year,
+                    confirm=request.POST.get("confirm") == "1",
+                )  # fmt: skip
                 return redirect("dispatch-plan", plan.pk)
         except ApplicationError as exc:
-            error = exc.message
+            error, needs_confirm = exc.message, exc.code == "confirm_required"
     plans = cadre_selectors.dispatch_plans_recent(viewer=viewer)
     return render(
-        request, "web/cadres/dispatch_plans.html", {"plans": plans, "can_plan": can_plan, "error": error},
+        request, "web/cadres/dispatch_plans.html",
+        {"plans": plans, "can_plan": can_plan, "error": error, "needs_confirm": needs_confirm,
+         "round_year": round_year or ""},
         status=400 if error else 200,
     )  # fmt: skip
 
@@ -63,8 +76,8 @@ def dispatch_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             raise PermissionDenied("该方案不能修改")
         try:
             if "approve" in request.POST:
-                n = plan_approve(actor=viewer, plan=plan, start=date_type.today())  # noqa: DTZ011
-                messages.success(request, f"方案已批准：{n} 名干部到岗")
+                n = plan_approve(actor=viewer, plan=plan)  # the postings start on the round's start date
+                messages.success(request, f"方案已批准：{n} 名干部 {plan.round} 年轮次到岗")
                 return redirect("dispatch-plan", plan.pk)
             item_id = ascii_int(request.POST.get("item")) or 0
             item = cadre_selectors.plan_item_get(viewer=viewer, plan=plan, item_id=item_id)
@@ -82,7 +95,9 @@ def dispatch_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             error = exc.message
     items = cadre_selectors.plan_items(plan=plan)
     return render(
-        request, "web/cadres/dispatch_plan.html", {"plan": plan, "items": items, "can_edit": can_edit, "error": error},
+        request, "web/cadres/dispatch_plan.html",
+        {"plan": plan, "items": items, "can_edit": can_edit, "error": error, "summary_lines": plan_summary_lines(plan),
+         "round_start": round_start(plan.round)},
         status=400 if error else 200,
     )  # fmt: skip
 

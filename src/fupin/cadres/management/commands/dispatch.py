@@ -14,26 +14,27 @@ class Command(FupinCommand):
         parser.add_argument("--round", type=int, help="轮次（年度）")
         parser.add_argument("--area", default="520000000000")
         parser.add_argument("--plan", type=int, help="approve：方案编号")
-        parser.add_argument("--start", default="", help="approve：到岗日期（缺省今天）")
+        parser.add_argument("--start", default="", help="approve：到岗日期（缺省为该轮次的到岗日 3 月 1 日）")
+        parser.add_argument(
+            "--confirm", "--force", action="store_true", dest="confirm",
+            help="plan：该轮次已有批准的方案时，确认仍要重新生成",
+        )  # fmt: skip
         self.add_user_argument(parser, help="以该用户身份（按其管辖范围）；缺省为系统")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # deferred, like every command here: `fupin --help` loads each command module and should stay light
         from fupin.cadres.models import DispatchPlan
-        from fupin.cadres.services import coverage_report, dispatch_plan, plan_approve, team_report
+        from fupin.cadres.services import coverage_report, dispatch_plan, plan_approve, plan_summary_lines, team_report
 
         actor = options["actor"]
         if options["action"] == "plan":
             if not options["round"]:
                 raise CommandError("请用 --round 指定轮次（年度）")
-            plan = dispatch_plan(actor=actor, area_code=options["area"], round_year=options["round"])
-            s = plan.summary
-            self.stdout.write(
-                f"方案 {plan.pk}：需选派 {s['villages']} 村，已覆盖 {s['covered']}，未覆盖 {s['uncovered']}；"
-                f"候选 {s['candidates']} 人，不符合条件 {s['refused']} 人；目标值 {plan.objective}"
-                f"（线性规划最优值 {plan.certified_objective}）；"
-                f"驻村干部 {s['resident_covered']}/{s['resident_slots']} 个岗位"
+            plan = dispatch_plan(
+                actor=actor, area_code=options["area"], round_year=options["round"], confirm=options["confirm"]
             )
+            for line in plan_summary_lines(plan):
+                self.stdout.write(line)
             for item in plan.items.filter(cadre=None, role="first_secretary")[:50]:
                 self.stdout.write(f"  未覆盖 {item.village_id}：{item.reason}")
         elif options["action"] == "approve":
@@ -41,9 +42,12 @@ class Command(FupinCommand):
                 plan = DispatchPlan.objects.get(pk=options["plan"])
             except DispatchPlan.DoesNotExist:
                 raise CommandError("没有该方案") from None
-            start = date.fromisoformat(options["start"]) if options["start"] else date.today()  # noqa: DTZ011
+            try:
+                start = date.fromisoformat(options["start"]) if options["start"] else None
+            except ValueError:
+                raise CommandError(f"到岗日期“{options['start']}”应写成 年-月-日，如 {plan.round}-03-01") from None
             n = plan_approve(actor=actor, plan=plan, start=start)
-            self.stdout.write(f"方案 {plan.pk} 已批准：{n} 名第一书记到岗")
+            self.stdout.write(f"方案 {plan.pk} 已批准：{n} 名干部（第一书记和驻村干部）{plan.round} 年轮次到岗")
         else:
             year = options["round"] or 2017
             report = coverage_report(viewer=actor, area_code=options["area"], year=year)

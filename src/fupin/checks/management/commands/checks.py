@@ -28,6 +28,9 @@ class Command(FupinCommand):
         if options["parquet"]:
             self._parquet(options)
             return
+        from fupin.checks.datayears import require_data
+
+        require_data(options["area"], options["year"])  # 区划不存在 / 暂无建档立卡数据 / 年度超出范围: exit 1
         run = check_run(
             actor=options["actor"], year=options["year"], area_code=options["area"], engine=options["engine"]
         )

@@ -34,6 +34,11 @@ class Command(FupinCommand):
             series.setdefault(v.year, {})[v.key] = v.value
         if not series:
             raise CommandError("该区划没有指标（先运行 fupin checks 或 fupin indicators --refresh）")
+        if options["year"] not in series:
+            raise CommandError(
+                f"该区划没有 {options['year']} 年的指标：已有 {min(series)}—{max(series)} 年"
+                "（年度超出范围，或该年尚未计算：fupin indicators --refresh）"
+            )
         if options["json"]:
             payload = {
                 "area": area,
@@ -43,6 +48,34 @@ class Command(FupinCommand):
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1))
             return
-        for key, value in sorted(series.get(options["year"], {}).items()):
+        for key, value in ordered(series[options["year"]]):
             label, unit = LABELS.get(key, (IndicatorValue(key=key).label, "条"))
-            self.stdout.write(f"{label}：{value:,.2f}{unit}" if unit == "%" else f"{label}：{value:,.0f}{unit}")
+            shown = f"{value:,.2f}{unit}" if unit == "%" else f"{value:,.0f}{unit}"
+            note = EXPLAIN.get(key)
+            self.stdout.write(f"{label}：{shown}" + (f"（{note}）" if note else ""))
+
+
+# One line for the indicators that look alike (definitions: stats.services, analytics.verdicts.county).
+EXPLAIN = {
+    "incidence": "= 年末建档立卡贫困人口 ÷ 农村人口",
+    "comprehensive_incidence": "= (年末贫困人口 + 漏评人口 + 错退人口) ÷ 农村人口，贫困县退出看此项；须有当年核查",
+    "missed_rate": "= 漏评人口 ÷ 抽样调查非建档人口",
+    "wrong_exit_rate": "= 错退户 ÷ 当年脱贫户",
+    "findings": "各规则发现的总条数",
+    "findings_open": "其中尚未办结（未确认排除或整改）的",
+    "missed_people": "核查发现的应纳未纳人口",
+    "surveyed_people": "第三方抽样调查中未建档立卡的人口，漏评率的分母",
+    "approval_rate": "第三方评估的群众满意比例",
+}
+
+
+def ordered(values: dict[str, float]) -> list[tuple[str, float]]:
+    """The year's indicators in a fixed order: the LABELS order (counts, rates, coverage), then findings by rule in
+    the rule catalogue's order, then findings by status in the workflow's order, then anything else by key."""
+    from fupin.analytics.rules import BY_ID  # lazy: the rule catalogue loads Ibis
+    from fupin.checks.choices import FindingStatus
+    from fupin.stats.models import LABELS
+
+    order = [*LABELS, *(f"findings_{r}" for r in BY_ID), *(f"status_{s}" for s in FindingStatus.values)]
+    rank = {key: i for i, key in enumerate(order)}
+    return sorted(values.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))

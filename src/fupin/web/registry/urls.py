@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import print_views, views
 
 urlpatterns = [
     path("households/", views.household_list, name="household-list"),
@@ -17,4 +17,7 @@ urlpatterns = [
         views.procedure_step_view,
         name="procedure-step",
     ),
+    path("households/<str:household_no>/card.pdf", print_views.household_card_pdf, name="household-card-pdf"),
+    path("procedures/<int:procedure_id>/notice.pdf", print_views.procedure_notice_pdf, name="procedure-notice-pdf"),
+    path("procedures/<int:procedure_id>/minutes.pdf", print_views.procedure_minutes_pdf, name="procedure-minutes-pdf"),
 ]

@@ -200,7 +200,7 @@ def test_policy_command_sets_and_shows_parameters(capsys):
         call_command("policy", "set", "exit_line", "2018", "3600", "--user", "cty-p")
     call_command("policy", "show", "--year", "2018")
     out = capsys.readouterr().out
-    assert "省定脱贫退出收入线：3500.0 元/人·年（2018 年起，已修改：省扶贫办文件）" in out
+    assert "省定脱贫退出收入线：3,500 元/人·年（2018 年起，已修改：省扶贫办文件）" in out
 
 
 def test_policy_page_shows_sources_and_lets_province_admins_change_values(client):
@@ -209,8 +209,8 @@ def test_policy_page_shows_sources_and_lets_province_admins_change_values(client
     admin = make_user("padm-w", Role.PROVINCE_ADMIN, "520000000000")
     client.force_login(admin)
     page = client.get("/policy/", {"year": 2017}).content.decode()
-    assert "省定脱贫退出收入线：3335.0 元/人·年" in page
-    assert "黔西南州 2017 年 3335 元" in page
+    assert "省定脱贫退出收入线：3,335 元/人·年" in page
+    assert "黔西南州 2017 年脱贫标准" in page
     bad = {"which": "exit_line", "exit_line-key": "exit_line", "exit_line-year": "2018", "exit_line-value": "-5",
            "exit_line-note": "试"}  # fmt: skip
     response = client.post("/policy/", bad)
@@ -219,7 +219,7 @@ def test_policy_page_shows_sources_and_lets_province_admins_change_values(client
     assert client.post("/policy/", {**bad, "exit_line-value": "3600"}).status_code == 302
     assert param("exit_line", 2018) == 3600
     assert "3335.0 → 3600.0" not in page
-    assert "（默认） → 3600.0" in client.get("/policy/", {"year": 2018}).content.decode()
+    assert "（默认） → 3,600 元/人·年" in client.get("/policy/", {"year": 2018}).content.decode()
     client.force_login(make_user("cty-w2", Role.COUNTY_OFFICER, COUNTY_A))
     assert "只有省级管理员可以修改" in client.get("/policy/").content.decode()
     assert client.post("/policy/", bad).status_code == 403

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import resource
 import zipfile
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -66,11 +67,32 @@ def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         _check_xlsx(path, limits)
 
 
+BROKEN_XLSX = "文件不是有效的 Excel 文件（不是 xlsx 格式，或已损坏）：请用 Excel 打开后另存为 .xlsx 再导入"
+# What zipfile raises on a damaged archive besides BadZipFile: a bad deflate stream, a truncated member, a member
+# with an unsupported compression method or encrypted, a central directory naming a member that is not there.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    KeyError,
+    ValueError,
+)
+
+
 def _check_xlsx(path: Path, limits: Limits) -> None:
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise RefusedFile("无法读取 Excel 文件（文件损坏或不是 xlsx 格式）：请用 Excel 另存为 .xlsx 后重试") from None
+        _check_xlsx_archive(path, limits)
+    except RefusedFile:
+        raise
+    except ZIP_ERRORS:
+        raise RefusedFile(BROKEN_XLSX) from None
+
+
+def _check_xlsx_archive(path: Path, limits: Limits) -> None:
+    archive = zipfile.ZipFile(path)
     with archive:
         members = archive.infolist()
         if len(members) > limits.max_members:

@@ -270,6 +270,18 @@ def _arrow_reason(text: str) -> str:
     return text[:200]
 
 
+BROKEN_EXCEL = "文件不是有效的 Excel 文件，可能已损坏，或是改了扩展名的其他文件：请用 Excel 打开后另存为 .xlsx 再导入"
+
+
+def broken_excel_reason(exc: BaseException) -> str:
+    """A reader's (calamine, zipfile, openpyxl) English error on a broken workbook, said in Chinese for users: the
+    original ("invalid Zip archive: Could not find EOCD") helps no one who uploads a file."""
+    text = str(exc).lower()
+    if "password" in text or "encrypt" in text:
+        return "文件设有打开密码（已加密）：请在 Excel 中取消密码后另存为 .xlsx 再导入"
+    return BROKEN_EXCEL
+
+
 def _read_excel(path: Path, spec: Sequence[Col]) -> Sheet:
     from python_calamine import CalamineWorkbook
 
@@ -278,7 +290,7 @@ def _read_excel(path: Path, spec: Sequence[Col]) -> Sheet:
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for every kind of broken file
-        raise FileUnreadable(f"无法读取 Excel 文件（文件损坏或不是 Excel 格式）：{str(exc)[:120]}") from None
+        raise FileUnreadable(broken_excel_reason(exc)) from None
     start = 0
     while start < len(rows) and not any(v not in (None, "") for v in rows[start]):
         start += 1

@@ -1,9 +1,10 @@
-"""POLICY.md's figures as the defaults of the policy parameters (no Django here).
+"""The defaults of the policy parameters (no Django here).
 
-Each parameter has a Chinese title, a unit, its source ([S] seen in an official text, [K] common knowledge not
-re-checked — see ../shared/POLICY.md) and values by year: a year without its own value takes the latest earlier
-one. Province administrators override any of them per year (``fupin.policy.services.parameter_set``); the stored
-value wins over these defaults.
+Each parameter has a Chinese title, a unit, its source — the official documents it comes from, named as users know
+them — and values by year: a year without its own value takes the latest earlier one. ``assumption`` marks a value
+no official text fixes (a modelling choice); the pages say so in words. Province administrators override any of
+them per year (``fupin.policy.services.parameter_set``); the stored value wins over these defaults.
+:func:`format_value` writes a value as people do (66.67%, 2,952 元) for the web page and ``fupin policy show``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,21 @@ class ParameterSpec:
     by_year: dict[int, Any] = field(default_factory=dict)
     minimum: float | None = None
     maximum: float | None = None
+    assumption: bool = False  # no official text fixes the value: 本系统默认值（可由省级管理员调整）
+
+
+ASSUMPTION = "本系统默认值（可由省级管理员调整）"
+RATIO = "比例"
+
+# The documents the sources cite, as they are titled and numbered.
+DECISION_2015 = "《中共中央 国务院关于打赢脱贫攻坚战的决定》（中发〔2015〕34号）"
+EXIT_2016 = "《关于建立贫困退出机制的意见》（中共中央办公厅、国务院办公厅，厅字〔2016〕16号）"
+FILING_2014 = "国务院扶贫办《扶贫开发建档立卡工作方案》（2014 年）"
+VILLAGE_LAW = "《中华人民共和国村民委员会组织法》第二十六条"
+COUNTY_CHECK_2017 = "国务院扶贫开发领导小组《贫困县退出专项评估检查实施办法（试行）》（2017 年）"
+TEAMS_2017 = "《关于加强贫困村驻村工作队选派管理工作的指导意见》（中共中央办公厅、国务院办公厅，2017 年）"
+MONITORING_2020 = "国务院扶贫开发领导小组《关于建立防止返贫监测和帮扶机制的指导意见》（2020 年）"
+GUIZHOU_2018 = "贵州省同步小康驻村工作要求（见《贵州：抓好党建促脱贫 感恩奋进奔小康》，2018 年）"
 
 
 SPECS: dict[str, ParameterSpec] = {
@@ -33,7 +49,8 @@ SPECS: dict[str, ParameterSpec] = {
             "poverty_line",
             "国家扶贫标准(现价)",
             "元/人·年",
-            "POLICY.md §1：2014 2800[K]·2015 2855[S]·2016/2017 2952·2018 2995·2019 3218·2020≈4000[K]",
+            f"{DECISION_2015}：农民年人均纯收入 2,300 元（2010 年不变价），各年按现价折算（国家统计局公布）；"
+            f"2014、2020 年的现价数为{ASSUMPTION}",
             float,
             {2014: 2800, 2015: 2855, 2016: 2952, 2017: 2952, 2018: 2995, 2019: 3218, 2020: 4000},
             minimum=0,
@@ -42,7 +59,9 @@ SPECS: dict[str, ParameterSpec] = {
             "exit_line",
             "省定脱贫退出收入线",
             "元/人·年",
-            "POLICY.md §1：省可高于国家线（黔西南州 2017 年 3335 元[S]）；默认取国家线",
+            f"{EXIT_2016}：贫困户年人均纯收入稳定超过国家扶贫标准方可退出，省可定更高的退出线。"
+            "2014–2016 年取国家扶贫标准；2017、2018 年取 3,335 元（贵州省黔西南州 2017 年脱贫标准）；"
+            f"2019、2020 年为{ASSUMPTION}",
             float,
             {2014: 2800, 2015: 2855, 2016: 2952, 2017: 3335, 2018: 3335, 2019: 3400, 2020: 4000},
             minimum=0,
@@ -51,7 +70,7 @@ SPECS: dict[str, ParameterSpec] = {
             "vote_quorum",
             "村民代表评议到会比例下限",
             "比例",
-            "POLICY.md §1：到会代表不少于三分之二",
+            f"{VILLAGE_LAW}：村民代表会议有三分之二以上的组成人员参加方可召开；识别评议程序见{FILING_2014}",
             float,
             {2014: 2 / 3},
             minimum=0,
@@ -61,7 +80,7 @@ SPECS: dict[str, ParameterSpec] = {
             "vote_pass",
             "评议通过所需赞成票比例(占到会)",
             "比例",
-            "惯例：过半数（可配置）",
+            f"{VILLAGE_LAW}：所作决定应当经到会人员的过半数同意",
             float,
             {2014: 0.5},
             minimum=0,
@@ -71,7 +90,7 @@ SPECS: dict[str, ParameterSpec] = {
             "identification_notice_days",
             "识别公示最少天数",
             "天",
-            "POLICY.md §1：村内公示约 7 天",
+            f"{FILING_2014}：村内公示、乡镇审核后再公示；公示天数为{ASSUMPTION}",
             int,
             {2014: 7},
             minimum=1,
@@ -81,7 +100,7 @@ SPECS: dict[str, ParameterSpec] = {
             "exit_notice_days",
             "退出公示最少天数",
             "天",
-            "POLICY.md §3：公示不少于一周",
+            f"{EXIT_2016}：村内公示无异议后公告退出；公示天数为{ASSUMPTION}",
             int,
             {2014: 7},
             minimum=1,
@@ -91,7 +110,7 @@ SPECS: dict[str, ParameterSpec] = {
             "village_exit_incidence",
             "贫困村退出贫困发生率上限(西部)",
             "比例",
-            "POLICY.md §3：西部省份 < 3%",
+            f"{EXIT_2016}：贫困村退出原则上贫困发生率降至 2% 以下（西部地区降至 3% 以下）",
             float,
             {2014: 0.03},
             minimum=0,
@@ -101,7 +120,8 @@ SPECS: dict[str, ParameterSpec] = {
             "county_exit_incidence",
             "贫困县退出：综合贫困发生率上限(西部)",
             "比例",
-            "POLICY.md §3 三率一度：< 3%",
+            f"{EXIT_2016}：贫困县退出原则上贫困发生率降至 2% 以下（西部地区降至 3% 以下）；"
+            f"综合贫困发生率的算法见{COUNTY_CHECK_2017}",
             float,
             {2014: 0.03},
             minimum=0,
@@ -111,7 +131,7 @@ SPECS: dict[str, ParameterSpec] = {
             "county_wrong_exit_rate",
             "贫困县退出：错退率上限",
             "比例",
-            "POLICY.md §3 三率一度：≤ 2%",
+            f"{COUNTY_CHECK_2017}：错退率低于 2%",
             float,
             {2014: 0.02},
             minimum=0,
@@ -121,7 +141,7 @@ SPECS: dict[str, ParameterSpec] = {
             "county_missed_rate",
             "贫困县退出：漏评率上限",
             "比例",
-            "POLICY.md §3 三率一度：≤ 2%",
+            f"{COUNTY_CHECK_2017}：漏评率低于 2%",
             float,
             {2014: 0.02},
             minimum=0,
@@ -131,7 +151,7 @@ SPECS: dict[str, ParameterSpec] = {
             "county_approval_min",
             "贫困县退出：群众认可度下限",
             "比例",
-            "POLICY.md §3 三率一度：≥ 90%",
+            f"{COUNTY_CHECK_2017}：群众认可度原则上应达到 90%",
             float,
             {2014: 0.90},
             minimum=0,
@@ -141,7 +161,7 @@ SPECS: dict[str, ParameterSpec] = {
             "first_secretary_min_years",
             "第一书记最低工作年限",
             "年",
-            "DESIGN/文章：第一书记须有 2 年以上工作经历",
+            f"{GUIZHOU_2018}：第一书记必须有 2 年以上工作经验",
             int,
             {2014: 2},
             minimum=0,
@@ -151,7 +171,7 @@ SPECS: dict[str, ParameterSpec] = {
             "team_min_size",
             "驻村工作队(组)最少人数",
             "人",
-            "POLICY.md §5：每队不少于 3 人",
+            f"{TEAMS_2017}：每个驻村工作队一般不少于 3 人",
             int,
             {2014: 3},
             minimum=1,
@@ -161,26 +181,28 @@ SPECS: dict[str, ParameterSpec] = {
             "team_young_age",
             "工作队须有一名此年龄以下的队员",
             "岁",
-            "POLICY.md §5：至少一名 35 岁以下",
+            f"工作队中至少一名 35 岁以下的年轻干部：{ASSUMPTION}",
             int,
             {2014: 35},
             minimum=18,
             maximum=60,
+            assumption=True,
         ),
         ParameterSpec(
             "car_value",
             "错评：家庭成员名下车辆价值下限",
             "元",
-            "POLICY.md §4：有的规则为价值 3 万元及以上的车辆[K]",
+            f"部分地区识别规则：家庭成员名下有价值 3 万元及以上车辆的不得识别为贫困户；金额为{ASSUMPTION}",
             float,
             {2014: 30_000},
             minimum=0,
+            assumption=True,
         ),
         ParameterSpec(
             "max_migrant_months",
             "务工时间上限(数据质量)",
-            "月",
-            "POLICY.md §4：务工月数 0–12",
+            "个月",
+            "数据质量校验：一年务工时间不超过 12 个月",
             int,
             {2014: 12},
             minimum=1,
@@ -190,17 +212,19 @@ SPECS: dict[str, ParameterSpec] = {
             "monitoring_drop_ratio",
             "防返贫监测：收入较上年下降比例触发线",
             "比例",
-            "POLICY.md §6：收入骤降触发监测（比例未公开，取 50%[K]）",
+            f"{MONITORING_2020}：因病、因残、因灾等收入骤减的纳入监测；下降比例未见公开规定，为{ASSUMPTION}",
             float,
             {2014: 0.5},
             minimum=0,
             maximum=1,
+            assumption=True,
         ),
         ParameterSpec(
             "monitoring_income_line",
             "防返贫监测收入线",
             "元/人·年",
-            "POLICY.md §6：2020 约为国家线 1.5 倍；2021 约 6000、2022 约 6600[K]",
+            f"{MONITORING_2020}：监测范围以国家扶贫标准的 1.5 倍左右为底线（2014–2019 年取 4,200 元，2020、2021 年"
+            f" 6,000 元）；2022 年 6,600 元为各省调整后的常见取值，为{ASSUMPTION}",
             float,
             {2014: 4200, 2020: 6000, 2021: 6000, 2022: 6600},
             minimum=0,
@@ -275,3 +299,42 @@ def default_value(key: str, year: int) -> Any:
     if not years:
         return spec.by_year[min(spec.by_year)]
     return spec.by_year[years[-1]]
+
+
+def _plain_number(value: float, places: int) -> str:
+    """``value`` with thousands separators and at most ``places`` decimals, no trailing zeros (2952.0 → 2,952)."""
+    text = f"{value:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_value(key: str, value: Any) -> str:
+    """A parameter's value as people write it, with its unit: 66.67%, 2,952 元/人·年, 7 天."""
+    spec = SPECS[key]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"{value} {spec.unit}"
+    if spec.unit == RATIO:
+        return _plain_number(number * 100, 2) + "%"
+    places = 2 if "元" in spec.unit else 4
+    return f"{_plain_number(number, places)} {spec.unit}"
+
+
+def defaults_text(key: str) -> str:
+    """The defaults by year in words, from the values themselves (so the text cannot drift from them):
+    "2014–2016 年 2,952 元/人·年；2017 年起 3,335 元/人·年"."""
+    spec = SPECS[key]
+    years = sorted(spec.by_year)
+    spans: list[tuple[int, int, Any]] = []
+    for year in years:
+        value = spec.by_year[year]
+        if spans and spans[-1][2] == value:
+            spans[-1] = (spans[-1][0], year, value)
+        else:
+            spans.append((year, year, value))
+    parts = []
+    for i, (lo, hi, value) in enumerate(spans):
+        last = i == len(spans) - 1
+        when = f"{lo} 年起" if last else (f"{lo} 年" if lo == hi else f"{lo}–{hi} 年")
+        parts.append(f"{when} {format_value(key, value)}")
+    return "；".join(parts)

@@ -18,7 +18,9 @@ from .models import Household
 
 def household_audit(actor: Actor | None, household: Household, action: str, changes: dict[str, list[Any]]) -> None:
     """Every registry write is audited on its household (entity registry.household, id = household number), which is
-    also the household page's change history; nothing is written for no changes."""
+    also the household page's change history; nothing is written for no changes. The page shows ``action`` and the
+    keys of ``changes`` in Chinese through ``fupin.audit.labels``: a new action needs its label there (a test reads
+    the source), a key that is a model field is named by its verbose_name, any other key needs a word in its KEYS."""
     if changes:
         audit_record(
             actor=actor,

@@ -12,8 +12,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fupin.lib import tabular as tb
+from fupin.lib.idnumbers import upgrade_15
 
 from .models import Attribute, Cause, Relation
+
+EXAMPLE_VILLAGE = "520526101001"  # 威宁县么站社区: the example row's village when the template is for no one
+
+
+def example_id_number(village: str) -> str:
+    """A valid 18-digit ID number (born 1970-01-01, male, the check digit computed) of the village's county."""
+    return upgrade_15(village[:6] + "700101" + "991")
+
 
 EDUCATION = ("学龄前儿童", "文盲或半文盲", "小学", "初中", "高中", "大专及以上")
 HEALTH = ("健康", "长期慢性病", "患有大病", "残疾")
@@ -22,8 +31,8 @@ SEX = ("男", "女")
 
 H, M = "household", "member"
 HOUSEHOLDS: list[tb.Col] = [
-    tb.Col("户编号", "household_no", H, "text", True, max_len=24, example="52052610100100001", help="全省唯一"),
-    tb.Col("村代码", "village_code", H, "village", True, example="520526101001", help="12 位统计用区划代码"),
+    tb.Col("户编号", "household_no", H, "text", True, max_len=24, example=EXAMPLE_VILLAGE + "99001", help="全省唯一"),
+    tb.Col("村代码", "village_code", H, "village", True, example=EXAMPLE_VILLAGE, help="12 位统计用区划代码"),
     tb.Col("村民小组", "group_name", H, "text", max_len=32, example="一组"),
     tb.Col(
         "贫困户属性",
@@ -54,7 +63,7 @@ HOUSEHOLDS: list[tb.Col] = [
         M,
         "idnumber",
         True,
-        example="52052619700101001X",
+        example=example_id_number(EXAMPLE_VILLAGE),
         help="设为文本格式；15 位旧号自动升位",
     ),
     tb.Col("性别", "sex_given", M, "choice", choices=SEX, example="男", help="可空；填写时须与身份证号一致"),
@@ -102,6 +111,23 @@ MEMBER_FIELDS = (
 )
 SPECS = {"households": HOUSEHOLDS}
 
+TEMPLATE_NOTES = (
+    "每行一名家庭成员；同一户的各行户编号相同，户级各列（户编号至帮扶责任人电话）须一致。",
+    "每户须有且只有一名户主。身份证号全省唯一：一人只能属于一户。",
+    "重复导入同一文件不会产生重复数据；识别、脱贫年度和迁移须通过相应程序办理，导入时不能修改。",
+    "示例行可以直接试导入；正式导入前请删除或改为真实数据。",
+)
+
+
+def example_row(village: str = EXAMPLE_VILLAGE) -> list[str]:
+    """The template's example row for ``village`` (one inside the downloading user's area): it passes every check
+    of the import — the household number and the ID number's county follow the village."""
+    values = {c.field: c.example for c in HOUSEHOLDS}
+    values.update(
+        household_no=village + "99001", village_code=village, id_number=example_id_number(village)
+    )  # fmt: skip
+    return [values[c.field] for c in HOUSEHOLDS]
+
 
 @dataclass
 class ImportReport:
@@ -138,9 +164,20 @@ def _households_written(report: ImportReport) -> str:
     )
 
 
-def summary_lines(report: ImportReport, written: Callable[[ImportReport], str] = _households_written) -> list[str]:
+# How to take only the good households, in the words of the face that shows the outcome.
+PARTIAL_HINT_CLI = "或加 --partial 只导入无错的户"
+PARTIAL_HINT_WEB = "或勾选“只导入无错的户”后重新上传"
+
+
+def summary_lines(
+    report: ImportReport,
+    written: Callable[[ImportReport], str] = _households_written,
+    *,
+    partial_hint: str = PARTIAL_HINT_CLI,
+) -> list[str]:
     """The import's outcome in a few Chinese lines (CLI output, the web page, the error workbook); ``written``
-    says what a written import created and changed (households by default)."""
+    says what a written import created and changed (households by default); ``partial_hint`` how to import only
+    the good households where the outcome is read (the command's option, the web form's checkbox)."""
     mode = "整文件（有错则全部不导入）" if report.mode == "all" else "部分（导入无错的户）"
     lines = [
         f"文件：{report.file_name}（SHA-256 {report.sha256[:16]}…）",
@@ -150,7 +187,7 @@ def summary_lines(report: ImportReport, written: Callable[[ImportReport], str] =
     if report.written:
         lines.append(written(report))
     elif report.mode == "all" and report.rows_refused:
-        lines.append("因有被拒绝的行，按整文件模式没有写入任何数据；改正后重新导入，或用 --partial 只导入无错的户")
+        lines.append(f"因有被拒绝的行，按整文件模式没有写入任何数据；改正后重新导入，{partial_hint}")
     elif report.dry_run:
         lines.append(f"试导入：可导入 {report.rows_taken} 行，未写入数据库")
     if report.ignored_headers:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fupin.lib import tabular as tb
 
 from .choices import SchoolStage
-from .importspec import HEALTH
+from .importspec import EXAMPLE_VILLAGE, HEALTH, example_id_number
 
 H, M = "household", "member"
 GRADES = ("A", "B", "C", "D")
@@ -63,7 +63,9 @@ def _money(header: str, field: str, example: str, help_text: str = "") -> tb.Col
 
 
 YEARLY: list[tb.Col] = [
-    tb.Col("户编号", "household_no", H, "text", True, max_len=24, example="52052610100100001", help="须为已登记的户"),
+    tb.Col(
+        "户编号", "household_no", H, "text", True, max_len=24, example=EXAMPLE_VILLAGE + "99001", help="须为已登记的户"
+    ),
     tb.Col(
         "年度",
         "year",
@@ -107,7 +109,7 @@ YEARLY: list[tb.Col] = [
         M,
         "idnumber",
         True,
-        example="52052619700101001X",
+        example=example_id_number(EXAMPLE_VILLAGE),
         help="须为该户已登记的成员；设为文本格式。导出文件中被遮挡的身份证号不能再导入",
     ),
     tb.Col("姓名", "name", M, "text", max_len=32, example="王德发", help="可空；填写时须与登记的姓名一致"),

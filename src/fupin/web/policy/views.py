@@ -12,12 +12,17 @@ from django.shortcuts import redirect, render
 
 from fupin.core.errors import ApplicationError
 from fupin.policy import selectors as policy_selectors
-from fupin.policy.defaults import SPECS
+from fupin.policy.defaults import SPECS, defaults_text, format_value
 from fupin.policy.services import parameter_set
 from fupin.web.common.forms import form_error
 from fupin.web.common.params import viewer_of, year_param
 
 from .forms import ParameterForm
+
+
+def _typed(value: Any) -> Any:
+    """The value as the edit field shows it: 2952, not 2952.0 (a fraction such as 2/3 stays exact)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 @login_required
@@ -45,10 +50,20 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         form = None
         if can_edit:
             form = bound if bound is not None and bound.prefix == key else ParameterForm(
-                prefix=key, initial={"key": key, "year": year, "value": value}
+                prefix=key, initial={"key": key, "year": year, "value": _typed(value)}
             )  # fmt: skip
         stored = policy_selectors.parameter_stored(key, year)
-        rows.append({"key": key, "spec": spec, "value": value, "stored": stored, "form": form})
+        rows.append(
+            {
+                "key": key,
+                "spec": spec,
+                "value": format_value(key, value),
+                "defaults": defaults_text(key) if len(set(spec.by_year.values())) > 1 else "",
+                "stored": stored,
+                "stored_value": format_value(key, stored.value) if stored is not None else "",
+                "form": form,
+            }
+        )
     history = policy_selectors.parameter_history(viewer=viewer)
     return render(
         request,

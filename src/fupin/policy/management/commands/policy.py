@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from fupin.core.commands import FupinCommand
-from fupin.policy.defaults import SPECS
+from fupin.policy.defaults import SPECS, defaults_text, format_value
 from fupin.policy.models import Parameter
 from fupin.policy.selectors import param
 from fupin.policy.services import parameter_set
@@ -24,10 +24,11 @@ class Command(FupinCommand):
             year = options["year"]
             for key, spec in SPECS.items():
                 stored = Parameter.objects.filter(key=key, year__lte=year).order_by("-year").first()
-                origin = f"（{stored.year} 年起，已修改：{stored.note}）" if stored else "（默认）"
-                self.stdout.write(
-                    f"{key:<28} {spec.title}：{param(key, year)} {spec.unit}{origin}  依据：{spec.source}"
-                )
+                origin = f"（{stored.year} 年起，已修改：{stored.note}）" if stored else "（默认值）"
+                self.stdout.write(f"{key:<28} {spec.title}：{format_value(key, param(key, year))}{origin}")
+                self.stdout.write(f"{'':<28} 依据：{spec.source}")
+                if len(set(spec.by_year.values())) > 1:
+                    self.stdout.write(f"{'':<28} 默认值：{defaults_text(key)}")
             return
         if len(options["values"]) != 3:
             raise CommandError("用法：fupin policy set 参数名 起始年度 取值 --user 用户名 [--note 依据]")
@@ -36,4 +37,4 @@ class Command(FupinCommand):
             row = parameter_set(actor=options["actor"], key=key, year=int(year), value=value, note=options["note"])
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"{SPECS[key].title}：{row.year} 年起为 {row.value}")
+        self.stdout.write(f"{SPECS[key].title}：{row.year} 年起为 {format_value(key, row.value)}")

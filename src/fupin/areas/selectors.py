@@ -159,3 +159,39 @@ def area_descendant_rows(*, viewer: Actor, area: Area) -> Iterator[tuple[str, st
     """(code, name, level, kind, parent code) of every unit below ``area``, streamed in code order (exports)."""
     rows = area_descendants(viewer=viewer, area=area).values_list("code", "name", "level", "kind", "parent_id")
     return cast("Iterator[tuple[str, str, int, str, str | None]]", rows.iterator(chunk_size=5000))
+
+
+def areas_by_name(*, viewer: Actor | None, name: str, anywhere: bool = False) -> QuerySet[Area]:
+    """Units in the viewer's area whose name starts with ``name`` (``anywhere``: holds it), by level, then code.
+    Villages are registered as "新华村村民委员会": "新华村" finds them."""
+    name = name.strip()
+    if not name:
+        return areas_visible(viewer=viewer).none()
+    lookup = "name__contains" if anywhere else "name__startswith"
+    return areas_visible(viewer=viewer).filter(**{lookup: name}).order_by("level", "code")
+
+
+def area_resolve(*, viewer: Actor | None, name: str, limit: int = 20) -> tuple[Area | None, list[Area]]:
+    """The one unit in the viewer's area a typed name means, or (None, the candidates — up to ``limit`` + 1, so a
+    caller can tell there are more; none when nothing matches). Names that start with it first; failing those,
+    names that hold it. Each candidate carries ``path``: the names of its ancestors below the province."""
+    for anywhere in (False, True):
+        found = list(areas_by_name(viewer=viewer, name=name, anywhere=anywhere)[: limit + 1])
+        if found:
+            break
+    return (found[0] if len(found) == 1 else None), with_paths(found)
+
+
+def with_paths(areas: list[Area]) -> list[Area]:
+    """``areas``, each given ``path``: the names of its ancestors below the province ("毕节市 威宁… 草海镇"), all in
+    one query — what tells apart the many villages called 新华村. Names of ancestors are not secret."""
+    wanted = {c for a in areas for c in codes.ancestor_codes(a.code, a.level)[1:]}
+    names = dict(Area.objects.filter(code__in=wanted).values_list("code", "name")) if wanted else {}
+    for a in areas:
+        a.path = " ".join(names.get(c, "") for c in codes.ancestor_codes(a.code, a.level)[1:])  # type: ignore[attr-defined]
+    return areas
+
+
+def area_names(area_codes: list[str]) -> dict[str, str]:
+    """{code: name} of these areas (names are public: the division tree is published by the statistics bureau)."""
+    return dict(Area.objects.filter(code__in=[c for c in area_codes if c]).values_list("code", "name"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from fupin.core import codes, scoping
@@ -50,3 +52,18 @@ def finding_search(
 def household_findings(*, viewer: Actor, household_no: str) -> list[Finding]:
     """The findings on one household, newest year first."""
     return list(findings_of(viewer=viewer).filter(household_no=household_no).order_by("-year", "rule_id"))
+
+
+def finding_search_count(*, viewer: Actor, cap: int, **filters: Any) -> int:
+    """How many findings ``finding_search`` finds, counted up to ``cap`` + 1 (a list says "more than cap")."""
+    return finding_search(viewer=viewer, **filters)[: cap + 1].count()
+
+
+def findings_to_act_on(*, viewer: Actor, statuses: list[str], limit: int = 5) -> tuple[dict[str, int], list[Finding]]:
+    """The viewer's findings still on the rules' list in the given workflow statuses: how many in each, and the
+    first few (oldest first) to open from a to-do list."""
+    from django.db.models import Count
+
+    qs = findings_of(viewer=viewer).filter(status__in=statuses, present=True)
+    counts = {row["status"]: row["n"] for row in qs.values("status").annotate(n=Count("id")).order_by()}
+    return counts, list(qs.select_related("village").order_by("id")[:limit])

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("findings/", views.finding_list, name="finding-list"),
+    path("findings/bulk/", views.finding_bulk_view, name="finding-bulk"),
     path("findings/export.<str:fmt>", views.finding_export, name="finding-export"),
     path("findings/<int:finding_id>/", views.finding_detail, name="finding-detail"),
     path("findings/<int:finding_id>/transition/", views.finding_transition_view, name="finding-transition"),

@@ -8,24 +8,35 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from fupin.checks import selectors as check_selectors
 from fupin.checks.choices import FindingStatus
-from fupin.checks.services import finding_transition, next_statuses
+from fupin.checks.services import (
+    BULK_MAX,
+    finding_transition,
+    findings_bulk_transition,
+    next_statuses,
+    next_statuses_for,
+    transition_targets,
+)
 from fupin.core.actors import Actor
 from fupin.core.errors import ApplicationError, NotFoundError
+from fupin.core.parsing import ascii_int
 from fupin.core.permissions import allowed
 from fupin.registry import selectors as registry_selectors
 from fupin.web.common.exports import export_response
 from fupin.web.common.forms import FindingTransitionForm, form_error
 from fupin.web.common.paging import keyset_page
 from fupin.web.common.params import digits_param, text_param, viewer_of
-from fupin.web.registry.views import household_page, members_shown
+from fupin.web.registry.views import household_page, members_shown, safe_next
 
 
 @login_required
 def finding_transition_view(request: HttpRequest, finding_id: int) -> HttpResponse:
-    """Move a finding on; back to its household's page, or to the finding's own page (漏评: not yet a household)."""
+    """Move a finding on; back to the list it came from (``next``, with its filters), else to its household's
+    page, or to the finding's own page (漏评: not yet a household)."""
     viewer = viewer_of(request)
     finding = check_selectors.finding_get(viewer=viewer, finding_id=finding_id)
     if finding is None:
@@ -34,7 +45,7 @@ def finding_transition_view(request: HttpRequest, finding_id: int) -> HttpRespon
         household = registry_selectors.household_get(viewer=viewer, household_no=finding.household_no)
     except NotFoundError:
         household = None
-    target = household.get_absolute_url() if household else f"/findings/{finding.pk}/"
+    target = safe_next(request) or (household.get_absolute_url() if household else f"/findings/{finding.pk}/")
     if request.method != "POST":
         return redirect(target)
     choices = next_statuses(finding.status)
@@ -58,13 +69,13 @@ def _finding_page(
     request: HttpRequest, viewer: Actor, finding: Any, form: FindingTransitionForm | None = None
 ) -> HttpResponse:
 
-    choices = next_statuses(finding.status)
+    choices = next_statuses_for(viewer, finding.status)
     if form is None and choices and allowed(viewer, "checks.transition", finding.village_id):
         form = FindingTransitionForm(choices=choices, prefix=f"f{finding.pk}")
     return render(
         request,
         "web/checks/finding_detail.html",
-        {"f": finding, "form": form},
+        {"f": finding, "form": form, "back": safe_next(request)},
         status=400 if form and form.errors else 200,
     )
 
@@ -121,6 +132,8 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     """Findings in the viewer's area, newest rules first; keyset pagination on the id (no COUNT)."""
     from fupin.analytics.rules import RULES
 
+    viewer = viewer_of(request)
+    targets = transition_targets(viewer)  # the bulk form, for those who may move findings
     rule, status, area, year = _filters(request)
     page, next_after = keyset_page(_findings(request, after=digits_param(request, "after")), "id")
     return render(
@@ -135,5 +148,41 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "area": area,
             "year": year,
+            "targets": targets,
+            "matching": check_selectors.finding_search_count(
+                viewer=viewer,
+                cap=BULK_MAX,
+                rule=rule,
+                status=status,
+                area_code=area,
+                year=digits_param(request, "year"),
+            )
+            if targets
+            else 0,
+            "bulk_max": BULK_MAX,
+            "here": request.get_full_path(),
         },
     )
+
+
+@login_required
+@require_POST
+def finding_bulk_view(request: HttpRequest) -> HttpResponse:
+    """Move the ticked findings, or every finding matching the list's filters, to one status (all or nothing);
+    back to the list with its filters, the outcome or the refusal shown above it."""
+    viewer = viewer_of(request)
+    to, reason = request.POST.get("to", ""), request.POST.get("reason", "")
+    if request.POST.get("scope") == "filter":
+        ids, filters = None, {
+            "rule": request.POST.get("rule", ""), "status": request.POST.get("status", ""),
+            "area_code": request.POST.get("area", "").strip()[:40], "year": ascii_int(request.POST.get("year")),
+        }  # fmt: skip
+    else:
+        picked = [int(i) for i in request.POST.getlist("ids") if i.isascii() and i.isdigit() and len(i) <= 12]
+        ids, filters = picked[: BULK_MAX + 1], None  # one more than allowed: the service says "too many"
+    try:
+        n = findings_bulk_transition(actor=viewer, to=to, ids=ids, filters=filters, reason=reason)
+        messages.success(request, f"已将 {n} 条核查发现改为“{FindingStatus(to).label}”")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(safe_next(request) or reverse("finding-list"))

@@ -108,6 +108,10 @@
                    label: { show: false }, emphasis: { label: { show: true, formatter: function (p) { return p.data ? p.data.label : ""; } },
                    itemStyle: { areaColor: "#ffd54f" } } }]
       }, true);
+      if (!nums.length) {  // nothing to colour: say why on the map itself (the page's table says it too)
+        map.setOption({ graphic: [{ type: "text", left: "center", top: 12, z: 10, style: { fill: "#5b6470", font: "14px sans-serif",
+          text: metric === "findings" ? "暂无数据：各县尚未运行大数据核查" : "暂无数据：各县尚无贫困发生率（须有建档立卡数据和农村人口统计）" } }] });
+      }
     };
     fetch(mapEl.dataset.url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) throw new Error(r.status);

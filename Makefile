@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/fupin
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test lint test-sqlite test-postgres serve migrate clean browser-deps java-deps screenshots bench
+.PHONY: demo worker fonts test lint test-sqlite test-postgres serve migrate clean browser-deps java-deps screenshots bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PY)）"; exit 2; }
@@ -19,16 +19,24 @@ migrate: $(STAMP)
 	mkdir -p var
 	$(BIN)/fupin migrate --noinput
 
-demo: migrate
+demo: migrate fonts
 	$(BIN)/fupin areas load
 	$(BIN)/fupin demo
 	$(BIN)/fupin synth --scale province --seed 2017 --into-db --skip-registry > /dev/null
 	$(BIN)/fupin synth --scale tiny --seed 2017 --into-db > /dev/null
+	$(BIN)/fupin synth --scale weining --seed 2017 --into-db > /dev/null
 	$(BIN)/fupin checks --year 2017 --area 520325 > /dev/null
+	$(BIN)/fupin checks --year 2017 --area 520526 > /dev/null
 	$(BIN)/fupin indicators --refresh --area 520000000000 --year 2017 > /dev/null
 	$(BIN)/fupin dispatch plan --round 2017 --area 520325 > /dev/null
-	@echo "打开 http://127.0.0.1:8000/ ，用上面的演示账号登录"
-	$(BIN)/fupin runserver 127.0.0.1:8000
+	$(BIN)/fupin dispatch plan --round 2017 --area 520526 > /dev/null
+	@echo "打开 http://127.0.0.1:8000/ ，用上面的演示账号登录；Ctrl-C 同时停止网站和后台任务进程"
+	$(BIN)/fupin worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/fupin runserver 127.0.0.1:8000
+
+# The background-job worker alone (a second terminal, or beside a production server: docs/deploy.md).
+worker: migrate
+	$(BIN)/fupin worker
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench
@@ -37,9 +45,15 @@ lint: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/fupin makemigrations --check --dry-run
 
-# Debian's Chromium (and CJK fonts for screenshots) for the browser tests; Playwright drives it, never downloads one.
+# A Chinese font for the printed notices, record cards and minutes (PDF): Debian's Noto CJK, installed if missing.
+fonts:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fontconfig fonts-noto-cjk >/dev/null; } \
+	  || echo "未能安装中文字体（fonts-noto-cjk）：打印 PDF 将提示缺少字体"
+
+# Debian's Chromium (and CJK fonts for screenshots and the printed PDFs) for the browser tests; Playwright drives it, never downloads one.
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@$(MAKE) -s fonts
 
 # A Java runtime for PySpark (the fourth rules engine); installed from Debian if missing.
 java-deps:

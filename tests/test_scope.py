@@ -22,8 +22,9 @@ from fupin.cadres.models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanI
 from fupin.checks.models import CheckRun, Finding
 from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
+from fupin.jobs.models import Job
 from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
-from fupin.stats.models import AreaStatistic, IndicatorRefresh, IndicatorValue
+from fupin.stats.models import AreaStatistic, IndicatorDue, IndicatorRefresh, IndicatorValue
 from tests.factories import make_household, set_year
 from tests.support import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
 
@@ -146,6 +147,18 @@ def _make_refresh() -> models.Model:
     return IndicatorRefresh.objects.create(area_code=COUNTY_B, last_year=2017, rows=1)
 
 
+def _make_due() -> models.Model:
+    from fupin.stats.models import IndicatorDue
+
+    return IndicatorDue.objects.create(area_code=first_village(COUNTY_B))
+
+
+def _make_job() -> models.Model:
+    from fupin.jobs.models import Job
+
+    return Job.objects.create(kind="checks.run", title="核查", area_code=COUNTY_B, params={"year": 2017})
+
+
 def _make_unit() -> models.Model:
     from fupin.cadres.models import HelpingUnit
 
@@ -229,6 +242,8 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     AreaStatistic: _make_area_statistic,
     IndicatorValue: _make_indicator,
     IndicatorRefresh: _make_refresh,
+    IndicatorDue: _make_due,
+    Job: _make_job,
     HelpingUnit: _make_unit,
     Cadre: _make_cadre,
     Posting: _make_posting,
@@ -257,6 +272,8 @@ ADMIN = {
     AreaStatistic: "stats/areastatistic",
     IndicatorValue: "stats/indicatorvalue",
     IndicatorRefresh: "stats/indicatorrefresh",
+    IndicatorDue: "stats/indicatordue",
+    Job: "jobs/job",
     HelpingUnit: "cadres/helpingunit",
     Cadre: "cadres/cadre",
     Posting: "cadres/posting",
@@ -314,6 +331,9 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         f"/api/areas/{COUNTY_B}",
         f"/api/areas/{COUNTY_B}/children",
         f"/api/areas/{village_b}/classifications",
+        f"/jobs/{_make_job().pk}/",
+        f"/jobs/{_make_job().pk}/state.json",
+        f"/jobs/{_make_job().pk}/download",
     ):
         assert client.get(url).status_code == 404, url
     # A search for the other county's name finds nothing

@@ -13,10 +13,10 @@ from openpyxl import Workbook, load_workbook
 from fupin.accounts.models import Role
 from fupin.audit.models import AuditEntry
 from fupin.lib.tabular import FileUnreadable
-from fupin.registry.imports import import_households
+from fupin.registry.imports import households_template, import_households
 from fupin.registry.importspec import HOUSEHOLDS
 from fupin.registry.models import Helper, Household, ImportBatch, Member
-from fupin.registry.workbooks import export_households, write_template
+from fupin.registry.workbooks import export_households
 from tests.factories import person_ids
 from tests.support import COUNTY_A, COUNTY_B, first_village, make_user
 
@@ -99,7 +99,7 @@ def run(path: Path, *args: str) -> int:
 
 
 def test_template_has_chinese_headers_and_its_example_row_imports(tmp_path, village):
-    path = write_template(tmp_path / "模板.xlsx")
+    path = households_template(tmp_path / "模板.xlsx", actor=None)
     wb = load_workbook(path)
     assert wb.sheetnames == ["贫困户家庭成员", "填写说明"]
     header = [c.value for c in wb["贫困户家庭成员"][1]]

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Secrets and deployment facts come from the environment only."""
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -25,10 +26,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "fupin.core",
     "fupin.areas",
     "fupin.accounts",
     "fupin.audit",
+    "fupin.jobs",
     "fupin.policy",
     "fupin.registry",
     "fupin.external",
@@ -88,7 +92,7 @@ def database_from_env(default_sqlite: Path) -> dict[str, object]:
         "NAME": str(default_sqlite),
         "OPTIONS": {
             # WAL lets readers run beside the single writer; IMMEDIATE avoids lock upgrades mid-transaction.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
             "transaction_mode": "IMMEDIATE",
         },
     }
@@ -154,12 +158,23 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# A refused or missing page (4xx) is logged as one line, without the traceback Django attaches to it.
+LOGGING_CLIENT_ERRORS = {
+    "filters": {"client_errors": {"()": "fupin.core.logfilters.ClientErrorsWithoutTraceback"}},
+    "loggers": {"django.request": {"filters": ["client_errors"]}},
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FUPIN_LOG_LEVEL", "WARNING")},
+    **LOGGING_CLIENT_ERRORS,
 }
+
+# WhiteNoise serves the apps' static files through the finders (WHITENOISE_USE_FINDERS) until `collectstatic` fills
+# STATIC_ROOT, and warns at every start while that directory is missing: it is created empty.
+with contextlib.suppress(OSError):  # a read-only data directory: the finders still serve every file
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Lockout is per user name on purpose: township offices share one NAT address, and locking an address would
 # lock out a whole office because of one person's typos.
@@ -178,6 +193,14 @@ UPLOAD_LIMITS = Limits(
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * _MB  # form fields; files stream to disk (FILE_UPLOAD_MAX_MEMORY_SIZE)
 IMPORT_ERRORS_KEEP_DAYS = int(os.environ.get("FUPIN_IMPORT_ERRORS_KEEP_DAYS", "30"))  # then they are deleted
+
+# Background jobs (fupin.jobs): Django's tasks framework (the django-tasks backport on 5.2) with its database queue,
+# in the same database as everything else — no broker to run. `fupin worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Above this many rows an export or import from the web runs as a background job with progress.
+JOB_ROWS_THRESHOLD = int(os.environ.get("FUPIN_JOB_ROWS_THRESHOLD", "20000"))
+# An upload larger than this (about 10,000 rows) is imported as a background job rather than while the page waits.
+IMPORT_JOB_BYTES = int(os.environ.get("FUPIN_IMPORT_JOB_BYTES", str(1024 * 1024)))
 # The audit chain's HMAC key; production.py requires FUPIN_AUDIT_KEY (kept apart from the database and its backups).
 AUDIT_KEY = os.environ.get("FUPIN_AUDIT_KEY", "audit:" + SECRET_KEY)
 

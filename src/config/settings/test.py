@@ -1,7 +1,7 @@
 """Test settings: fast hashing, in-memory SQLite unless FUPIN_DATABASE_URL points at PostgreSQL."""
 
 from .base import *
-from .base import BASE_DIR, database_from_env
+from .base import BASE_DIR, LOGGING_CLIENT_ERRORS, database_from_env
 
 DEBUG = False
 SECRET_KEY = "fupin-test-key"
@@ -14,6 +14,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "root": {"handlers": ["null"], "level": "ERROR"},
+    **LOGGING_CLIENT_ERRORS,
 }
 
 # Files the services keep (archived imports, error workbooks) go to a throw-away directory per test process.
@@ -27,3 +28,6 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+
+# Jobs run in the test process when their transaction commits (tests capture on_commit callbacks to run them).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

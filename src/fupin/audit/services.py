@@ -19,7 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from fupin.core import scoping
+from fupin.core import events, scoping
 from fupin.core.actors import Actor
 
 from .models import GENESIS_HASH, AuditEntry, AuditHead
@@ -145,6 +145,8 @@ def audit_record_many(*, actor: Actor | None, changes: Iterable[Change]) -> list
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
+    # the change feed of the layers above (the indicators follow every write): once, after the write commits
+    events.announce("audit.recorded", on_commit=True, entries=sorted({(e.action, e.area_code) for e in entries}))
     return entries
 
 

@@ -8,6 +8,8 @@
 - An :class:`~fupin.core.errors.ApplicationError` (or an invalid area code) escaping ``handle`` becomes its
   Chinese message on stderr and exit code 1, without a traceback (``--traceback`` still shows one). Commands
   that document another exit code for some error catch it themselves and raise ``CommandError(…, returncode=N)``.
+- Progress: whatever the services report (:mod:`fupin.core.progress`) is drawn as a progress bar on stderr when it
+  is a terminal, and nothing at all when the output is piped or redirected (scripts, cron, CI).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, cast
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from . import progress
 from .actors import Actor
 from .codes import AreaCodeError
 from .errors import ApplicationError
@@ -51,7 +54,8 @@ class FupinCommand(BaseCommand):
     def execute(self, *args: Any, **options: Any) -> str | None:
         try:
             options["actor"] = resolve_user(options.get("user"))
-            return super().execute(*args, **options)
+            with progress.terminal_bar():  # what the services report, as a bar on a terminal; nothing when piped
+                return super().execute(*args, **options)
         except ApplicationError as exc:
             raise CommandError(exc.message, returncode=USER_ERROR_EXIT) from exc
         except AreaCodeError as exc:

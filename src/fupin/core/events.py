@@ -9,6 +9,9 @@ Events (name → payload):
 - ``checks.run_finished`` → ``actor``, ``area_code``, ``year``, ``engine``, ``households`` (the canonical table
   the run read, so a subscriber need not read it again)
 - ``cadres.postings_changed`` → ``area_code``, ``year``
+- ``audit.recorded`` (always after commit) → ``entries``: the sorted distinct (action, area code) pairs of one
+  service call's audit entries. Every write goes through a service that audits it, so this is the change feed:
+  the statistics mark those areas' indicators due (``stats.services.on_audit_recorded``).
 """
 
 from __future__ import annotations

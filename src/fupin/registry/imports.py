@@ -25,15 +25,25 @@ import pyarrow.compute as pc
 from django.conf import settings
 
 from fupin.areas.models import Area
-from fupin.core import codes, scoping
+from fupin.core import codes, progress, scoping
 from fupin.core.actors import Actor
 from fupin.core.bulk import fetch_by_key
 from fupin.core.permissions import require
 from fupin.lib import tabular as tb
+from fupin.lib.templates import workbook_template
 
 from .history import id_taken_message
 from .importrun import take_whole_households, write_with_batch
-from .importspec import HELPER_FIELDS, HOUSEHOLD_FIELDS, HOUSEHOLDS, MEMBER_FIELDS, ImportReport
+from .importspec import (
+    EXAMPLE_VILLAGE,
+    HELPER_FIELDS,
+    HOUSEHOLD_FIELDS,
+    HOUSEHOLDS,
+    MEMBER_FIELDS,
+    TEMPLATE_NOTES,
+    ImportReport,
+    example_row,
+)
 from .importwrite import write_import
 from .models import Household, Member
 
@@ -54,6 +64,27 @@ def _village_sets(actor: Actor | None) -> tuple[set[str], set[str] | None]:
     return villages, {v for v in villages if scope.contains(v)}
 
 
+def template_village(actor: Actor | None) -> str:
+    """The village the template's example row names: the first village inside the actor's area (so the example
+    imports for the one who downloaded it), or the default example village for no one / the whole province."""
+    scope = scoping.scope_of(actor)
+    if actor is None or scope.everything:
+        return EXAMPLE_VILLAGE
+    villages = Area.objects.filter(level=codes.VILLAGE).order_by("code")
+    if scope.lo is not None and scope.hi is not None:
+        villages = villages.filter(code__gte=scope.lo, code__lte=scope.hi)
+    return villages.values_list("code", flat=True).first() or EXAMPLE_VILLAGE
+
+
+def households_template(path: Path, *, actor: Actor | None) -> Path:
+    """The households import template whose example row is in the actor's own area (``template_village``)."""
+    from .workbooks import SHEET_TITLE
+
+    return workbook_template(
+        path, HOUSEHOLDS, sheet=SHEET_TITLE, rows=[example_row(template_village(actor))], notes=TEMPLATE_NOTES
+    )
+
+
 def import_households(  # noqa: PLR0915 - the checks read best as one list, in the order users see them
     *,
     actor: Actor | None,
@@ -71,7 +102,9 @@ def import_households(  # noqa: PLR0915 - the checks read best as one list, in t
     require(actor, "registry.import")  # each row's village is checked against the actor's area below
     path = Path(path)
     report = ImportReport("households", path.name, _sha256(path) if path.exists() else "", mode, dry_run)
+    progress.report("读取文件")
     sheet = tb.read_table(path, HOUSEHOLDS, limits=settings.UPLOAD_LIMITS, capped=capped)
+    progress.report(f"逐行校验（{sheet.n:,} 行）", 0, sheet.n)
     report.rows_total, report.ignored_headers = sheet.n, sheet.ignored_headers
     villages, allowed = _village_sets(actor)
     checked = tb.check_columns(sheet, HOUSEHOLDS, villages=villages, allowed=allowed)
@@ -162,6 +195,7 @@ def import_households(  # noqa: PLR0915 - the checks read best as one list, in t
         write_import(actor=actor, report=report, v=v, derived=checked.derived, take=take, new_hh=new_hh,
                      existing_hh=existing_hh, existing_m=existing_m)  # fmt: skip
 
+    progress.report("写入数据库", sheet.n, sheet.n)
     write_with_batch(
         actor=actor,
         report=report,

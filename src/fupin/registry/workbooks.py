@@ -6,36 +6,27 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from fupin.core import codes, scoping
+from fupin.core import codes, progress, scoping
 from fupin.core.actors import Actor
 from fupin.core.permissions import allowed
 from fupin.lib import tabular as tb
 from fupin.lib.idnumbers import mask
-from fupin.lib.templates import workbook_template
 
-from .importspec import HOUSEHOLDS, SPECS, ImportReport, summary_lines
-from .models import ImportBatch, Member
-from .selectors import shown_id
+from .choices import Status
+from .importspec import HOUSEHOLDS, ImportReport, summary_lines
+from .models import HouseholdYear, ImportBatch, Member
+from .selectors import household_export_queryset, shown_id
 
 SHEET_TITLE = "贫困户家庭成员"
-
-
-def write_template(path: Path, kind: str = "households") -> Path:
-    """The import template: headers (required ones marked *), an example row, and a sheet explaining each column."""
-    spec = SPECS[kind]
-    return workbook_template(path, spec, sheet=SHEET_TITLE, rows=[[c.example for c in spec]], notes=(
-        "每行一名家庭成员；同一户的各行户编号相同，户级各列（户编号至帮扶责任人电话）须一致。",
-        "每户须有且只有一名户主。身份证号全省唯一：一人只能属于一户。",
-        "重复导入同一文件不会产生重复数据；识别、脱贫年度和迁移须通过相应程序办理，导入时不能修改。",
-    ))  # fmt: skip
 
 
 def write_error_workbook(
@@ -78,21 +69,50 @@ def write_error_workbook(
     return path
 
 
-def export_households(*, viewer: Actor, path: Path, area_code: str = "", status: str = "") -> int:
+EXTRA_HEADERS = ("户状态(导出)", "最近年度(导出)", "最近年度人均纯收入(元)(导出)")
+
+
+def export_households(*, viewer: Actor, path: Path, area_code: str = "", status: str = "", text: str = "") -> int:
     """Every scoped member row in the import template's layout (so an export re-imports unchanged)."""
-    qs = (
-        scoping.scoped(Member, viewer)
-        .select_related("household", "household__helper")
-        .order_by("household__household_no", "id")
-    )
-    if area_code:
-        lo, hi = codes.code_range(area_code)
-        qs = qs.filter(village_id__gte=lo, village_id__lte=hi)
-    if status:
-        qs = qs.filter(household__status=status)
-    headers = [c.header for c in HOUSEHOLDS]
-    rows = (export_row(m, shown_id(viewer, m.id_number)) for m in qs.iterator(chunk_size=5000))
+    if text:
+        qs = household_export_queryset(viewer=viewer, text=text, area_code=area_code, status=status)
+    else:
+        qs = (
+            scoping.scoped(Member, viewer)
+            .select_related("household", "household__helper")
+            .order_by("household__household_no", "id")
+        )
+        if area_code:
+            lo, hi = codes.code_range(area_code)
+            qs = qs.filter(village_id__gte=lo, village_id__lte=hi)
+        if status:
+            qs = qs.filter(household__status=status)
+    headers, rows = member_table(viewer, qs)
     return tb.write_rows(Path(path), headers, rows, sheet=SHEET_TITLE)
+
+
+def member_table(viewer: Actor, qs: Any) -> tuple[list[str], Iterator[list[Any]]]:
+    """Headers and rows (streamed, with progress) of an export of members: the template's columns (so an export
+    re-imports unchanged), then what a reader wants beside them — the household's status and its latest year's
+    income (the import ignores these columns)."""
+    latest = HouseholdYear.objects.filter(household_id=OuterRef("household_id")).order_by("-year")
+    qs = qs.annotate(
+        latest_year=Subquery(latest.values("year")[:1]), latest_income=Subquery(latest.values("income_per_capita")[:1])
+    )
+    headers = [c.header for c in HOUSEHOLDS] + list(EXTRA_HEADERS)
+    total = qs.count()
+    progress.report("导出家庭成员", 0, total)
+    status_label = dict(Status.choices)
+
+    def rows() -> Iterator[list[Any]]:
+        for i, m in enumerate(qs.iterator(chunk_size=5000), 1):
+            income = m.latest_income
+            yield [*export_row(m, shown_id(viewer, m.id_number)), status_label.get(m.household.status, ""),
+                   m.latest_year or "", f"{income:.2f}" if income is not None else ""]  # fmt: skip
+            if i % 2000 == 0:
+                progress.report("导出家庭成员", i, total)
+
+    return headers, rows()
 
 
 def export_row(m: Member, id_text: str) -> list[Any]:

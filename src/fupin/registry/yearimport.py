@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connection, models
 
 from fupin.audit.services import Change, audit_record_many
-from fupin.core import codes, scoping
+from fupin.core import codes, progress, scoping
 from fupin.core.actors import Actor
 from fupin.core.bulk import fetch_by_key
 from fupin.core.permissions import require
@@ -73,7 +73,9 @@ def import_years(  # noqa: PLR0912, PLR0915 - the checks read best as one list, 
     require(actor, "registry.import")  # each household is checked against the actor's area below
     path = Path(path)
     report = ImportReport("years", path.name, _sha256(path) if path.exists() else "", mode, dry_run)
+    progress.report("读取文件")
     sheet = tb.read_table(path, YEARLY, limits=settings.UPLOAD_LIMITS, capped=capped)
+    progress.report(f"逐行校验（{sheet.n:,} 行）", 0, sheet.n)
     report.rows_total, report.ignored_headers = sheet.n, sheet.ignored_headers
     checked = tb.check_columns(sheet, YEARLY, villages=set(), allowed=None)
     v = checked.values
@@ -256,6 +258,7 @@ def import_years(  # noqa: PLR0912, PLR0915 - the checks read best as one list, 
                member_after=member_after, existing_m=existing_m, existing_hh=existing_hh, hh_list=hh_list,
                present=present)  # fmt: skip
 
+    progress.report("写入数据库", sheet.n, sheet.n)
     write_with_batch(
         actor=actor,
         report=report,

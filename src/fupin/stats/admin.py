@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fupin.core.admin_base import ScopedReadOnlyAdmin
 
-from .models import AreaStatistic, IndicatorRefresh, IndicatorValue
+from .models import AreaStatistic, IndicatorDue, IndicatorRefresh, IndicatorValue
 
 
 @admin.register(AreaStatistic)
@@ -20,3 +20,8 @@ class IndicatorValueAdmin(ScopedReadOnlyAdmin):
 class IndicatorRefreshAdmin(ScopedReadOnlyAdmin):
     list_display = ("at", "area_code", "kind", "last_year", "rows")
     list_filter = ("kind",)
+
+
+@admin.register(IndicatorDue)
+class IndicatorDueAdmin(ScopedReadOnlyAdmin):
+    list_display = ("at", "area_code")

@@ -13,3 +13,14 @@ class StatsConfig(AppConfig):
 
         events.subscribe("checks.run_finished", services.on_check_run_finished)
         events.subscribe("cadres.postings_changed", services.on_postings_changed)
+        events.subscribe("audit.recorded", services.on_audit_recorded)
+        register_jobs()
+
+
+def register_jobs() -> None:
+    from fupin.jobs.handlers import register
+
+    from . import jobs
+
+    register("stats.refresh", title="更新{area}的统计指标", permission="stats.refresh", run=jobs.refresh)
+    register("stats.refresh_due", title="更新变更涉及区划的统计指标", permission="stats.refresh", run=jobs.refresh_due)

@@ -2,8 +2,8 @@
 
 A few indexed lookups per page whatever the size of the area: the area's own series (every year, every key),
 one year's values of its children and, for a province or prefecture, of its counties (the map). The registry,
-findings and postings are never read here; `indicators_refresh` (after each check run) and `coverage_refresh`
-(after a dispatch plan is approved) keep the table current.
+findings and postings are never read here; `indicators_refresh` (after each check run) and the
+incremental refresh job (after every write that changes an indicator: `stats.services.mark_due`) keep it current.
 """
 
 from __future__ import annotations

@@ -91,6 +91,24 @@ class IndicatorRefresh(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "指标更新"
+        indexes = [models.Index(fields=["area_code", "id"], name="indicatorrefresh_area")]
 
     def __str__(self) -> str:
         return f"{self.area_code} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+@scoping.register("area_code")
+class IndicatorDue(models.Model):
+    """An area whose indicators a write has made stale (a procedure step, a finding's transition, a yearly record,
+    an import, a posting, …). The refresh job recomputes each due area and its ancestors, then deletes the rows it
+    has done: a job that fails or is killed leaves them for the next one."""
+
+    area_code = models.CharField("区划", max_length=12)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待更新指标的区划"
+        indexes = [models.Index(fields=["area_code"], name="indicatordue_area")]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Q
+
 from fupin.analytics.verdicts.county import CountyLimits
 from fupin.analytics.verdicts.county import county_exit_verdict as county_verdict
 from fupin.analytics.verdicts.village import village_exit_verdict as village_verdict
@@ -13,7 +15,7 @@ from fupin.core.actors import Actor
 from fupin.core.scoping import scoped
 from fupin.policy.selectors import param
 
-from .models import IndicatorRefresh, IndicatorValue
+from .models import IndicatorDue, IndicatorRefresh, IndicatorValue
 
 
 def indicator_series(*, viewer: Actor | None, area_code: str) -> dict[int, dict[str, float]]:
@@ -24,10 +26,25 @@ def indicator_series(*, viewer: Actor | None, area_code: str) -> dict[int, dict[
     return dict(sorted(out.items()))
 
 
-def indicators_stamp() -> tuple[int, Any]:
-    """(id, time) of the latest indicator refresh, (0, None) before the first: one indexed lookup."""
-    latest = IndicatorRefresh.objects.order_by("-id").values_list("id", "at").first()
+def indicators_stamp(area_code: str | None = None) -> tuple[int, Any]:
+    """(id, time) of the latest indicator refresh that rewrote the area's indicators — a refresh of the area, of
+    an ancestor, or of an area under it (which rolls up through it) —, (0, None) before the first. Without an
+    area: the latest refresh anywhere. Two indexed lookups."""
+    qs = IndicatorRefresh.objects.all()
+    if area_code:
+        area_code = codes.normalize(area_code)
+        lo, hi = codes.code_range(area_code)
+        qs = qs.filter(Q(area_code__in=codes.ancestor_codes(area_code)) | Q(area_code__gte=lo, area_code__lte=hi))
+    latest = qs.order_by("-id").values_list("id", "at").first()
     return latest if latest else (0, None)
+
+
+def indicators_pending(area_code: str) -> bool:
+    """Whether a write in or above the area is still waiting for the refresh job (the dashboard says so)."""
+    area_code = codes.normalize(area_code)
+    lo, hi = codes.code_range(area_code)
+    up = [*codes.ancestor_codes(area_code), area_code]
+    return IndicatorDue.objects.filter(Q(area_code__gte=lo, area_code__lte=hi) | Q(area_code__in=up)).exists()
 
 
 def village_exit_verdict(

@@ -6,7 +6,8 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
+from django.utils import timezone
 
 from fupin.analytics import engines
 from fupin.analytics.indicators import PREFIX_LENGTHS
@@ -17,14 +18,14 @@ from fupin.audit.services import audit_record
 from fupin.cadres.models import Posting, PostingRole
 from fupin.cadres.optimizer import villages_from_classifications
 from fupin.checks.models import CheckRun, Finding, FindingStatus
-from fupin.core import codes
+from fupin.core import codes, progress
 from fupin.core.actors import Actor
 from fupin.core.permissions import require
 from fupin.external.models import SurveyHousehold
 from fupin.registry.models import Household, Procedure, ProcedureKind, ProcedureStatus
 from fupin.registry.tables import registry_tables
 
-from .models import AreaStatistic, IndicatorRefresh, IndicatorValue
+from .models import AreaStatistic, IndicatorDue, IndicatorRefresh, IndicatorValue
 
 FIRST_YEAR = 2014
 
@@ -44,17 +45,26 @@ def _add_up(
 
 
 def indicators_refresh(
-    *, actor: Actor | None, area_code: str, last_year: int, engine: str = "duckdb", households: Any = None
+    *,
+    actor: Actor | None,
+    area_code: str,
+    last_year: int,
+    engine: str = "duckdb",
+    households: Any = None,
+    audited: bool = True,
 ) -> int:
     """Recompute every indicator of the area and all areas under it for FIRST_YEAR..last_year; returns the rows.
-    ``households``: the area's canonical households table when the caller (a check run) has already read it."""
+    ``households``: the area's canonical households table when the caller (a check run) has already read it.
+    ``audited=False``: the system's own refresh after a write (the write is audited, not its consequence)."""
     area_code = codes.normalize(area_code)
     require(actor, "stats.refresh", area_code)
+    progress.report("读取户数据")
     lo, hi = codes.code_range(area_code)
     level_len = len(codes.prefix(area_code))
     years = list(range(FIRST_YEAR, last_year + 1))
     if households is None:
         households = registry_tables(area_code, only=("households",))["households"]
+    progress.report("计算指标")
     with engines.load({"households": households}, engine) as inputs:
         table = compute(inputs["households"], years)
     values: dict[tuple[str, int, str], float] = {}
@@ -79,6 +89,22 @@ def indicators_refresh(
     values.update(_coverage(lo, hi, years, level_len))
     values.update(_three_rates_inputs(lo, hi, years, level_len))
     values.update(_returns_and_monitoring(lo, hi, years, level_len))
+    _derive(values, years)
+    with transaction.atomic():
+        _replace(IndicatorValue.objects.filter(area_code__gte=lo, area_code__lte=hi, year__in=years), values,
+                 area_code=area_code, kind="indicators", last_year=last_year)  # fmt: skip
+        if audited:
+            audit_record(
+                actor=actor, action="stats.indicators_refresh", entity=None, entity_type="stats.indicators",
+                entity_id=area_code, area_code=area_code, changes={"years": [None, f"{years[0]}–{years[-1]}"],
+                                                                   "values": [None, len(values)]},
+            )  # fmt: skip
+    return len(values)
+
+
+def _derive(values: dict[tuple[str, int, str], float], years: list[int]) -> None:
+    """Add the indicators that are not sums (rural population, incidence, the three rates) to ``values``, computed
+    from its sums: the same for a full refresh and for an ancestor rolled up from its children."""
     # rural population: stored for counties; an area above gets it only if every county under it has one
     stats = AreaStatistic.objects.filter(year__in=years)
     rural: dict[tuple[str, int], float] = {(s.area_id, s.year): float(s.rural_population) for s in stats}
@@ -99,15 +125,6 @@ def indicators_refresh(
             checked = any(y == year and codes.contains(area, code) for y, area in runs)
             rates = three_rates(own, checked=checked, approval=approvals.get((code, year)))
             values.update({(code, year, k): v for k, v in rates.items()})
-    with transaction.atomic():
-        _replace(IndicatorValue.objects.filter(area_code__gte=lo, area_code__lte=hi, year__in=years), values,
-                 area_code=area_code, kind="indicators", last_year=last_year)  # fmt: skip
-        audit_record(
-            actor=actor, action="stats.indicators_refresh", entity=None, entity_type="stats.indicators",
-            entity_id=area_code, area_code=area_code, changes={"years": [None, f"{years[0]}–{years[-1]}"],
-                                                               "values": [None, len(values)]},
-        )  # fmt: skip
-    return len(values)
 
 
 def _replace(old: Any, values: dict[tuple[str, int, str], float], *, area_code: str, kind: str, last_year: int) -> None:
@@ -193,21 +210,6 @@ def _coverage(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[
     return out
 
 
-def coverage_refresh(*, area_code: str, year: int) -> int:
-    """Rewrite the first-secretary coverage indicators of one year for the area's whole province (its ancestors'
-    totals change too); called when postings change (plan approval, recall). System-side: no actor, no audit row
-    of its own — the posting change that triggers it is audited."""
-    province = codes.normalize(codes.prefix(codes.normalize(area_code))[:2])
-    lo, hi = codes.code_range(province)
-    values = _coverage(lo, hi, [year], 2)
-    with transaction.atomic():
-        old = IndicatorValue.objects.filter(
-            area_code__gte=lo, area_code__lte=hi, year=year, key__in=("fs_needed", "fs_covered")
-        )
-        _replace(old, values, area_code=province, kind="coverage", last_year=year)
-    return len(values)
-
-
 def _three_rates_inputs(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
     """People behind 漏评 and 错退 findings, and the surveyed (non-registered) people, rolled up by code prefix."""
     out: dict[tuple[str, int, str], float] = defaultdict(float)
@@ -236,13 +238,149 @@ def _three_rates_inputs(lo: str, hi: str, years: list[int], level_len: int) -> d
     return out
 
 
+# ---- incremental refresh: the area a write touched, then its ancestors from their children -------------------------
+
+# Indicators that are not sums of the children's: recomputed from the sums (``_derive``) at every level.
+DERIVED = frozenset(
+    {"rural_population", "incidence", "comprehensive_incidence", "wrong_exit_rate", "missed_rate", "approval_rate"}
+)
+# Audited actions whose writes change an indicator's inputs: every action of these domains (a new domain whose
+# writes count adds its prefix here), and these single actions of others. `checks.run` refreshes in the run itself;
+# the division tree's names, users, policy and jobs never change an indicator.
+AFFECTS_INDICATORS = frozenset({"registry", "checks", "cadres", "external"})
+AFFECTING_ACTIONS = frozenset({"area.classify", "area.unclassify", "stats.area_statistics_load"})
+NOT_AFFECTING = frozenset({"checks.run", "checks.whatif"})
+# More due areas than this in one county: refresh the county at once rather than each of them.
+COUNTY_AT_ONCE = 25
+
+
+def rollup(area_code: str, years: list[int]) -> int:
+    """Rewrite one area's indicators of ``years`` as the sums of its direct children's stored ones (plus the
+    derived rates): what a full refresh would store, at the cost of reading a few dozen areas' rows."""
+    from fupin.areas.models import Area
+
+    area_code = codes.normalize(area_code)
+    children = list(Area.objects.filter(parent_id=area_code).values_list("code", flat=True))
+    sums: dict[tuple[str, int, str], float] = defaultdict(float)
+    rows = IndicatorValue.objects.filter(area_code__in=children, year__in=years).values_list("year", "key", "value")
+    for year, key, value in rows.iterator(chunk_size=5000):
+        if key not in DERIVED:
+            sums[(area_code, year, key)] += value
+    values = dict(sums)
+    _derive(values, years)
+    with transaction.atomic():
+        IndicatorValue.objects.filter(area_code=area_code, year__in=years).delete()
+        IndicatorValue.objects.bulk_create(
+            [IndicatorValue(area_code=c, year=y, key=k, value=v) for (c, y, k), v in values.items()], batch_size=5000
+        )
+    return len(values)
+
+
+def refresh_chain(
+    *,
+    actor: Actor | None,
+    area_code: str,
+    last_year: int,
+    engine: str = "duckdb",
+    households: Any = None,
+    audited: bool = True,
+) -> int:
+    """Recompute the area (and everything under it), then each of its ancestors up to the province from their
+    children: after it, every dashboard from the village to the province agrees with the registry."""
+    n = indicators_refresh(
+        actor=actor, area_code=area_code, last_year=last_year, engine=engine, households=households, audited=audited
+    )
+    years = list(range(FIRST_YEAR, last_year + 1))
+    for up in reversed(codes.ancestor_codes(area_code)):
+        progress.report(f"汇总上级 {up}")
+        n += rollup(up, years)
+    return n
+
+
+def last_year_shown() -> int:
+    """The latest year the dashboards show: the last refresh's, else the latest check run's, else the latest year
+    areas were classified for, else last year."""
+    latest = IndicatorRefresh.objects.aggregate(y=Max("last_year"))["y"]
+    latest = latest or CheckRun.objects.aggregate(y=Max("year"))["y"]
+    latest = latest or AreaClassification.objects.aggregate(y=Max("year"))["y"]  # the registry's latest year
+    return int(latest or timezone.now().year - 1)
+
+
+def due_roots(area_codes: set[str]) -> list[str]:
+    """The fewest areas whose refresh covers every due one: a code inside another due code is dropped, and a
+    county with more than COUNTY_AT_ONCE due areas is refreshed whole."""
+    normal = sorted({codes.normalize(c) for c in area_codes})
+    by_county: dict[str, list[str]] = defaultdict(list)
+    for code in normal:
+        if codes.level_of(code) > codes.COUNTY:
+            by_county[codes.normalize(codes.prefix(code, codes.COUNTY))].append(code)
+    chosen = {c for c in normal if codes.level_of(c) <= codes.COUNTY}
+    for county, below in by_county.items():
+        chosen.update([county] if len(below) > COUNTY_AT_ONCE else below)
+    roots = [c for c in chosen if not any(o != c and codes.contains(o, c) for o in chosen)]
+    return sorted(roots, key=lambda c: (codes.level_of(c), c))
+
+
+def mark_due(area_codes: set[str] | list[str]) -> int:
+    """Record that these areas' indicators are stale and make sure a refresh job is queued (after commit)."""
+    from fupin.jobs.selectors import job_waiting
+    from fupin.jobs.services import job_start
+
+    wanted = {codes.normalize(c) for c in area_codes if c}
+    if not wanted:
+        return 0
+    IndicatorDue.objects.bulk_create([IndicatorDue(area_code=c) for c in sorted(wanted)])
+    if not job_waiting(kind="stats.refresh_due"):
+        province = codes.normalize(codes.prefix(min(wanted), codes.PROVINCE))
+        job_start(actor=None, kind="stats.refresh_due", area_code=province)
+    return len(wanted)
+
+
+def refresh_due() -> dict[str, Any]:
+    """The refresh job: every due area and its ancestors, then forget the due rows it has done."""
+    due = list(IndicatorDue.objects.order_by("id").values_list("id", "area_code", "at")[:50000])
+    if not due:
+        return {"lines": ["没有待更新的指标"]}
+    # a full refresh of an ancestor (or of the area) made after the write has already done the work
+    full = list(IndicatorRefresh.objects.filter(kind="indicators", at__gt=min(at for _, _, at in due))
+                .values_list("area_code", "at"))  # fmt: skip
+    left = {code for _, code, at in due if not any(t > at and codes.contains(a, code) for a, t in full)}
+    if not left:
+        IndicatorDue.objects.filter(id__in=[i for i, _, _ in due]).delete()
+        return {"lines": ["指标已是最新（变更之后已全量更新）"]}
+    roots = due_roots(left)
+    last_year = last_year_shown()
+    years = list(range(FIRST_YEAR, last_year + 1))
+    ancestors = sorted({a for r in roots for a in codes.ancestor_codes(r)}, key=lambda c: -codes.level_of(c))
+    steps = len(roots) + len(ancestors)
+    for i, root in enumerate(roots):
+        progress.report(f"更新 {root} 的指标", i, steps)
+        indicators_refresh(actor=None, area_code=root, last_year=last_year, audited=False)
+    for j, up in enumerate(ancestors):  # deepest first: a county sums its townships after they are current
+        progress.report(f"汇总上级 {up}", len(roots) + j, steps)
+        rollup(up, years)
+    IndicatorDue.objects.filter(id__in=[i for i, _, _ in due]).delete()
+    return {"lines": [f"更新了 {len(roots)} 个区划及其 {len(ancestors)} 个上级的指标（{years[0]}—{years[-1]} 年）"]}
+
+
+def on_audit_recorded(*, entries: list[tuple[str, str]], **_: Any) -> None:
+    """``audit.recorded`` (after commit): the areas of the writes that change indicators become due."""
+    due = {
+        area for action, area in entries
+        if area and action not in NOT_AFFECTING
+        and (action in AFFECTING_ACTIONS or action.split(".", 1)[0] in AFFECTS_INDICATORS)
+    }  # fmt: skip
+    if due:
+        mark_due(due)
+
+
 def on_check_run_finished(
     *, actor: Actor | None, area_code: str, year: int, engine: str, households: Any, **_: Any
 ) -> None:
-    """``checks.run_finished``: refresh the area's indicators from the households the run read."""
-    indicators_refresh(actor=actor, area_code=area_code, last_year=year, engine=engine, households=households)
+    """``checks.run_finished``: refresh the area's indicators from the households the run read, and its ancestors."""
+    refresh_chain(actor=actor, area_code=area_code, last_year=year, engine=engine, households=households)
 
 
-def on_postings_changed(*, area_code: str, year: int, **_: Any) -> None:
-    """``cadres.postings_changed``: first-secretary coverage of that year."""
-    coverage_refresh(area_code=area_code, year=year)
+def on_postings_changed(*, area_code: str, **_: Any) -> None:
+    """``cadres.postings_changed``: the area's first-secretary coverage (and everything above it) becomes due."""
+    mark_due({area_code})

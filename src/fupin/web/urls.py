@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("fupin.web.policy.urls")),
     path("", include("fupin.web.cadres.urls")),
     path("", include("fupin.web.audit.urls")),
+    path("", include("fupin.web.jobs.urls")),
 ]

@@ -58,6 +58,16 @@ def export_response(
     raise Http404("不支持的导出格式")
 
 
+def export_name(what: str, area_code: str | None) -> str:
+    """A download's name that says what, where and when: 贫困户家庭成员-威宁彝族回族苗族自治县-20261202."""
+    from django.utils import timezone
+
+    from fupin.areas.selectors import area_names
+
+    name = area_names([area_code]).get(area_code, "") if area_code else ""
+    return "-".join(part for part in (what, name, f"{timezone.localdate():%Y%m%d}") if part)
+
+
 def _quote(name: str) -> str:
     from urllib.parse import quote
 

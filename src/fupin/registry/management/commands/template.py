@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from fupin.core.commands import FupinCommand
-from fupin.registry.workbooks import write_template
+from fupin.registry.imports import households_template
 
 
 class Command(FupinCommand):
@@ -13,6 +13,7 @@ class Command(FupinCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=["households", "evaluate", "years"])
         parser.add_argument("--out", type=Path, default=None, help="缺省：建档立卡导入模板.xlsx")
+        self.add_user_argument(parser, help="示例行放在该用户管辖范围内的村（可直接试导入）；缺省为任一有效的村")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["kind"] == "evaluate":  # `fupin evaluate`'s spreadsheet (third-party exit evaluation)
@@ -35,7 +36,7 @@ class Command(FupinCommand):
             return
         target: Path = options["out"] or Path("建档立卡导入模板.xlsx")
         try:
-            path = write_template(target, options["kind"])
+            path = households_template(target, actor=options["actor"])
         except OSError as exc:
             raise CommandError(f"无法写入 {target}：{exc.strerror or exc}") from None
         self.stdout.write(f"模板已写入 {path}")

@@ -15,7 +15,7 @@ from django.db import models, transaction
 
 from fupin.areas.models import Area
 from fupin.audit.services import audit_record
-from fupin.core import codes
+from fupin.core import codes, progress
 from fupin.core.actors import Actor
 from fupin.core.bulk import bulk_insert
 from fupin.core.permissions import require
@@ -228,7 +228,9 @@ def external_load(*, actor: Actor | None, kind_name: str, path: Path, partial: b
     require(actor, "external.load")
     kind = KINDS[kind_name]
     path = Path(path)
+    progress.report("读取文件")
     sheet, spec = _read(path, kind)
+    progress.report(f"逐行校验（{sheet.n:,} 行）", 0, sheet.n)
     villages = set(Area.objects.filter(level=codes.VILLAGE).values_list("code", flat=True))
     checked = tb.check_columns(sheet, spec, villages=villages, allowed=None)
     report = LoadReport(kind_name, sheet.n, errors=sorted(checked.errors, key=lambda e: (e.row, e.column)))
@@ -236,6 +238,7 @@ def external_load(*, actor: Actor | None, kind_name: str, path: Path, partial: b
     if report.errors and not partial:
         return report
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    progress.report("写入数据库", sheet.n, sheet.n)
     with transaction.atomic():
         kind.model._default_manager.all().delete()
         mask = pa.array(take)

@@ -249,7 +249,7 @@ DERIVED = frozenset(
 # the division tree's names, users, policy and jobs never change an indicator.
 AFFECTS_INDICATORS = frozenset({"registry", "checks", "cadres", "external"})
 AFFECTING_ACTIONS = frozenset({"area.classify", "area.unclassify", "stats.area_statistics_load"})
-NOT_AFFECTING = frozenset({"checks.run", "checks.whatif"})
+NOT_AFFECTING = frozenset({"checks.run", "checks.whatif", "cadres.dispatch_plan", "cadres.plan_edit", "cadres.load"})
 # More due areas than this in one county: refresh the county at once rather than each of them.
 COUNTY_AT_ONCE = 25
 

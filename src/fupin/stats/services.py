@@ -298,11 +298,11 @@ def refresh_chain(
 
 
 def last_year_shown() -> int:
-    """The latest year the dashboards show: the last refresh's, else the latest check run's, else the latest year
-    areas were classified for, else last year."""
-    latest = IndicatorRefresh.objects.aggregate(y=Max("last_year"))["y"]
-    latest = latest or CheckRun.objects.aggregate(y=Max("year"))["y"]
-    latest = latest or AreaClassification.objects.aggregate(y=Max("year"))["y"]  # the registry's latest year
+    """The latest year of the data: the latest check run's, else the latest year areas were classified for (the
+    registry's yearly classification), else the last refresh's, else last year. Small tables only."""
+    latest = CheckRun.objects.aggregate(y=Max("year"))["y"]
+    latest = latest or AreaClassification.objects.aggregate(y=Max("year"))["y"]
+    latest = latest or IndicatorRefresh.objects.aggregate(y=Max("last_year"))["y"]
     return int(latest or timezone.now().year - 1)
 
 

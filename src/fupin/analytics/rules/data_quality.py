@@ -11,6 +11,9 @@ from fupin.analytics.params import Params
 
 from .base import Inputs, Rule, age, out
 
+# What users read as the source of the internal checks: the filing plan whose information they validate.
+FILING = "《扶贫开发建档立卡工作方案》（国开办发〔2014〕24号）信息采集"
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
@@ -88,26 +91,28 @@ def _duplicate_person(i: Inputs, p: Params) -> ir.Table:
 
 RULES: list[Rule] = [
     Rule("dq_id_checksum", "数据质量：身份证号校验码错误", "数据质量", "person", "medium",
-         "POLICY.md §4 内部校验；GB 11643", "身份证号 {person_id} 的校验码应为 {detail}", _id_checksum_wrong,
+         "GB 11643-1999《公民身份号码》校验码", "身份证号 {person_id} 的校验码应为 {detail}", _id_checksum_wrong,
          planted=True),
     Rule("dq_cause_illness_all_healthy", "数据质量：因病致贫但家庭成员均健康", "数据质量", "household", "low",
-         "POLICY.md §4 致贫原因一致性", "主要致贫原因为因病，但家庭成员健康状况均为“健康”", _cause_illness_all_healthy,
+         f"{FILING}：致贫原因与成员健康状况一致",
+         "主要致贫原因为因病，但家庭成员健康状况均为“健康”", _cause_illness_all_healthy,
          planted=True),
     Rule("dq_migrant_months", "数据质量：务工时间超出 0–12 个月", "数据质量", "person", "low",
-         "POLICY.md §4", "成员 {person_id} 的务工时间填写为 {value:.0f} 个月", _migrant_months,
+         f"{FILING}：务工时间 0–12 个月", "成员 {person_id} 的务工时间填写为 {value:.0f} 个月", _migrant_months,
          planted=True),
     Rule("dq_student_age", "数据质量：在校生年龄不在 6–23 岁", "数据质量", "person", "low",
-         "POLICY.md §4 按年龄的必填项", "成员 {person_id} 登记为在校生，年末 {value:.0f} 岁", _student_age),
+         f"{FILING}：在校生状况按年龄填写", "成员 {person_id} 登记为在校生，年末 {value:.0f} 岁", _student_age),
     Rule("dq_labour_age", "数据质量：未满 16 岁登记为劳动力", "数据质量", "person", "low",
-         "POLICY.md §4 按年龄的必填项", "成员 {person_id} 年末 {value:.0f} 岁，劳动技能登记为“{detail}”", _labour_age),
+         f"{FILING}：劳动技能按年龄填写",
+         "成员 {person_id} 年末 {value:.0f} 岁，劳动技能登记为“{detail}”", _labour_age),
     Rule("dq_cause_school_no_student", "数据质量：因学致贫但无在校生", "数据质量", "household", "low",
-         "POLICY.md §4 致贫原因一致性", "主要致贫原因为因学，但家庭成员中没有在校生",
+         f"{FILING}：致贫原因与成员在校状况一致", "主要致贫原因为因学，但家庭成员中没有在校生",
          _cause_without_member("因学", lambda m: m.student.fill_null(False))),
     Rule("dq_cause_disability_none", "数据质量：因残致贫但无残疾成员", "数据质量", "household", "low",
-         "POLICY.md §4 致贫原因一致性", "主要致贫原因为因残，但家庭成员健康状况中没有“残疾”",
+         f"{FILING}：致贫原因与成员健康状况一致", "主要致贫原因为因残，但家庭成员健康状况中没有“残疾”",
          _cause_without_member("因残", lambda m: m.health == "残疾")),
     Rule("dq_income_range", "数据质量：人均纯收入超出 0–100,000 元", "数据质量", "household", "medium",
-         "POLICY.md §4", "人均纯收入填写为 {value:,.2f} 元", _income_range),
+         f"{FILING}：人均纯收入取值范围", "人均纯收入填写为 {value:,.2f} 元", _income_range),
     Rule("dq_duplicate_person", "数据质量：同一人登记在多个户", "数据质量", "person", "high",
-         "POLICY.md §4 重复登记", "身份证号 {person_id} 同时登记在多个户", _duplicate_person),
+         f"{FILING}：同一人只在一户建档（按身份证号查重）", "身份证号 {person_id} 同时登记在多个户", _duplicate_person),
 ]  # fmt: skip

@@ -9,6 +9,8 @@ from fupin.analytics.verdicts.household import VETO_NAMES, exit_vetoes
 
 from .base import Inputs, Rule, out
 
+EXIT_2016 = "《关于建立贫困退出机制的意见》（厅字〔2016〕16号）"  # the exit standard users read as the source
+
 
 def _wrong_exit(i: Inputs, p: Params) -> ir.Table:
     h = i["households"]
@@ -34,10 +36,11 @@ def _exit_despite_vetoes(i: Inputs, p: Params) -> ir.Table:
 
 RULES: list[Rule] = [
     Rule("wrong_exit", "错退：当年脱贫但人均纯收入低于国家扶贫标准", "错退", "household", "high",
-         "POLICY.md §3–4", "该户当年退出，但人均纯收入 {value:,.2f} 元低于扶贫标准", _wrong_exit,
+         f"{EXIT_2016}退出标准；贵州省贫困人口错退专项治理",
+         "该户当年退出，但人均纯收入 {value:,.2f} 元低于扶贫标准", _wrong_exit,
          planted=True),
     Rule("exit_despite_vetoes", "错退风险：当年退出但不符合退出标准（含县级批准带否决项退出）", "错退", "household",
-         "medium", "退出标准：人均纯收入稳定超过退出线且两不愁三保障均达标；否决项见户页面的退出评估",
+         "medium", f"{EXIT_2016}：人均纯收入稳定超过退出线且两不愁三保障均达标；否决项见户页面的退出评估",
          "该户当年退出，但退出评估有 {value:.0f} 项否决（如：{detail}），请核实县级批准理由或退出依据",
          _exit_despite_vetoes),
 ]  # fmt: skip

@@ -89,7 +89,8 @@ RULES: list[Rule] = [
          "登记的“义务教育有保障”与成员在校信息不符：{detail}",
          _mismatch("education_ok", _education), planted=True),
     Rule("flag_medical", "数据不一致：“基本医疗有保障”与参保信息不符", "数据不一致", "household", "medium",
-         "两不愁三保障中的基本医疗有保障：家庭成员全部参加基本医疗保险和大病保险",
+         "《中共中央 国务院关于打赢脱贫攻坚战的决定》（中发〔2015〕34号）基本医疗有保障："
+         "家庭成员全部参加基本医疗保险和大病保险",
          "登记的“基本医疗有保障”与成员参保信息不符：{detail}",
          _mismatch("medical_ok", _medical), planted=True),
     Rule("flag_water", "数据不一致：“饮水安全”与水量、水质、取水时间、停水天数不符", "数据不一致", "household",

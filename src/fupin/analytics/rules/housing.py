@@ -19,6 +19,8 @@ def _housing_unsafe(i: Inputs, p: Params) -> ir.Table:
 
 RULES: list[Rule] = [
     Rule("housing_unsafe", "住房安全：贫困户住 C/D 级危房且未改造、未搬迁", "住房保障", "household", "high",
-         "POLICY.md §2 危改对象 = 贫困户且 C/D 级", "年末住房鉴定为 {detail} 级危房，未改造也未易地搬迁",
+         "《关于加强和完善建档立卡贫困户等重点对象农村危房改造若干问题的通知》（建村〔2017〕192号）C/D 级危房"
+         "为改造对象；《农村危险房屋鉴定技术导则（试行）》（建村函〔2009〕69号）",
+         "年末住房鉴定为 {detail} 级危房，未改造也未易地搬迁",
          _housing_unsafe),
 ]  # fmt: skip

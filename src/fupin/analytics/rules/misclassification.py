@@ -9,6 +9,10 @@ from fupin.analytics.params import Params
 
 from .base import Inputs, Rule, out, poor_members
 
+# What users read as each rule's source: the identification standard and the 大数据比对 of 贵州's 专项治理.
+FILING = "《扶贫开发建档立卡工作方案》（国开办发〔2014〕24号）"
+GUIZHOU = "贵州省贫困人口漏评错评专项治理"
+
 
 def _wrong_car(i: Inputs, p: Params) -> ir.Table:
     v = i["vehicles"]
@@ -57,21 +61,27 @@ def _missed(i: Inputs, p: Params) -> ir.Table:
 
 RULES: list[Rule] = [
     Rule("wrong_car", "错评：家庭成员名下有车", "错评", "person", "high",
-         "POLICY.md §4 公安交管车辆比对", "成员 {person_id} 名下有价值 {value:,.0f} 元的车辆（{detail}），达到错评标准",
+         f"{FILING}识别标准；{GUIZHOU}：公安交管车辆比对",
+         "成员 {person_id} 名下有价值 {value:,.0f} 元的车辆（{detail}），达到错评标准",
          _wrong_car, planted=True),
     Rule("wrong_town_housing", "错评：在城镇购有商品住房", "错评", "person", "high",
-         "POLICY.md §4 住建/不动产比对", "成员 {person_id} 在城镇有商品住房（{detail}）", _wrong_town_housing,
+         f"{FILING}识别标准；{GUIZHOU}：住建、不动产登记比对",
+         "成员 {person_id} 在城镇有商品住房（{detail}）", _wrong_town_housing,
          planted=True),
     Rule("wrong_business", "错评：开办存续的企业或个体工商户", "错评", "person", "high",
-         "POLICY.md §4 市场监管比对", "成员 {person_id} 是存续企业“{detail}”的法定代表人", _wrong_business,
+         f"{FILING}识别标准；{GUIZHOU}：市场监管登记比对",
+         "成员 {person_id} 是存续企业“{detail}”的法定代表人", _wrong_business,
          planted=True),
     Rule("wrong_state_payroll", "错评：家庭成员为财政供养人员", "错评", "person", "high",
-         "POLICY.md §4 财政/编办/人社比对", "成员 {person_id} 由财政供养（{detail}）", _wrong_state_payroll,
+         f"{FILING}识别标准；{GUIZHOU}：财政、编办、人社供养人员比对",
+         "成员 {person_id} 由财政供养（{detail}）", _wrong_state_payroll,
          planted=True),
     Rule("deceased_member", "错评/数据：已死亡人员仍在册", "错评", "person", "medium",
-         "POLICY.md §4 公安户籍/民政比对", "成员 {person_id} 已于 {detail} 死亡，仍登记为贫困人口", _deceased_member,
+         f"{FILING}动态管理；{GUIZHOU}：公安户籍、民政死亡信息比对",
+         "成员 {person_id} 已于 {detail} 死亡，仍登记为贫困人口", _deceased_member,
          planted=True),
     Rule("missed", "漏评：抽样调查户人均纯收入低于扶贫标准但未建档", "漏评", "household", "high",
-         "POLICY.md §3–4 第三方评估抽样", "调查户人均纯收入 {value:,.2f} 元低于扶贫标准，未纳入建档立卡", _missed,
+         f"《贫困县退出专项评估检查实施办法（试行）》抽样调查漏评；{FILING}识别标准",
+         "调查户人均纯收入 {value:,.2f} 元低于扶贫标准，未纳入建档立卡", _missed,
          planted=True),
 ]  # fmt: skip

@@ -8,8 +8,9 @@ LOW_RATINGS = ("基本称职", "不称职")
 def eligibility_reasons(
     *, staff_status: str, years_of_work: int, ratings: tuple[str, ...], first_secretary: bool, min_years: int
 ) -> list[str]:
-    """Why a cadre may not be sent (empty = eligible), POLICY.md §5: permanent staff, years of work for a first
-    secretary, no 基本称职/不称职 in the last two years."""
+    """Why a cadre may not be sent (empty = eligible): permanent staff, years of work for a first secretary, no
+    基本称职/不称职 in the last two years (《关于加强贫困村驻村工作队选派管理工作的指导意见》, 2017;
+    贵州省同步小康驻村：第一书记须有 2 年以上工作经验)."""
     reasons = []
     if staff_status != "在编":
         reasons.append("非在编人员")

@@ -68,7 +68,7 @@ def exit_candidates(i: Inputs, year: int) -> ir.Table:
 
 def exit_vetoes(i: Inputs, p: Params) -> ir.Table:
     """For the exit candidates of year Y: why each may not exit in Y (no rows = eligible). Income must be stably
-    above the exit line (POLICY §3): at the line is not above it."""
+    above the exit line (《关于建立贫困退出机制的意见》，厅字〔2016〕16号): at the line is not above it."""
     candidates = exit_candidates(i, p.year)
     j = year_rows(i, candidates, p.year)
     parts = [reason(j.filter(j.income_per_capita <= p.exit_line), "income", j.income_per_capita)]
@@ -81,7 +81,8 @@ def exit_vetoes(i: Inputs, p: Params) -> ir.Table:
 
 def need_reasons(i: Inputs, p: Params) -> ir.Table:
     """For every household with a record of year Y: why it meets the identification criteria (no rows = it does
-    not) — income below the poverty line (POLICY §1), or any of 两不愁三保障 unmet."""
+    not) — income below the poverty line, or any of 两不愁三保障 unmet. Sources: 《扶贫开发建档立卡工作方案》
+    (国开办发〔2014〕24号); 《中共中央 国务院关于打赢脱贫攻坚战的决定》 (中发〔2015〕34号)."""
     j = year_rows(i, i["households"], p.year)
     parts = [reason(j.filter(j.income_per_capita < p.poverty_line), "income", j.income_per_capita)]
     parts.extend(guarantee_gaps(i, p, j))
@@ -89,8 +90,9 @@ def need_reasons(i: Inputs, p: Params) -> ir.Table:
 
 
 def risk_reasons(i: Inputs, p: Params) -> ir.Table:
-    """For every household with a record of year Y: the monitoring triggers that hold (POLICY §6) — income below
-    the monitoring line, a fall from the year before of at least the ratio, or any of 两不愁三保障 unmet."""
+    """For every household with a record of year Y: the monitoring triggers that hold (国务院扶贫开发领导小组
+    《关于建立防止返贫监测和帮扶机制的指导意见》, 2020) — income below the monitoring line, a fall from the year before
+    of at least the ratio, or any of 两不愁三保障 unmet."""
     j = year_rows(i, i["households"], p.year)
     return ibis.union(*_income_triggers(i, p, j), *guarantee_gaps(i, p, j))
 

@@ -111,6 +111,7 @@ def test_a_finding_closed_on_the_web_changes_the_dashboard_within_one_job_cycle(
     assert values.get("status_open", 0) == before["status_open"] - 1
     page = client.get(f"/areas/{COUNTY_A}/?year=2017").content.decode()
     assert "正在后台更新" not in page  # nothing left waiting
+    assert "依据：" in client.get(f"/findings/{finding.pk}/").content.decode()  # the rule's documents are shown
 
 
 def test_a_large_list_export_becomes_a_job_and_a_small_one_downloads_named_by_area(

@@ -75,7 +75,7 @@ def _finding_page(
     return render(
         request,
         "web/checks/finding_detail.html",
-        {"f": finding, "form": form, "back": safe_next(request)},
+        {"f": finding, "form": form, "back": safe_next(request), "rule": _rule(finding.rule_id)},
         status=400 if form and form.errors else 200,
     )
 
@@ -87,6 +87,13 @@ def finding_detail(request: HttpRequest, finding_id: int) -> HttpResponse:
     if finding is None:
         raise Http404("该核查发现不存在或不在您的管辖范围内")
     return _finding_page(request, viewer, finding)
+
+
+def _rule(rule_id: str) -> Any:
+    """The rule behind a finding (its title and the documents it cites), None for a rule since retired."""
+    from fupin.analytics.rules import BY_ID  # lazy: the rule catalogue loads Ibis
+
+    return BY_ID.get(rule_id)
 
 
 def _filters(request: HttpRequest) -> tuple[str, str, str, str]:

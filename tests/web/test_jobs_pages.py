@@ -4,6 +4,7 @@ an export run as jobs with progress and a result; a web action reaches the dashb
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fupin.accounts.models import Role
 from fupin.checks.services import check_run
@@ -152,3 +153,26 @@ def test_a_large_upload_is_imported_as_a_job_with_its_outcome(client, settings, 
     assert job.title == "导入名单.xlsx"
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "试导入" in page or "1 户" in page, page
+
+
+def test_a_third_party_evaluation_uploaded_on_the_web_runs_as_a_job(client, tmp_path,
+                                                                    django_capture_on_commit_callbacks):  # fmt: skip
+    from fupin.analytics.evaluate_spec import write_template
+
+    template = write_template(tmp_path / "评估.xlsx")  # its example household passes
+    client.force_login(make_user("insp", Role.INSPECTOR, COUNTY_A))  # read-only roles may evaluate too
+    assert "下载评估模板" in client.get("/evaluate/").content.decode()
+    assert client.get("/evaluate/template.xlsx").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True), template.open("rb") as fh:
+        response = client.post("/evaluate/", {"year": "2017", "file": fh})
+    job = Job.objects.get(kind="checks.evaluate")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert any("符合退出标准 1 户" in line for line in job.result["lines"])
+    download = client.get(f"/jobs/{job.pk}/download")
+    assert download.status_code == 200
+    assert "%E9%80%80%E5%87%BA%E8%AF%84%E4%BC%B0%E7%BB%93%E6%9E%9C" in download["Content-Disposition"]  # 退出评估结果
+    bad = client.post("/evaluate/", {"year": "2017", "file": SimpleUploadedFile("x.txt", b"abc")})
+    assert bad.status_code == 400
+    assert "只接受 xlsx、xls 或 csv 文件" in bad.content.decode()

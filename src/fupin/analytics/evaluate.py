@@ -65,13 +65,13 @@ class Evaluation:
     ignored_headers: list[str] = field(default_factory=list)
 
 
-def evaluate_file(path: Path, year: int, params: Params | None = None) -> Evaluation:
+def evaluate_file(path: Path, year: int, params: Params | None = None, *, capped: bool = False) -> Evaluation:
     """Exit verdicts of ``year`` for the households of the spreadsheet at ``path`` (FileUnreadable if it cannot be
     read as a whole). ``params`` must be of ``year``; default: POLICY.md's defaults."""
     params = params or Params.defaults(year)
     if params.year != year:
         raise ValueError(f"parameters of {params.year} for an evaluation of {year}")
-    sheet = _read(Path(path))
+    sheet = _read(Path(path), capped=capped)  # capped: parsed in a memory- and time-capped child (uploads)
     checked = tb.check_columns(sheet, SPEC, villages=set(), allowed=None)
     rows = _Rows(sheet, checked)
     rows.check(year)
@@ -79,9 +79,9 @@ def evaluate_file(path: Path, year: int, params: Params | None = None) -> Evalua
     return Evaluation(verdicts, sorted(rows.out.errors, key=lambda e: (e.row, e.column)), sheet.ignored_headers)
 
 
-def _read(path: Path) -> tb.Sheet:
+def _read(path: Path, *, capped: bool = False) -> tb.Sheet:
     try:
-        sheet = tb.read_table(path, SPEC)
+        sheet = tb.read_table(path, SPEC, capped=capped)
     except tb.FileUnreadable as exc:
         raise tb.FileUnreadable(str(exc).replace("`fupin template`", f"`{TEMPLATE_COMMAND}`")) from None
     income_headers = [BY_FIELD[f].header for f in ("income_given", *SOURCES)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fupin.core.errors import ValidationError
 from fupin.jobs.handlers import JobContext
 
 
@@ -19,3 +20,21 @@ def run(job: JobContext) -> dict[str, Any]:
         "统计指标已随之更新"
     )
     return {"lines": lines}
+
+
+def evaluate(job: JobContext) -> dict[str, Any]:
+    """A third-party evaluation spreadsheet uploaded on the web: verdicts into 退出评估结果-<year>.xlsx."""
+    from fupin.lib.tabular import FileUnreadable
+
+    from .evaluation import evaluate_to_file, outcome_lines
+
+    year = int(job.params["year"])
+    source = job.output_dir() / str(job.params["file"])
+    out = job.output_dir() / "result.xlsx"
+    try:
+        outcome = evaluate_to_file(source, year, out, capped=True)  # an upload: parsed in a capped child
+    except FileUnreadable as exc:
+        raise ValidationError(f"文件无法读取：{exc}") from None
+    finally:
+        source.unlink(missing_ok=True)
+    return {"lines": outcome_lines(outcome), "file": out.name, "download_name": f"退出评估结果-{year}.xlsx"}

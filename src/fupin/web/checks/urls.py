@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evaluate_views, views
 
 urlpatterns = [
     path("findings/", views.finding_list, name="finding-list"),
@@ -8,4 +8,6 @@ urlpatterns = [
     path("findings/export.<str:fmt>", views.finding_export, name="finding-export"),
     path("findings/<int:finding_id>/", views.finding_detail, name="finding-detail"),
     path("findings/<int:finding_id>/transition/", views.finding_transition_view, name="finding-transition"),
+    path("evaluate/", evaluate_views.evaluate_page, name="evaluate"),
+    path("evaluate/template.xlsx", evaluate_views.evaluate_template, name="evaluate-template"),
 ]

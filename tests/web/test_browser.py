@@ -10,6 +10,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,13 @@ PASSWORD = "Fupin@2017demo"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
+    with serve() as url:
+        yield url
+
+
+@contextmanager
+def serve(*, worker: bool = False) -> Iterator[str]:
+    """The demo's tiny county on a fresh SQLite file behind `fupin runserver` (and `fupin worker` beside it)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -42,6 +50,12 @@ def server() -> Iterator[str]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        worker_cmd = [FUPIN, "worker", "--interval", "0.2"]
+        jobs = (
+            subprocess.Popen(worker_cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+            if worker
+            else None
+        )
         url = f"http://127.0.0.1:{port}"
         for _ in range(150):
             try:
@@ -49,9 +63,13 @@ def server() -> Iterator[str]:
                 break
             except OSError:
                 time.sleep(0.2)
-        yield url
-        proc.terminate()
-        proc.wait(10)
+        try:
+            yield url
+        finally:
+            for p in (proc, jobs):
+                if p is not None:
+                    p.terminate()
+                    p.wait(30)
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,10 @@ def job_state(job: Job) -> dict[str, Any]:
     info = read_progress(job.pk) if job.status == JobStatus.RUNNING else {}
     done = info.get("done", job.done)
     total = info.get("total", job.total)
-    stage = info.get("stage") or job.stage or ("等待工作进程接手" if job.status == JobStatus.QUEUED else "")
+    stage = info.get("stage") or job.stage
+    if job.status == JobStatus.QUEUED:
+        ahead = Job.objects.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING), pk__lt=job.pk).count()
+        stage = f"排队中，前面还有 {ahead} 个任务" if ahead else "等待工作进程接手"
     end = job.finished_at or timezone.now()
     elapsed = (end - job.started_at).total_seconds() if job.started_at else None
     percent = None

@@ -59,6 +59,9 @@ SCHEMAS = {
 
 
 def _progress(done: int, total: int, started: float, label: str) -> None:
+    """A bar on a terminal; nothing when stderr is piped or redirected (scripts, CI, the tests)."""
+    if not sys.stderr.isatty():
+        return
     width = 30
     filled = int(width * done / max(total, 1))
     elapsed = time.monotonic() - started
@@ -140,7 +143,7 @@ def generate(  # noqa: PLR0915 - one linear recipe
     finally:
         for w in writers.values():
             w.close()
-    if progress:
+    if progress and sys.stderr.isatty():
         sys.stderr.write("\n")
     manifest = {
         "scale": scale,

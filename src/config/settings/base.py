@@ -92,7 +92,7 @@ def database_from_env(default_sqlite: Path) -> dict[str, object]:
         "NAME": str(default_sqlite),
         "OPTIONS": {
             # WAL lets readers run beside the single writer; IMMEDIATE avoids lock upgrades mid-transaction.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=60000;",
             "transaction_mode": "IMMEDIATE",
         },
     }

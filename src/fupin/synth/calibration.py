@@ -55,8 +55,10 @@ class Scale:
 SCALES = {
     # One small deep-poverty county (66 rural villages): fast enough for every CI run.
     "tiny": Scale("tiny", ("520325",), notes="道真仡佬族苗族自治县"),
-    # The demo's second county: the demo accounts of 毕节市 and 威宁县 (down to a village) then see data.
-    "weining": Scale("weining", ("520526",), notes="威宁彝族回族苗族自治县"),
+    # The demo's two counties, generated and loaded together (other departments' data is loaded per kind, replacing
+    # the kind: two separate loads would leave only the second county's): 道真, and 威宁 so that the demo accounts of
+    # 毕节市 and 威宁县 (down to a village) see data.
+    "demo": Scale("demo", ("520325", "520526"), notes="道真仡佬族苗族自治县、威宁彝族回族苗族自治县"),
     # One prefecture: 毕节市, the one with most poor.
     "county": Scale("county", None, prefecture="5205", notes="毕节市"),
     "province": Scale("province", None, notes="贵州省全省"),

@@ -10,7 +10,7 @@ from . import services
 
 
 def refresh(job: JobContext) -> dict[str, Any]:
-    year = int(job.params.get("year") or services.last_year_shown())
+    year = int(job.params.get("year") or services.data_year())
     n = services.refresh_chain(actor=job.actor, area_code=job.area_code, last_year=year)
     return {"lines": [f"已更新 {n:,} 项指标（{services.FIRST_YEAR}—{year} 年），上级区划的汇总随之更新"]}
 

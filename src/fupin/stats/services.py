@@ -297,13 +297,19 @@ def refresh_chain(
     return n
 
 
-def last_year_shown() -> int:
-    """The latest year of the data: the latest check run's, else the latest year areas were classified for (the
-    registry's yearly classification), else the last refresh's, else last year. Small tables only."""
+def data_year() -> int:
+    """The latest year of the data (what a new check or refresh defaults to): the latest check run's, else the
+    latest year areas were classified for (the registry's yearly classification), else last year. Small tables."""
     latest = CheckRun.objects.aggregate(y=Max("year"))["y"]
     latest = latest or AreaClassification.objects.aggregate(y=Max("year"))["y"]
-    latest = latest or IndicatorRefresh.objects.aggregate(y=Max("last_year"))["y"]
     return int(latest or timezone.now().year - 1)
+
+
+def last_year_shown() -> int:
+    """The last year an incremental refresh must rewrite: every year the indicator table already holds (so no
+    stored year goes stale), and at least the data's latest year."""
+    refreshed = IndicatorRefresh.objects.aggregate(y=Max("last_year"))["y"]
+    return max(data_year(), int(refreshed or 0))
 
 
 def due_roots(area_codes: set[str]) -> list[str]:

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from fupin.core.errors import ApplicationError
 from fupin.jobs.handlers import job_dir
 from fupin.jobs.services import job_start
-from fupin.stats.services import last_year_shown
+from fupin.stats.services import data_year
 from fupin.web.common.params import viewer_of
 
 
@@ -38,7 +38,7 @@ class EvaluateForm(forms.Form):
 @login_required
 def evaluate_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    form = EvaluateForm(request.POST or None, request.FILES or None, initial={"year": last_year_shown()})
+    form = EvaluateForm(request.POST or None, request.FILES or None, initial={"year": data_year()})
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         name = Path(upload.name).name

@@ -19,7 +19,7 @@ from fupin.core.permissions import allowed
 from fupin.jobs.handlers import kinds
 from fupin.jobs.selectors import job_get, job_state, jobs_visible
 from fupin.jobs.services import job_file, job_rerun, job_start
-from fupin.stats.services import last_year_shown
+from fupin.stats.services import data_year, last_year_shown
 from fupin.web.common.params import viewer_of
 
 # What the web may start, in the order of the page: kind → (button, the parameter it asks for)
@@ -48,7 +48,7 @@ def _get(request: HttpRequest, job_id: int) -> Any:
 def job_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     area_code = viewer.area_id or ""
-    year = last_year_shown()
+    year = data_year()
     offers = [
         {"kind": kind, "label": label, "param": param}
         for kind, (label, param) in STARTABLE.items()
@@ -75,7 +75,7 @@ def job_start_view(request: HttpRequest) -> HttpResponse:
     try:
         area_code = codes.normalize(area_code)
         if STARTABLE[kind][1] == "year":
-            params["year"] = ascii_int(request.POST.get("year")) or last_year_shown()
+            params["year"] = ascii_int(request.POST.get("year")) or data_year()
             if not 2014 <= params["year"] <= last_year_shown():
                 raise ValidationError(f"年度应在 2014—{last_year_shown()} 之间")
         else:

@@ -322,7 +322,7 @@ def household_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     limit = settings.JOB_ROWS_THRESHOLD
     if qs.order_by()[: limit + 1].count() > limit:
         # too large to build while the browser waits: a background job with progress, downloaded from its page
-        job = job_start(actor=viewer, kind="registry.export_households", area_code=area_code or viewer.area_id,
+        job = job_start(actor=viewer, kind="registry.export_households", area_code=area_code or viewer.area_id or "52",
                         params={"fmt": fmt, "status": status, "q": text})  # fmt: skip
         messages.info(request, f"导出超过 {limit:,} 行，已转为后台任务；完成后在本页下载")
         return redirect("job-detail", job_id=job.pk)

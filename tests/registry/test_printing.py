@@ -17,7 +17,7 @@ import typst
 
 from fupin.accounts.models import Role
 from fupin.lib.idnumbers import mask
-from fupin.registry import printing
+from fupin.registry import printing, typesetting
 from fupin.registry import procedures as p
 from fupin.registry.models import Household, Member, Procedure
 from fupin.registry.services import household_apply
@@ -324,7 +324,7 @@ def test_minutes_before_the_vote_are_a_blank_form_and_monitoring_has_none(users,
 
 
 def test_without_a_cjk_font_printing_is_refused_in_chinese(client, users, village, monkeypatch, tmp_path):
-    monkeypatch.setattr(printing, "CJK_FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(typesetting, "CJK_FONT_DIRS", (str(tmp_path),))
     monkeypatch.delenv(printing.FONT_DIRS_ENV, raising=False)
     household = make_household(village, 8)
     with pytest.raises(printing.PrintUnavailableError, match="中文字体"):

@@ -73,6 +73,18 @@ def _require(actor: Actor | None, permission: str, area_code: str) -> None:
         require_area(actor, area_code)
 
 
+def may_start(actor: Actor | None, kind: str, area_code: str) -> bool:
+    """Whether ``job_start`` would accept this kind over the area from the actor (pages offer only these)."""
+    spec = handler(kind)
+    if spec is None:
+        return False
+    try:
+        _require(actor, spec.permission, codes.normalize(area_code))
+    except ApplicationError:
+        return False
+    return True
+
+
 def _enqueue(job_id: int) -> None:
     run_job.enqueue(job_id)
 

@@ -130,11 +130,16 @@ def _derive(values: dict[tuple[str, int, str], float], years: list[int]) -> None
 def _replace(old: Any, values: dict[tuple[str, int, str], float], *, area_code: str, kind: str, last_year: int) -> None:
     """Swap the ``old`` indicator rows for ``values`` and record the refresh (dashboards key their caches on it);
     the caller holds the transaction."""
+    _swap(old, values)
+    IndicatorRefresh.objects.create(area_code=area_code, kind=kind, last_year=last_year, rows=len(values))
+
+
+def _swap(old: Any, values: dict[tuple[str, int, str], float]) -> None:
+    """Replace the ``old`` indicator rows with ``values``; the caller holds the transaction."""
     old.delete()
     IndicatorValue.objects.bulk_create(
         [IndicatorValue(area_code=c, year=y, key=k, value=v) for (c, y, k), v in values.items()], batch_size=5000
     )
-    IndicatorRefresh.objects.create(area_code=area_code, kind=kind, last_year=last_year, rows=len(values))
 
 
 _COUNTIES: dict[str, list[str]] = {}
@@ -269,10 +274,7 @@ def rollup(area_code: str, years: list[int]) -> int:
     values = dict(sums)
     _derive(values, years)
     with transaction.atomic():
-        IndicatorValue.objects.filter(area_code=area_code, year__in=years).delete()
-        IndicatorValue.objects.bulk_create(
-            [IndicatorValue(area_code=c, year=y, key=k, value=v) for (c, y, k), v in values.items()], batch_size=5000
-        )
+        _swap(IndicatorValue.objects.filter(area_code=area_code, year__in=years), values)
     return len(values)
 
 

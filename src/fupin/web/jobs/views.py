@@ -12,13 +12,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fupin.core import codes
-from fupin.core.actors import Actor
 from fupin.core.errors import ApplicationError, NotFoundError, ValidationError
 from fupin.core.parsing import ascii_int
-from fupin.core.permissions import allowed
-from fupin.jobs.handlers import kinds
 from fupin.jobs.selectors import job_get, job_state, jobs_visible
-from fupin.jobs.services import job_file, job_rerun, job_start
+from fupin.jobs.services import job_file, job_rerun, job_start, may_start
 from fupin.stats.services import data_year, last_year_shown
 from fupin.web.common.params import viewer_of
 
@@ -28,13 +25,6 @@ STARTABLE: dict[str, tuple[str, str]] = {
     "stats.refresh": ("更新统计指标", "year"),
     "registry.export_households": ("导出贫困户家庭成员", "fmt"),
 }
-
-
-def _may_start(viewer: Actor, kind: str, area_code: str) -> bool:
-    spec = kinds().get(kind)
-    if spec is None:
-        return False
-    return allowed(viewer, spec.permission, area_code) if spec.permission else True
 
 
 def _get(request: HttpRequest, job_id: int) -> Any:
@@ -52,7 +42,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     offers = [
         {"kind": kind, "label": label, "param": param}
         for kind, (label, param) in STARTABLE.items()
-        if area_code and _may_start(viewer, kind, area_code)
+        if area_code and may_start(viewer, kind, area_code)
     ]
     mine = request.GET.get("mine") == "1"
     jobs = list(jobs_visible(viewer=viewer, mine=mine)[:50])
@@ -93,12 +83,11 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     job = _get(request, job_id)
     state = job_state(job)
-    spec = kinds().get(job.kind)
     context = {
         "job": job,
         "state": state,
         "mine": job.user_id == viewer.pk,
-        "may_rerun": state["finished"] and spec is not None and _may_start(viewer, job.kind, job.area_code),
+        "may_rerun": state["finished"] and may_start(viewer, job.kind, job.area_code),
         "link": job.result.get("link") if isinstance(job.result, dict) else None,
     }
     return render(request, "web/jobs/job_detail.html", context)

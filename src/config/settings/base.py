@@ -192,6 +192,9 @@ UPLOAD_LIMITS = Limits(
     parse_memory=int(os.environ.get("FUPIN_UPLOAD_PARSE_MEMORY_MB", "3072")) * _MB,
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * _MB  # form fields; files stream to disk (FILE_UPLOAD_MAX_MEMORY_SIZE)
+# A check run stages the area's tables to Parquet county by county and runs the rules on DuckDB over the files
+# within this much memory, spilling to disk beyond it (docs/benchmarks.md: the province under 2 GB in all).
+CHECK_MEMORY_LIMIT = os.environ.get("FUPIN_CHECK_MEMORY", "1GB")
 IMPORT_ERRORS_KEEP_DAYS = int(os.environ.get("FUPIN_IMPORT_ERRORS_KEEP_DAYS", "30"))  # then they are deleted
 
 # Background jobs (fupin.jobs): Django's tasks framework (the django-tasks backport on 5.2) with its database queue,

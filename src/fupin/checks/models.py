@@ -52,7 +52,10 @@ class Finding(models.Model):
     status_reason = models.CharField("处理说明", max_length=300, blank=True)
     present = models.BooleanField("最近一次核查仍命中", default=True)
     first_run = models.ForeignKey(CheckRun, on_delete=models.PROTECT, related_name="+", verbose_name="首次发现")
-    last_run = models.ForeignKey(CheckRun, on_delete=models.PROTECT, related_name="+", verbose_name="最近命中")
+    # the last run that changed the finding (text, value or presence): a re-run that finds the same rewrites nothing
+    last_run = models.ForeignKey(
+        CheckRun, on_delete=models.PROTECT, related_name="+", verbose_name="最近一次有变化的核查"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "核查发现"

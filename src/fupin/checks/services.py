@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from django.conf import settings
+from django.db import connection, transaction
 
 from fupin.analytics import engines
 from fupin.analytics.rules import BY_ID
@@ -15,43 +21,37 @@ from fupin.analytics.run import run_rules
 from fupin.audit.services import Change, audit_record, audit_record_many
 from fupin.core import codes, events, progress
 from fupin.core.actors import Actor
+from fupin.core.bulk import insert_table
 from fupin.core.errors import ApplicationError, NotFoundError, PermissionDeniedError, ValidationError
 from fupin.core.permissions import require
 from fupin.lib.idnumbers import mask
 from fupin.registry.verdicts import params_for
 
 from .models import CheckRun, Finding, FindingStatus
-from .sources import live_tables
+from .sources import stage_tables
 
 
 def check_run(*, actor: Actor | None, year: int, area_code: str = "520000000000", engine: str = "duckdb") -> CheckRun:
-    """Run every rule over the area; upsert findings (no duplicates), mark vanished ones as no longer present."""
+    """Run every rule over the area; upsert findings (no duplicates), mark vanished ones as no longer present.
+
+    The area's tables are staged to Parquet county by county and the rules run over the files (DuckDB under
+    ``CHECK_MEMORY_LIMIT``), so a province costs the memory of one county plus the engine's limit; the findings are
+    merged with one statement (``findings_merge``) and a re-run that finds the same rewrites no row."""
     area_code = codes.normalize(area_code)
     require(actor, "checks.run", area_code)
     if engine not in engines.ENGINES:
         raise ValidationError(f"未知的引擎“{engine}”，可选：{'、'.join(engines.ENGINES)}")
     params = params_for(year)
     started = time.perf_counter()
-    progress.report("读取户、成员和部门比对数据")
-    tables = live_tables(area_code)
-    progress.report(f"运行核查规则（{tables['households'].num_rows:,} 户）")
-    with engines.load(tables, engine) as inputs:
-        result = run_rules(inputs, params)
-    progress.report("保存核查发现", 0, result.findings.num_rows)
-    village_of = dict(
-        zip(
-            tables["households"].column("household_id").to_pylist(),
-            tables["households"].column("village_code").to_pylist(),
-            strict=True,
-        )
-    )
-    village_of.update(
-        zip(
-            tables["survey_households"].column("household_id").to_pylist(),
-            tables["survey_households"].column("village_code").to_pylist(),
-            strict=True,
-        )
-    )
+    with tempfile.TemporaryDirectory(prefix="fupin-check-") as tmp:
+        staged = stage_tables(area_code, Path(tmp))
+        progress.report(f"运行核查规则（{staged['households']:,} 户）")
+        limit = getattr(settings, "CHECK_MEMORY_LIMIT", None)
+        with engines.from_parquet(tmp, engine, memory_limit=limit, spill_dir=Path(tmp)) as inputs:
+            result = run_rules(inputs, params)
+        households = pq.read_table(Path(tmp) / "households.parquet")
+        survey = pq.read_table(Path(tmp) / "survey_households.parquet", columns=["household_id", "village_code"])
+    findings = _with_villages(result.findings, households, survey)
     with transaction.atomic():
         run = CheckRun.objects.create(
             year=year,
@@ -61,52 +61,8 @@ def check_run(*, actor: Actor | None, year: int, area_code: str = "520000000000"
             params=asdict(params),
             counts=result.by_rule(),
         )
-        lo, hi = codes.code_range(area_code)
-        existing = {
-            (f.rule_id, f.household_no, f.person_id): f
-            for f in Finding.objects.filter(year=year, village_id__gte=lo, village_id__lte=hi)
-        }
-        new, seen = [], set()
-        total = result.findings.num_rows
-        for i, row in enumerate(result.findings.to_pylist()):
-            if i % 5000 == 0:
-                progress.report("保存核查发现", i, total)
-            rule = BY_ID[row["rule_id"]]
-            key = (row["rule_id"], row["household_id"], row["person_id"] or "")
-            seen.add(key)
-            # stored text carries the masked ID (first 6 + last 4): every role may read it; the full number stays in
-            # person_id, shown only to the roles that may see it
-            shown = {**row, "person_id": mask(row["person_id"]) if row["person_id"] else ""}
-            explanation = rule.explanation(shown)[:300]
-            found = existing.get(key)
-            if found is None:
-                new.append(
-                    Finding(
-                        rule_id=rule.id,
-                        year=year,
-                        household_no=row["household_id"],
-                        person_id=row["person_id"] or "",
-                        village_id=village_of[row["household_id"]],
-                        category=rule.category,
-                        severity=rule.severity,
-                        explanation=explanation,
-                        value=row["value"],
-                        detail=(row["detail"] or "")[:200],
-                        first_run=run,
-                        last_run=run,
-                    )
-                )
-            else:
-                found.explanation, found.value, found.detail = explanation, row["value"], (row["detail"] or "")[:200]
-                found.present, found.last_run = True, run
-        Finding.objects.bulk_create(new, batch_size=2000)
-        updated = [f for k, f in existing.items() if k in seen]
-        Finding.objects.bulk_update(updated, ["explanation", "value", "detail", "present", "last_run"], batch_size=2000)
-        gone = [f for k, f in existing.items() if k not in seen and f.present]
-        for f in gone:
-            f.present = False
-        Finding.objects.bulk_update(gone, ["present"], batch_size=2000)
-        run.new_findings = len(new)
+        merged = findings_merge(run=run, findings=findings)
+        run.new_findings = merged.new
         run.seconds = round(time.perf_counter() - started, 3)
         run.save(update_fields=["new_findings", "seconds"])
         audit_record(
@@ -114,14 +70,113 @@ def check_run(*, actor: Actor | None, year: int, area_code: str = "520000000000"
             action="checks.run",
             entity=run,
             area_code=area_code,
-            changes={"counts": [None, run.counts], "new": [None, len(new)], "no_longer_present": [None, len(gone)]},
-        )
+            changes={"counts": [None, run.counts], "new": [None, merged.new], "changed": [None, merged.changed],
+                     "no_longer_present": [None, merged.gone]},
+        )  # fmt: skip
     progress.report("更新统计指标")
     events.announce(
-        "checks.run_finished", actor=actor, area_code=area_code, year=year, engine=engine,
-        households=tables["households"],
+        "checks.run_finished", actor=actor, area_code=area_code, year=year, engine=engine, households=households,
     )  # fmt: skip
     return run
+
+
+def _with_villages(findings: pa.Table, households: pa.Table, survey: pa.Table) -> pa.Table:
+    """The findings with the village of their household (a registered household, or one of the survey sample)."""
+    needed = pc.unique(findings.column("household_id"))
+    village_of: dict[str, str] = {}
+    for source in (households, survey):  # the survey sample's village wins, as it names the sampled household
+        hit = source.filter(pc.is_in(source.column("household_id"), value_set=needed))
+        village_of.update(zip(hit.column("household_id").to_pylist(), hit.column("village_code").to_pylist(),
+                              strict=True))  # fmt: skip
+    villages = [village_of[h] for h in findings.column("household_id").to_pylist()]
+    return findings.append_column("village_code", pa.array(villages, pa.string()))
+
+
+@dataclass
+class Merged:
+    new: int
+    changed: int
+    gone: int
+
+
+STAGE = "fupin_finding_stage"
+MERGE_CHUNK = 50_000  # findings explained and copied into the staging table at a time
+
+
+def findings_merge(*, run: CheckRun, findings: pa.Table) -> Merged:
+    """Merge a run's findings (with ``village_code``) into the stored ones of its year and area, inside the
+    caller's transaction: the run's rows go into a temporary table (COPY on PostgreSQL) in chunks, then one
+    ``INSERT … ON CONFLICT DO UPDATE`` adds the new and updates only those whose text, value or presence changed,
+    and one ``UPDATE`` marks those the run no longer finds. A finding keeps its workflow status throughout."""
+    lo, hi = codes.code_range(run.area_code)
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGE} (rule_id varchar(48) NOT NULL, household_no varchar(24) NOT NULL, "
+            "person_id varchar(18) NOT NULL, village_id varchar(12) NOT NULL, category varchar(8) NOT NULL, "
+            "severity varchar(8) NOT NULL, explanation varchar(300) NOT NULL, value double precision, "
+            "detail varchar(200) NOT NULL)"
+        )
+        total = findings.num_rows
+        for start in range(0, total, MERGE_CHUNK):
+            progress.report("保存核查发现", start, total)
+            insert_table(STAGE, _stage_rows(findings.slice(start, MERGE_CHUNK)))
+        progress.report("保存核查发现", total, total)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {STAGE}")
+        same_key = "s.rule_id = f.rule_id AND s.household_no = f.household_no AND s.person_id = f.person_id"
+        cursor.execute(
+            f"SELECT count(*) FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM checks_finding f "  # noqa: S608 - no user text
+            f"WHERE f.year = %s AND {same_key})",
+            [run.year],
+        )
+        new = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO checks_finding (rule_id, year, household_no, person_id, village_id, category, severity, "  # noqa: S608
+            "explanation, value, detail, status, status_reason, present, first_run_id, last_run_id) "
+            "SELECT rule_id, %s, household_no, person_id, village_id, category, severity, explanation, value, detail, "
+            f"%s, '', %s, %s, %s FROM {STAGE} WHERE true "
+            "ON CONFLICT (rule_id, year, household_no, person_id) DO UPDATE SET explanation = excluded.explanation, "
+            "value = excluded.value, detail = excluded.detail, present = excluded.present, "
+            "last_run_id = excluded.last_run_id "
+            f"WHERE checks_finding.explanation {distinct} excluded.explanation "
+            f"OR checks_finding.value {distinct} excluded.value OR checks_finding.detail {distinct} excluded.detail "
+            "OR NOT checks_finding.present",
+            [run.year, FindingStatus.OPEN, True, run.pk, run.pk],
+        )
+        changed = cursor.rowcount - new
+        cursor.execute(
+            "UPDATE checks_finding SET present = %s WHERE year = %s AND village_id BETWEEN %s AND %s "  # noqa: S608
+            f"AND present AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.rule_id = checks_finding.rule_id "
+            "AND s.household_no = checks_finding.household_no AND s.person_id = checks_finding.person_id)",
+            [False, run.year, lo, hi],
+        )
+        gone = cursor.rowcount
+        cursor.execute(f"DROP TABLE {STAGE}")
+    return Merged(new=new, changed=changed, gone=gone)
+
+
+def _stage_rows(part: pa.Table) -> pa.Table:
+    """One chunk of findings as the staging table's rows: each with its rule's category, severity and explanation.
+    The explanation carries the masked ID (first 6 + last 4), which every role may read; the full number stays in
+    person_id, shown only to the roles that may see it."""
+    out: dict[str, list[Any]] = {c: [] for c in ("rule_id", "household_no", "person_id", "village_id", "category",
+                                                 "severity", "explanation", "value", "detail")}  # fmt: skip
+    for row in part.to_pylist():
+        rule = BY_ID[row["rule_id"]]
+        person = row["person_id"] or ""
+        out["rule_id"].append(rule.id)
+        out["household_no"].append(row["household_id"])
+        out["person_id"].append(person)
+        out["village_id"].append(row["village_code"])
+        out["category"].append(rule.category)
+        out["severity"].append(rule.severity)
+        out["explanation"].append(rule.explanation({**row, "person_id": mask(person) if person else ""})[:300])
+        out["value"].append(row["value"])
+        out["detail"].append((row["detail"] or "")[:200])
+    types = {"value": pa.float64()}
+    return pa.table({c: pa.array(v, types.get(c, pa.string())) for c, v in out.items()})
 
 
 # Who may move a finding where: (from, to) → lowest level allowed (village 5, township 4, county 3)

@@ -17,9 +17,13 @@ from django.db import connection, models
 
 def bulk_insert(model: type[models.Model], table: pa.Table) -> None:
     """Insert an Arrow table's rows; PostgreSQL gets COPY … FROM STDIN (CSV), other databases executemany."""
+    insert_table(model._meta.db_table, table)
+
+
+def insert_table(name: str, table: pa.Table) -> None:
+    """``bulk_insert`` into a table by name (a staging table a service created; never a user's text)."""
     if table.num_rows == 0:
         return
-    name = model._meta.db_table
     columns = table.column_names
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:

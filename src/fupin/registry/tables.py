@@ -34,7 +34,8 @@ QUERIES: dict[str, tuple[str, Columns]] = {
          ("migrant_months", pa.int32()), ("medical_insurance", pa.bool_()), ("critical_illness_insurance", pa.bool_())],
     ),
     "household_years": (
-        "SELECT h.household_no, y.year, CAST(y.income_per_capita AS REAL), CAST(y.production_income AS REAL), "
+        "SELECT h.household_no, y.year, CAST(y.income_per_capita AS DOUBLE PRECISION), "
+        "CAST(y.production_income AS DOUBLE PRECISION), "
         "y.food_ok, y.clothing_ok, y.education_ok, y.medical_ok, y.housing_grade, y.relocated, y.water_ok, "
         "y.water_litres, y.water_quality_ok, y.water_minutes, y.water_cut_days, y.water_short_area "
         "FROM registry_householdyear y JOIN registry_household h ON h.id = y.household_id "

@@ -56,6 +56,23 @@ def test_four_engines_give_identical_findings_and_hit_the_planted_truth(tiny):
         assert (s.recall, s.precision) == (1.0, 1.0), s
 
 
+def test_the_rules_read_only_the_checked_year_of_the_one_year_tables(tiny):
+    """A check run hands the rules only the checked year's rows of ONE_YEAR's tables: the findings must be the same
+    as from every year's rows (the tiny county holds 2014–2017)."""
+    import pyarrow.compute as pc
+
+    from fupin.analytics.schema import ONE_YEAR
+
+    tables = engines.read_parquet_dir(tiny)
+    assert len(set(tables["household_years"].column("year").to_pylist())) == 4
+    alone = {n: t.filter(pc.equal(t.column("year"), 2017)) if n in ONE_YEAR else t for n, t in tables.items()}
+    with engines.load(tables, "duckdb") as inputs:
+        every = run_rules(inputs, P2017).findings
+    with engines.load(alone, "duckdb") as inputs:
+        assert run_rules(inputs, P2017).findings.equals(every)
+    assert every.num_rows > 200
+
+
 def test_a_layout_cut_into_parts_is_read_by_duckdb_under_a_memory_cap_and_by_spark(tiny, tmp_path, capsys):
     """The national path: tables as directories of part files (one per province), read by the engine itself."""
     from django.core.management import call_command

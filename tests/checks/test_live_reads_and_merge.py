@@ -84,7 +84,7 @@ def test_staging_reads_a_province_county_by_county_and_writes_what_the_memory_pa
     assert rows["households"] == 4
     assert rows["members"] == 8
     for name, table in memory.items():
-        staged = pq.read_table(tmp_path / f"{name}.parquet")
+        staged = pq.read_table(tmp_path / name)
         assert staged.num_rows == table.num_rows == rows[name], name
         assert staged.column_names == table.column_names, name
         key = [(table.column_names[0], "ascending")]
@@ -144,3 +144,30 @@ def test_a_failed_merge_leaves_the_findings_as_they_were(tmp_path, monkeypatch):
         check_run(actor=None, year=2017, area_code=COUNTY_A)
     assert sorted(Finding.objects.values_list("rule_id", "present", "last_run_id")) == before
     assert CheckRun.objects.count() == runs
+
+
+def test_outside_a_transaction_postgresql_is_read_through_adbc_in_one_snapshot(monkeypatch):
+    """A check run (a job, a command) reads committed data: on PostgreSQL two ADBC connections share one exported
+    snapshot and give what Django's own connection reads, typed the same. (The test's own rows are uncommitted, so
+    it reads the division tree, committed when the test database was set up.)"""
+    from django.db import connection, connections
+
+    from fupin.core.arrow import bind, query_table, snapshot_readers
+
+    sql = "SELECT code, name, level, parent_id FROM areas_area WHERE code BETWEEN %s AND %s"
+    columns = [("code", pa.string()), ("name", pa.string()), ("level", pa.int32()), ("parent", pa.string())]
+    expected = query_table(sql, ["520500000000", "520599999999"], columns)
+    assert expected.num_rows > 1000
+    with snapshot_readers(2) as readers:
+        assert readers == [query_table]  # inside the test's transaction: Django's connection, which sees its writes
+    if connection.vendor != "postgresql":
+        return
+    monkeypatch.setattr(connections["default"], "in_atomic_block", False)
+    with snapshot_readers(2) as readers:
+        assert len(readers) == 2
+        assert query_table not in readers
+        got = [read(*bind(sql, ["520500000000", "520599999999"]), columns) for read in readers]
+    for table in got:
+        assert table.schema == expected.schema
+        key = [("code", "ascending")]
+        assert table.sort_by(key).to_pylist() == expected.sort_by(key).to_pylist()

@@ -179,10 +179,11 @@ def from_parquet(
             out[name] = _canonical_expr(name, raw)
         yield out
     else:
+        # engines that take Arrow: each table read whole (a directory of part files as one dataset)
         tables = {
-            name: canonical(name, pq.read_table(src))
+            name: canonical(name, pq.read_table(Path(directory) / name if "*" in src else src))
             for name in TABLES
-            if (src := parquet_source(directory, name)) is not None and "*" not in src
+            if (src := parquet_source(directory, name)) is not None
         }
         with load(tables, engine) as inputs:
             yield inputs

@@ -62,3 +62,8 @@ OPTIONAL: dict[str, dict[str, str]] = {
         "water_short_area": "boolean",
     },
 }
+
+# Tables the rules read for the checked year only (each rule filters them on ``year == p.year``): a source may hand
+# over just that year's rows. A rule that needs another year must drop its table from here;
+# tests/analytics/test_rules_on_every_engine.py runs every rule on the whole table and on the year's rows alone.
+ONE_YEAR: tuple[str, ...] = ("household_years", "school_enrolment", "medical_insured")

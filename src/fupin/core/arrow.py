@@ -1,23 +1,32 @@
-"""Rows of the live database as Arrow columns, through Django's connection (SQLite or PostgreSQL).
+"""Rows of the live database as Arrow columns (SQLite or PostgreSQL).
 
-PostgreSQL streams the result with ``COPY (query) TO STDOUT`` as CSV and Arrow's C++ reader parses it into typed
-columns: no Python object per value (measured in docs/benchmarks.md, "Checks on the live database"). It runs on
-Django's own connection, so it sees the current transaction's writes exactly like the ORM does. SQLite (the
-demo, tests) fetches rows through the cursor.
+``query_table`` reads through Django's own connection, so it sees the current transaction's writes exactly like
+the ORM: PostgreSQL streams the result with ``COPY (query) TO STDOUT`` as CSV parsed by Arrow's C++ reader (no
+Python object per value), SQLite fetches rows through the cursor.
+
+``snapshot_reader`` is for a series of large reads (a check run over a province): on PostgreSQL, outside a
+transaction, one ADBC connection (``adbc-driver-postgresql``: binary COPY decoded to Arrow in C++, no Python per
+row) inside a ``REPEATABLE READ READ ONLY`` transaction, so every read sees the same snapshot of the database. psycopg
+hands COPY data over one row at a time, which costs more than PostgreSQL's own work at that size (measured in
+docs/benchmarks.md, "Checks on the live database").
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from django.db import connection
 
 Columns = Sequence[tuple[str, pa.DataType]]
+Reader = Callable[[str, Sequence[Any], Columns], pa.Table]
 
 
 def _convert(value: Any, typ: pa.DataType) -> Any:
@@ -77,3 +86,81 @@ def _copy_table(sql: str, params: Sequence[Any], columns: Columns) -> pa.Table:
             quoted_strings_can_be_null=False,
         ),
     )
+
+
+def _literal(sql: str, params: Sequence[Any]) -> str:
+    """The statement with its parameters merged in as quoted literals (psycopg's client-side quoting)."""
+    if not params:
+        return sql
+    with connection.cursor() as cursor:
+        return cursor.cursor.mogrify(sql, list(params))
+
+
+def postgres_uri() -> str:
+    """The default database as a libpq URI (what ADBC connects with), from Django's settings."""
+    db = connection.settings_dict
+    auth = quote(db.get("USER") or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db.get("PASSWORD") else "")
+    host = db.get("HOST") or ""
+    query = {k: str(v) for k, v in (db.get("OPTIONS") or {}).items() if isinstance(v, str | int)}
+    if host.startswith("/"):  # a Unix socket directory
+        query["host"], host = host, ""
+    netloc = f"{auth}@" if auth else ""
+    netloc += f"{host}:{db.get('PORT') or 5432}" if host else ""
+    return f"postgresql://{netloc}/{quote(db['NAME'], safe='')}" + (f"?{urlencode(query)}" if query else "")
+
+
+def _typed(table: pa.Table, columns: Columns) -> pa.Table:
+    """A result renamed and cast to ``columns`` (ADBC gives PostgreSQL's own names and types, e.g. int2)."""
+    schema = schema_of(columns)
+    return pa.Table.from_arrays([table.column(k).cast(field.type) for k, field in enumerate(schema)], schema=schema)
+
+
+@contextmanager
+def snapshot_readers(n: int = 2) -> Iterator[list[Reader]]:
+    """Readers for a series of large reads. On PostgreSQL outside a transaction: ``n`` ADBC connections in one
+    read-only snapshot (the first exports it, the others adopt it), each to be used by one thread at a time, so that
+    PostgreSQL works on ``n`` reads at once; statements must come bound (``bind``): the threads do not touch
+    Django's connection. Otherwise one reader, ``query_table`` (SQLite; or inside the caller's transaction, whose
+    own writes it must see)."""
+    if (
+        connection.vendor != "postgresql"
+        or connection.in_atomic_block
+        or importlib.util.find_spec("adbc_driver_postgresql") is None
+    ):
+        yield [query_table]
+        return
+    import adbc_driver_postgresql.dbapi as adbc
+
+    uri = postgres_uri()
+    with ExitStack() as stack:
+        cursors = []
+        for k in range(max(1, n)):
+            conn = stack.enter_context(adbc.connect(uri, autocommit=True))
+            cursor = stack.enter_context(conn.cursor())
+            cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            if k == 0:
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetch_arrow_table().column(0)[0].as_py()
+            else:
+                cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")  # PostgreSQL's own identifier
+            stack.callback(cursor.execute, "COMMIT")
+            cursors.append(cursor)
+        yield [_adbc_reader(c) for c in cursors]
+
+
+def _adbc_reader(cursor: Any) -> Reader:
+    def read(sql: str, params: Sequence[Any], columns: Columns) -> pa.Table:
+        if params:
+            raise ValueError("bind the statement first (fupin.core.arrow.bind)")
+        cursor.execute(sql)
+        return _typed(cursor.fetch_arrow_table(), columns)
+
+    return read
+
+
+def bind(sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
+    """(statement, parameters) for a reader of ``snapshot_readers``: merged into one literal statement on PostgreSQL
+    (psycopg's quoting), unchanged elsewhere."""
+    if connection.vendor != "postgresql":
+        return sql, list(params)
+    return _literal(sql, params), []

@@ -9,6 +9,7 @@ import pyarrow as pa
 from fupin.analytics.engines import canonical
 from fupin.core import codes
 from fupin.core.arrow import Columns, query_table
+from fupin.registry.tables import area_bounds
 
 QUERIES: dict[str, tuple[str, Columns]] = {
     "survey_households": (
@@ -50,7 +51,7 @@ def external_tables(area_code: str, only: tuple[str, ...] | None = None) -> dict
     """The survey sample of the area and every department snapshot (or ``only`` some) as canonical tables."""
     lo, hi = codes.code_range(area_code)
     return {
-        name: canonical(name, query_table(sql, [lo, hi] if "%s" in sql else [], columns))
+        name: canonical(name, query_table(sql, area_bounds(sql, lo, hi), columns))
         for name, (sql, columns) in QUERIES.items()
         if only is None or name in only
     }

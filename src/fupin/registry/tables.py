@@ -11,7 +11,9 @@ from fupin.analytics.engines import canonical
 from fupin.core import codes
 from fupin.core.arrow import Columns, query_table
 
-# canonical column ← SQL expression, per table; the WHERE clause bounds rows to the area's code range
+# canonical column ← SQL expression, per table; the WHERE clause bounds rows to the area's code range (each
+# joined table by its own village code too, so that PostgreSQL reads one county's households through their index
+# instead of scanning the province's for every county; ``area_bounds`` gives the parameters)
 QUERIES: dict[str, tuple[str, Columns]] = {
     "households": (
         # a household that returned to poverty counts as not exited; candidates, rejected and cancelled are not
@@ -27,6 +29,7 @@ QUERIES: dict[str, tuple[str, Columns]] = {
         "m.labour, "
         "m.migrant_months, m.medical_insurance, m.critical_illness_insurance FROM registry_member m "
         "JOIN registry_household h ON h.id = m.household_id WHERE m.village_id BETWEEN %s AND %s "
+        "AND h.village_id BETWEEN %s AND %s "
         "AND m.deceased_on IS NULL",
         [("person_id", pa.string()), ("household_id", pa.string()), ("name", pa.string()), ("birth_date", pa.date32()),
          ("relation", pa.string()), ("student", pa.bool_()), ("home_schooled", pa.bool_()),
@@ -39,7 +42,7 @@ QUERIES: dict[str, tuple[str, Columns]] = {
         "y.food_ok, y.clothing_ok, y.education_ok, y.medical_ok, y.housing_grade, y.relocated, y.water_ok, "
         "y.water_litres, y.water_quality_ok, y.water_minutes, y.water_cut_days, y.water_short_area "
         "FROM registry_householdyear y JOIN registry_household h ON h.id = y.household_id "
-        "WHERE y.village_id BETWEEN %s AND %s",
+        "WHERE y.village_id BETWEEN %s AND %s AND h.village_id BETWEEN %s AND %s",
         [("household_id", pa.string()), ("year", pa.int32()), ("income_per_capita", pa.float64()),
          ("production_income", pa.float64()), ("food_ok", pa.bool_()), ("clothing_ok", pa.bool_()),
          ("education_ok", pa.bool_()), ("medical_ok", pa.bool_()), ("housing_grade", pa.string()),
@@ -51,11 +54,16 @@ QUERIES: dict[str, tuple[str, Columns]] = {
 TABLES = tuple(QUERIES)
 
 
+def area_bounds(sql: str, lo: str, hi: str) -> list[str]:
+    """The parameters of an area-bound query: the code range once for each ``BETWEEN %s AND %s`` in it."""
+    return [lo, hi] * (sql.count("%s") // 2)
+
+
 def registry_tables(area_code: str, only: tuple[str, ...] | None = None) -> dict[str, pa.Table]:
     """The area's households, members and yearly records (or ``only`` some of them) as canonical tables."""
     lo, hi = codes.code_range(area_code)
     return {
-        name: canonical(name, query_table(sql, [lo, hi], columns))
+        name: canonical(name, query_table(sql, area_bounds(sql, lo, hi), columns))
         for name, (sql, columns) in QUERIES.items()
         if only is None or name in only
     }

@@ -2,6 +2,7 @@
 
     python bench/live_checks.py parquet DIR OUT     → the rules on DuckDB over DIR's Parquet (the synthetic
                                                       province as generated): seconds; finding keys → OUT
+    python bench/live_checks.py compare A B ANSWERS → finding keys A against B, and A against the planted answers
     python bench/live_checks.py stored YEAR OUT     → the latest check run's own time (read + rules + merge) and
                                                       the stored findings of YEAR that are present → OUT
     python bench/live_checks.py reads AREA          → reading the area's canonical tables three ways: the cursor
@@ -9,7 +10,8 @@
                                                       runs use), ADBC's PostgreSQL driver
     python bench/live_checks.py floor YEAR AREA     → every rule hand-written in SQL, run by PostgreSQL over views
                                                       of the live tables with the canonical columns
-    python bench/live_checks.py pushdown YEAR AREA  → the Ibis rules compiled to PostgreSQL over the same views
+    python bench/live_checks.py pushdown YEAR AREA S → the Ibis rules compiled to PostgreSQL over the same views,
+                                                      each rule stopped after S seconds
 
 Each prints one JSON line.
 """
@@ -39,17 +41,37 @@ def _django() -> None:
 
 
 def parquet(directory: Path, out: Path) -> dict[str, Any]:
+    """The rules alone, as a check run runs them: DuckDB over the Parquet files."""
     import pyarrow.parquet as pq
 
+    from fupin.analytics import engines
     from fupin.analytics.params import Params
-    from fupin.analytics.run import run_parquet
+    from fupin.analytics.run import run_rules
 
     started = time.perf_counter()
-    run = run_parquet(directory, "duckdb", Params.defaults(2017))
+    with engines.from_parquet(directory, "duckdb") as inputs:
+        result = run_rules(inputs, Params.defaults(2017))
     seconds = time.perf_counter() - started
-    keys = run.result.findings.select(list(KEYS))
+    keys = result.findings.select(list(KEYS))
     pq.write_table(keys, out)
-    return {"seconds": seconds, "findings": keys.num_rows, "counts": run.result.by_rule()}
+    return {"seconds": seconds, "findings": keys.num_rows, "counts": result.by_rule()}
+
+
+def compare(stored: Path, parquet: Path, answers: Path) -> dict[str, Any]:
+    """Stored findings against the Parquet path's (as sets of keys) and against the planted answers."""
+    import pyarrow.parquet as pq
+
+    from fupin.analytics import truth
+
+    a, b = pq.read_table(stored), pq.read_table(parquet)
+    ka = {tuple(r.values()) for r in a.to_pylist()}
+    kb = {tuple(r.values()) for r in b.to_pylist()}
+    scores = truth.score(a, pq.read_table(answers))
+    return {
+        "stored": len(ka), "parquet": len(kb), "only_stored": len(ka - kb), "only_parquet": len(kb - ka),
+        "perfect": all((s.recall, s.precision) == (1.0, 1.0) for s in scores),
+        "planted": sum(s.planted for s in scores),
+    }  # fmt: skip
 
 
 def stored(year: int, out: Path) -> dict[str, Any]:
@@ -166,7 +188,7 @@ def floor(year: int, area: str) -> dict[str, Any]:
     return {"seconds": seconds, "findings": sum(counts.values()), "counts": counts}
 
 
-def pushdown(year: int, area: str) -> dict[str, Any]:
+def pushdown(year: int, area: str, timeout: int) -> dict[str, Any]:
     _django()
     import ibis
     from django.conf import settings
@@ -185,23 +207,37 @@ def pushdown(year: int, area: str) -> dict[str, Any]:
                                 password=db["PASSWORD"] or None, database=db["NAME"])  # fmt: skip
     con.raw_sql("SET cursor_tuple_fraction = 1.0")
     con.raw_sql("SET work_mem = '256MB'")
-    try:
-        from fupin.checks.sources import QUERIES
+    con.raw_sql(f"SET statement_timeout = '{timeout}s'")
+    from fupin.analytics.rules import RULES
+    from fupin.checks.sources import QUERIES
 
+    counts: dict[str, int] = {}
+    late: list[str] = []
+    try:
         inputs = {name: _canonical_expr(name, con.table(name, database=schema)) for name in QUERIES}
+        params = params_for(year)
         started = time.perf_counter()
-        result = run_rules(inputs, params_for(year))
+        for rule in RULES:  # each rule alone, so that one the planner gets wrong does not hide the others
+            try:
+                counts[rule.id] = run_rules(inputs, params, [rule]).findings.num_rows
+            except Exception as exc:
+                if "timeout" not in str(exc).lower() and "cancel" not in str(exc).lower():
+                    raise
+                late.append(rule.id)
         seconds = time.perf_counter() - started
     finally:
+        con.raw_sql("SET statement_timeout = 0")
         con.raw_sql(f"DROP SCHEMA {schema} CASCADE")
         con.disconnect()
-    return {"seconds": seconds, "findings": result.findings.num_rows, "counts": result.by_rule()}
+    return {"seconds": seconds, "findings": sum(counts.values()), "counts": counts, "timed_out": late}
 
 
 if __name__ == "__main__":
     what, args = sys.argv[1], sys.argv[2:]
     if what == "parquet":
         out = parquet(Path(args[0]), Path(args[1]))
+    elif what == "compare":
+        out = compare(Path(args[0]), Path(args[1]), Path(args[2]))
     elif what == "stored":
         out = stored(int(args[0]), Path(args[1]))
     elif what == "reads":
@@ -209,5 +245,5 @@ if __name__ == "__main__":
     elif what == "floor":
         out = floor(int(args[0]), args[1])
     else:
-        out = pushdown(int(args[0]), args[1])
+        out = pushdown(int(args[0]), args[1], int(args[2]))
     print(json.dumps(out))  # noqa: T201

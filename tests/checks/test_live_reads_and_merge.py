@@ -84,7 +84,7 @@ def test_staging_reads_a_province_county_by_county_and_writes_what_the_memory_pa
     assert rows["households"] == 4
     assert rows["members"] == 8
     for name, table in memory.items():
-        staged = pq.read_table(tmp_path / name)
+        staged = pq.read_table(tmp_path / f"{name}.parquet")
         assert staged.num_rows == table.num_rows == rows[name], name
         assert staged.column_names == table.column_names, name
         key = [(table.column_names[0], "ascending")]

@@ -54,8 +54,8 @@ def check_run(*, actor: Actor | None, year: int, area_code: str = "520000000000"
         with engines.from_parquet(tmp, engine, memory_limit=limit, spill_dir=Path(tmp)) as inputs:
             result = run_rules(inputs, params)
         ruled = time.perf_counter()
-        households = pq.read_table(Path(tmp) / "households")
-        survey = pq.read_table(Path(tmp) / "survey_households", columns=["household_id", "village_code"])
+        households = pq.read_table(Path(tmp) / "households.parquet")
+        survey = pq.read_table(Path(tmp) / "survey_households.parquet", columns=["household_id", "village_code"])
     findings = _with_villages(result.findings, households, survey)
     with transaction.atomic():
         run = CheckRun.objects.create(

@@ -7,8 +7,10 @@ under a memory limit (``analytics.engines.from_parquet``), the same path as the 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from queue import Queue
+from threading import Lock
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -44,13 +46,12 @@ def read_chunks(area_code: str) -> list[str]:
 
 
 def stage_tables(area_code: str, directory: Path, year: int | None = None) -> dict[str, int]:
-    """Write every canonical table of the area under ``directory/<name>/`` as Parquet part files; area-bound tables
+    """Write every canonical table of the area to ``directory/<name>.parquet``; area-bound tables
     are read one county at a time (PostgreSQL: two reads at once, in one snapshot); with ``year``, the tables the
     rules read for one year only (``ONE_YEAR``) hold that year's rows. Returns the rows written per table."""
     chunks = read_chunks(area_code)
     tasks = []
     for name, (sql, columns) in QUERIES.items():
-        (directory / name).mkdir()
         for chunk in chunks if "%s" in sql else [area_code]:
             params: list[object] = list(area_bounds(sql, *codes.code_range(chunk)))
             query = sql
@@ -58,15 +59,21 @@ def stage_tables(area_code: str, directory: Path, year: int | None = None) -> di
                 query, params = f"SELECT * FROM ({sql}) AS q WHERE q.year = %s", [*params, year]  # noqa: S608
             tasks.append((name, chunk, *bind(query, params), columns))
     rows = dict.fromkeys(QUERIES, 0)
+    schemas = {name: canonical(name, schema_of(columns).empty_table()).schema for name, (_, columns) in QUERIES.items()}
+    locks = {name: Lock() for name in QUERIES}
 
     def stage(read: Reader, task: tuple[str, str, str, list[object], Columns]) -> tuple[str, int]:
-        name, chunk, statement, params, columns = task
-        table = canonical(name, read(statement, params, columns))
-        schema = canonical(name, schema_of(columns).empty_table()).schema
-        pq.write_table(table.cast(schema), directory / name / f"part-{chunk}.parquet")
+        name, _, statement, params, columns = task
+        table = canonical(name, read(statement, params, columns)).cast(schemas[name])
+        with locks[name]:  # one file per table, its row groups written by whichever reader got there
+            writers[name].write_table(table)
         return name, table.num_rows
 
-    with snapshot_readers(STAGE_READERS) as readers:
+    with ExitStack() as stack, snapshot_readers(STAGE_READERS) as readers:
+        writers = {
+            name: stack.enter_context(pq.ParquetWriter(directory / f"{name}.parquet", schema))
+            for name, schema in schemas.items()
+        }
         free: Queue[Reader] = Queue()
         for reader in readers:
             free.put(reader)

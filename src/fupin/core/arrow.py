@@ -93,7 +93,7 @@ def _literal(sql: str, params: Sequence[Any]) -> str:
     if not params:
         return sql
     with connection.cursor() as cursor:
-        return cursor.cursor.mogrify(sql, list(params))
+        return str(cursor.cursor.mogrify(sql, list(params)))
 
 
 def postgres_uri() -> str:

@@ -171,3 +171,19 @@ def test_outside_a_transaction_postgresql_is_read_through_adbc_in_one_snapshot(m
         assert table.schema == expected.schema
         key = [("code", "ascending")]
         assert table.sort_by(key).to_pylist() == expected.sort_by(key).to_pylist()
+
+
+def test_the_adbc_uri_is_built_from_the_database_settings(monkeypatch):
+    from django.db import connections
+
+    from fupin.core.arrow import postgres_uri
+
+    settings = connections["default"].settings_dict
+    for key, value in {"NAME": "fupin", "USER": "fu pin", "PASSWORD": "p@ss:/w", "HOST": "db.example", "PORT": 6543,
+                       "OPTIONS": {"sslmode": "require", "server_side_binding": True}}.items():  # fmt: skip
+        monkeypatch.setitem(settings, key, value)
+    assert postgres_uri() == "postgresql://fu%20pin:p%40ss%3A%2Fw@db.example:6543/fupin?sslmode=require"
+    monkeypatch.setitem(settings, "HOST", "/var/run/postgresql")
+    monkeypatch.setitem(settings, "PASSWORD", "")
+    monkeypatch.setitem(settings, "OPTIONS", {})
+    assert postgres_uri() == "postgresql://fu%20pin@/fupin?host=%2Fvar%2Frun%2Fpostgresql"

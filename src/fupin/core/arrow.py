@@ -96,12 +96,18 @@ def _literal(sql: str, params: Sequence[Any]) -> str:
         return str(cursor.cursor.mogrify(sql, list(params)))
 
 
+# connection parameters libpq takes from a URI (Django's OPTIONS may hold others, e.g. server_side_binding)
+LIBPQ_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name", "options",
+                 "target_session_attrs", "gssencmode", "passfile")  # fmt: skip
+
+
 def postgres_uri() -> str:
     """The default database as a libpq URI (what ADBC connects with), from Django's settings."""
     db = connection.settings_dict
     auth = quote(db.get("USER") or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db.get("PASSWORD") else "")
     host = db.get("HOST") or ""
-    query = {k: str(v) for k, v in (db.get("OPTIONS") or {}).items() if isinstance(v, str | int)}
+    options = db.get("OPTIONS") or {}
+    query = {k: str(options[k]) for k in LIBPQ_OPTIONS if k in options}  # ?sslmode=… of FUPIN_DATABASE_URL
     if host.startswith("/"):  # a Unix socket directory
         query["host"], host = host, ""
     netloc = f"{auth}@" if auth else ""

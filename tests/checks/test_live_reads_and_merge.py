@@ -185,5 +185,40 @@ def test_the_adbc_uri_is_built_from_the_database_settings(monkeypatch):
     assert postgres_uri() == "postgresql://fu%20pin:p%40ss%3A%2Fw@db.example:6543/fupin?sslmode=require"
     monkeypatch.setitem(settings, "HOST", "/var/run/postgresql")
     monkeypatch.setitem(settings, "PASSWORD", "")
-    monkeypatch.setitem(settings, "OPTIONS", {})
-    assert postgres_uri() == "postgresql://fu%20pin@/fupin?host=%2Fvar%2Frun%2Fpostgresql"
+    monkeypatch.setitem(settings, "OPTIONS", {"options": "-c search_path=fupin"})
+    # libpq decodes %XX only (a + would reach the server as a plus); a socket's port names its file
+    assert (
+        postgres_uri()
+        == "postgresql://fu%20pin@/fupin?options=-c%20search_path%3Dfupin&host=%2Fvar%2Frun%2Fpostgresql&port=6543"
+    )
+
+
+def test_a_line_break_inside_a_value_survives_a_result_larger_than_a_parse_block(monkeypatch):
+    """PostgreSQL's CSV quotes a value holding a line break; Arrow must not cut its blocks inside it."""
+    monkeypatch.setattr("fupin.core.arrow.COPY_BLOCK", 256)
+    h = make_household(first_village(COUNTY_A), size=12)
+    names = {}
+    for k, m in enumerate(h.members.order_by("id_number")):
+        names[m.id_number] = f"第{k}行\n第二行,“引号”" if k % 2 else f"成员{k}"
+        Member.objects.filter(pk=m.pk).update(name=names[m.id_number])
+    members = registry_tables(COUNTY_A)["members"].to_pylist()
+    assert {m["person_id"]: m["name"] for m in members} == names
+
+
+def test_a_household_that_moved_village_takes_its_findings_along(tmp_path):
+    from fupin.checks.services import findings_merge
+
+    h = make_household(first_village(COUNTY_A), size=2)
+    h.years.update(housing_grade="A")
+    owner = h.members.order_by("id_number").first().id_number
+    external_load(actor=None, kind_name="vehicles", path=write_vehicles(tmp_path / "a.csv", [(owner, 30000)]))
+    check_run(actor=None, year=2017, area_code=COUNTY_A)
+    finding = Finding.objects.get(rule_id="wrong_car")
+    run = CheckRun.objects.create(year=2017, area_code=COUNTY_A, engine="duckdb")
+    moved = first_village(COUNTY_B)  # the finding's rows say so; the merge must follow
+    row = {"rule_id": "wrong_car", "household_id": finding.household_no, "person_id": owner, "value": finding.value,
+           "detail": finding.detail or None, "village_code": moved}  # fmt: skip
+    merged = findings_merge(run=run, findings=pa.Table.from_pylist([row]))
+    finding.refresh_from_db()
+    assert (merged.new, merged.changed, merged.gone) == (0, 1, 0)
+    assert (finding.village_id, finding.last_run_id, finding.present) == (moved, run.pk, True)

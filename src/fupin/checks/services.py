@@ -131,7 +131,7 @@ def findings_merge(*, run: CheckRun, findings: pa.Table) -> Merged:
         total = findings.num_rows
         for start in range(0, total, MERGE_CHUNK):
             progress.report("保存核查发现", start, total)
-            insert_table(STAGE, _stage_rows(findings.slice(start, MERGE_CHUNK)))
+            insert_table(STAGE, _stage_rows(findings.slice(start, MERGE_CHUNK)), analyze=False)
         progress.report("保存核查发现", total, total)
         cursor.execute(f"CREATE UNIQUE INDEX {STAGE}_key ON {STAGE} (rule_id, household_no, person_id)")
         if connection.vendor == "postgresql":  # a fresh table has no statistics: without them the anti-join below
@@ -150,18 +150,20 @@ def findings_merge(*, run: CheckRun, findings: pa.Table) -> Merged:
             f"%s, '', %s, %s, %s FROM {STAGE} WHERE true "
             "ON CONFLICT (rule_id, year, household_no, person_id) DO UPDATE SET explanation = excluded.explanation, "
             "value = excluded.value, detail = excluded.detail, present = excluded.present, "
-            "last_run_id = excluded.last_run_id "
+            "last_run_id = excluded.last_run_id, village_id = excluded.village_id "  # a household moved village
             f"WHERE checks_finding.explanation {distinct} excluded.explanation "
+            "OR checks_finding.village_id <> excluded.village_id "
             f"OR checks_finding.value {distinct} excluded.value OR checks_finding.detail {distinct} excluded.detail "
             "OR NOT checks_finding.present",
             [run.year, FindingStatus.OPEN, True, run.pk, run.pk],
         )
         changed = cursor.rowcount - new
         cursor.execute(
-            "UPDATE checks_finding SET present = %s WHERE year = %s AND village_id BETWEEN %s AND %s "  # noqa: S608
+            "UPDATE checks_finding SET present = %s, last_run_id = %s "  # noqa: S608
+            "WHERE year = %s AND village_id BETWEEN %s AND %s "
             f"AND present AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.rule_id = checks_finding.rule_id "
             "AND s.household_no = checks_finding.household_no AND s.person_id = checks_finding.person_id)",
-            [False, run.year, lo, hi],
+            [False, run.pk, run.year, lo, hi],
         )
         gone = cursor.rowcount
         cursor.execute(f"DROP TABLE {STAGE}")

@@ -4,9 +4,9 @@
 the ORM: PostgreSQL streams the result with ``COPY (query) TO STDOUT`` as CSV parsed by Arrow's C++ reader (no
 Python object per value), SQLite fetches rows through the cursor.
 
-``snapshot_reader`` is for a series of large reads (a check run over a province): on PostgreSQL, outside a
-transaction, one ADBC connection (``adbc-driver-postgresql``: binary COPY decoded to Arrow in C++, no Python per
-row) inside a ``REPEATABLE READ READ ONLY`` transaction, so every read sees the same snapshot of the database. psycopg
+``snapshot_readers`` are for a series of large reads (a check run over a province): on PostgreSQL, outside a
+transaction, ADBC connections (``adbc-driver-postgresql``: binary COPY decoded to Arrow in C++, no Python per
+row), each in a ``REPEATABLE READ READ ONLY`` transaction on one exported snapshot of the database. psycopg
 hands COPY data over one row at a time, which costs more than PostgreSQL's own work at that size (measured in
 docs/benchmarks.md, "Checks on the live database").
 """
@@ -26,6 +26,7 @@ import pyarrow.csv as pa_csv
 from django.db import connection
 
 Columns = Sequence[tuple[str, pa.DataType]]
+COPY_BLOCK = 16 << 20  # bytes of CSV Arrow parses at a time
 Reader = Callable[[str, Sequence[Any], Columns], pa.Table]
 
 
@@ -66,7 +67,7 @@ def _copy_table(sql: str, params: Sequence[Any], columns: Columns) -> pa.Table:
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         # COPY takes no bind parameters: psycopg merges them into the statement client-side, quoted as literals
-        statement = raw.mogrify(sql, list(params)) if params else sql
+        statement = _mogrify(raw, sql, params) if params else sql
         buf = io.BytesIO()
         with raw.copy(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)") as copy:
             for block in copy:
@@ -76,7 +77,9 @@ def _copy_table(sql: str, params: Sequence[Any], columns: Columns) -> pa.Table:
     buf.seek(0)
     return pa_csv.read_csv(
         buf,
-        read_options=pa_csv.ReadOptions(column_names=names, block_size=16 << 20),
+        read_options=pa_csv.ReadOptions(column_names=names, block_size=COPY_BLOCK),
+        # a quoted value may hold a line break: without this a result larger than a block loses its place
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
         convert_options=pa_csv.ConvertOptions(
             column_types=dict(columns),
             true_values=["t"],
@@ -93,7 +96,14 @@ def _literal(sql: str, params: Sequence[Any]) -> str:
     if not params:
         return sql
     with connection.cursor() as cursor:
-        return str(cursor.cursor.mogrify(sql, list(params)))
+        return _mogrify(cursor.cursor, sql, params)
+
+
+def _mogrify(raw: Any, sql: str, params: Sequence[Any]) -> str:
+    """psycopg's client-side merge of parameters (a ClientCursor's, whatever cursor class Django was set to use)."""
+    import psycopg
+
+    return str(psycopg.ClientCursor(raw.connection).mogrify(sql, list(params)))
 
 
 # connection parameters libpq takes from a URI (Django's OPTIONS may hold others, e.g. server_side_binding)
@@ -108,11 +118,15 @@ def postgres_uri() -> str:
     host = db.get("HOST") or ""
     options = db.get("OPTIONS") or {}
     query = {k: str(options[k]) for k in LIBPQ_OPTIONS if k in options}  # ?sslmode=… of FUPIN_DATABASE_URL
-    if host.startswith("/"):  # a Unix socket directory
+    if host.startswith("/"):  # a Unix socket directory (and its port, which names the socket file)
         query["host"], host = host, ""
+        if db.get("PORT"):
+            query["port"] = str(db["PORT"])
     netloc = f"{auth}@" if auth else ""
     netloc += f"{host}:{db.get('PORT') or 5432}" if host else ""
-    return f"postgresql://{netloc}/{quote(db['NAME'], safe='')}" + (f"?{urlencode(query)}" if query else "")
+    return f"postgresql://{netloc}/{quote(db['NAME'], safe='')}" + (
+        f"?{urlencode(query, quote_via=quote)}" if query else ""
+    )
 
 
 def _typed(table: pa.Table, columns: Columns) -> pa.Table:

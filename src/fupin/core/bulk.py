@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from django.db import connection, models
+from django.db import OperationalError, connection, models, transaction
 
 GROWN = 0.2  # a load this large relative to a table's rows known to the planner refreshes its statistics
 
@@ -22,8 +22,9 @@ def bulk_insert(model: type[models.Model], table: pa.Table) -> None:
     insert_table(model._meta.db_table, table)
 
 
-def insert_table(name: str, table: pa.Table) -> None:
-    """``bulk_insert`` into a table by name (a staging table a service created; never a user's text)."""
+def insert_table(name: str, table: pa.Table, *, analyze: bool = True) -> None:
+    """``bulk_insert`` into a table by name (a staging table a service created; never a user's text);
+    ``analyze=False`` for a table whose statistics the caller takes care of."""
     if table.num_rows == 0:
         return
     columns = table.column_names
@@ -42,12 +43,24 @@ def insert_table(name: str, table: pa.Table) -> None:
             # millions of rows. ANALYZE samples 30,000 rows, a fraction of a second, and sees this transaction's.
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [name])
             known = cursor.fetchone()
-            if known is None or known[0] < 0 or table.num_rows > GROWN * known[0]:
-                cursor.execute(f"ANALYZE {name}")
+            if analyze and (known is None or known[0] < 0 or table.num_rows > GROWN * known[0]):
+                _analyze(cursor, name)
         else:
             marks = ", ".join(["%s"] * len(columns))
             rows = list(zip(*(col.to_pylist() for col in table.columns), strict=True))
             cursor.executemany(f"INSERT INTO {name} ({quoted}) VALUES ({marks})", rows)  # noqa: S608 - names from models
+
+
+def _analyze(cursor: Any, name: str) -> None:
+    """ANALYZE inside the caller's transaction, unless another one holds the table's statistics lock (ANALYZE keeps
+    it until commit): a concurrent load of the same table must not wait for this one, nor this one for it."""
+    try:
+        with transaction.atomic():  # a savepoint: the timeout setting and a refusal end with it
+            cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            cursor.execute(f"ANALYZE {name}")
+            cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+    except OperationalError:  # the lock is taken: autovacuum or the other load's ANALYZE will do
+        return
 
 
 def fetch_by_key(

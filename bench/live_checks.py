@@ -101,7 +101,7 @@ def reads(area: str) -> dict[str, Any]:
 
     from fupin.checks.sources import QUERIES, read_chunks
     from fupin.core import codes
-    from fupin.core.arrow import query_table
+    from fupin.core.arrow import bind, query_table
     from fupin.registry.tables import area_bounds
 
     chunks = read_chunks(area)
@@ -133,9 +133,8 @@ def reads(area: str) -> dict[str, Any]:
         with adbc.connect(uri) as conn:
 
             def arrow(sql: str, params: list[str], columns: Any) -> pa.Table:
-                literal = sql.replace("%s", "'{}'").format(*params)  # code ranges: digits only
                 with conn.cursor() as cur:
-                    cur.execute(literal)
+                    cur.execute(bind(sql, params)[0])
                     return cur.fetch_arrow_table()
 
             out["adbc"], _ = each(arrow)

@@ -57,13 +57,13 @@ def stage_tables(area_code: str, directory: Path, year: int | None = None) -> di
             query = sql
             if year is not None and name in ONE_YEAR:
                 query, params = f"SELECT * FROM ({sql}) AS q WHERE q.year = %s", [*params, year]  # noqa: S608
-            tasks.append((name, chunk, *bind(query, params), columns))
+            tasks.append((name, *bind(query, params), columns))
     rows = dict.fromkeys(QUERIES, 0)
     schemas = {name: canonical(name, schema_of(columns).empty_table()).schema for name, (_, columns) in QUERIES.items()}
     locks = {name: Lock() for name in QUERIES}
 
-    def stage(read: Reader, task: tuple[str, str, str, list[object], Columns]) -> tuple[str, int]:
-        name, _, statement, params, columns = task
+    def stage(read: Reader, task: tuple[str, str, list[object], Columns]) -> tuple[str, int]:
+        name, statement, params, columns = task
         table = canonical(name, read(statement, params, columns)).cast(schemas[name])
         with locks[name]:  # one file per table, its row groups written by whichever reader got there
             writers[name].write_table(table)
@@ -78,7 +78,7 @@ def stage_tables(area_code: str, directory: Path, year: int | None = None) -> di
         for reader in readers:
             free.put(reader)
 
-        def run(task: tuple[str, str, str, list[object], Columns]) -> tuple[str, int]:
+        def run(task: tuple[str, str, list[object], Columns]) -> tuple[str, int]:
             reader = free.get()  # a connection serves one thread at a time
             try:
                 return stage(reader, task)

@@ -64,10 +64,10 @@ def _copy_table(sql: str, params: Sequence[Any], columns: Columns) -> pa.Table:
     """PostgreSQL: the query's rows as CSV through COPY, parsed by Arrow. In PostgreSQL's CSV a NULL is an unquoted
     empty field and an empty string a quoted one; booleans are t/f."""
     names = [c for c, _ in columns]
+    # COPY takes no bind parameters: psycopg merges them into the statement client-side, quoted as literals
+    statement = _literal(sql, params)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        # COPY takes no bind parameters: psycopg merges them into the statement client-side, quoted as literals
-        statement = _mogrify(raw, sql, params) if params else sql
         buf = io.BytesIO()
         with raw.copy(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)") as copy:
             for block in copy:

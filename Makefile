@@ -21,9 +21,10 @@ migrate: $(STAMP)
 
 demo: migrate fonts
 	$(BIN)/fupin areas load
-	$(BIN)/fupin demo
+	$(BIN)/fupin demo > /dev/null
 	$(BIN)/fupin synth --scale province --seed 2017 --into-db --skip-registry > /dev/null
 	$(BIN)/fupin synth --scale demo --seed 2017 --into-db > /dev/null
+	$(BIN)/fupin demo  # again: links the 第一书记 and 驻村工作队员 accounts to cadres posted to their village
 	$(BIN)/fupin checks --year 2017 --area 520325 > /dev/null
 	$(BIN)/fupin checks --year 2017 --area 520526 > /dev/null
 	$(BIN)/fupin indicators --refresh --area 520000000000 --year 2017 > /dev/null

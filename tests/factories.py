@@ -90,3 +90,29 @@ def set_year(household: Household, year: int, *, income: float = 5000.0, **facts
     values.update(facts)
     row, _ = HouseholdYear.objects.update_or_create(household=household, year=year, defaults=values)
     return row
+
+
+_CADRE_SEQ = iter(range(1, 10**6))
+
+
+def _cadre_id(county: str, k: int) -> str:
+    """A valid ID number of a man born in 1985 (the day from ``k``), unique per ``k`` below 180,000."""
+    birth = np.array(["1985-01-01"], dtype="datetime64[D]") + np.array([k // 500], dtype="timedelta64[D]")
+    return str(id_numbers(county, birth, np.array([(k % 500) * 2 + 1])).to_pylist()[0])
+
+
+def make_posting(village: str, *, role: str = "first_secretary", start: date = date(2017, 3, 1), account=None):  # type: ignore[no-untyped-def]
+    """A cadre of a county unit posted to ``village`` (active), optionally linked to a login ``account``."""
+    from fupin.cadres.models import Cadre, HelpingUnit, Posting
+
+    county = village[:6] + "000000"
+    unit, _ = HelpingUnit.objects.get_or_create(
+        unit_id=f"T{village[:6]}", defaults={"name": "县农业农村局", "level": "县", "kind": "机关", "area_id": county}
+    )
+    k = next(_CADRE_SEQ)
+    cadre = Cadre.objects.create(
+        person_id=_cadre_id(village[:6], k), name=f"驻村干部{k}", sex="男",
+        birth_date=date(1985, 1, 1), unit=unit, area_id=county, rank="科员", cadre_type="农业", years_of_work=8,
+        staff_status="在编", rating_prev="称职", rating_last="称职", account=account,
+    )  # fmt: skip
+    return Posting.objects.create(cadre=cadre, village_id=village, role=role, round=start.year, start=start)

@@ -22,6 +22,7 @@ from fupin.cadres.models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanI
 from fupin.checks.models import CheckRun, Finding
 from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
+from fupin.fieldwork.models import Adjustment, LeaveRequest, LogTally, ResidentRequest, WorkLog
 from fupin.jobs.models import Job
 from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
 from fupin.stats.models import AreaStatistic, IndicatorDue, IndicatorRefresh, IndicatorValue
@@ -162,7 +163,10 @@ def _make_job() -> models.Model:
 def _make_unit() -> models.Model:
     from fupin.cadres.models import HelpingUnit
 
-    return HelpingUnit.objects.create(unit_id="UB", name="从江县某局", level="县", kind="机关", area_id=COUNTY_B)
+    unit, _ = HelpingUnit.objects.get_or_create(
+        unit_id="UB", defaults={"name": "从江县某局", "level": "县", "kind": "机关", "area_id": COUNTY_B}
+    )
+    return unit
 
 
 def _make_cadre() -> models.Model:
@@ -172,7 +176,7 @@ def _make_cadre() -> models.Model:
 
     unit = _make_unit()
     return Cadre.objects.create(
-        person_id="522633198001010011",
+        person_id=f"52263319800101{Cadre.objects.count():03d}1"[:17] + "X",
         name="乙",
         sex="男",
         birth_date=date(1980, 1, 1),
@@ -224,6 +228,51 @@ def _make_work_team() -> models.Model:
     return WorkTeam.objects.create(area_id=first_village(COUNTY_B), kind="village_group", round=2017)
 
 
+def _make_work_log() -> models.Model:
+    from datetime import date
+
+    from fupin.fieldwork.models import WorkLog
+
+    posting = _make_posting()
+    return WorkLog.objects.create(posting=posting, village_id=posting.village_id, kind="meeting",
+                                  date=date(2018, 4, 2), content="村民大会")  # fmt: skip
+
+
+def _make_resident_request() -> models.Model:
+    from datetime import date
+
+    from fupin.fieldwork.models import ResidentRequest
+
+    posting = _make_posting()
+    return ResidentRequest.objects.create(
+        posting=posting, village_id=posting.village_id, requester="王", category="policy", content="低保政策",
+        received=date(2018, 4, 2), deadline=date(2018, 4, 9),
+    )  # fmt: skip
+
+
+def _make_leave() -> models.Model:
+    from datetime import date
+
+    from fupin.fieldwork.models import LeaveRequest
+
+    posting = _make_posting()
+    return LeaveRequest.objects.create(posting=posting, village_id=posting.village_id, kind="personal",
+                                       start=date(2018, 4, 2), end=date(2018, 4, 2), days=1, reason="事")  # fmt: skip
+
+
+def _make_tally() -> models.Model:
+    from fupin.fieldwork.models import LogTally
+
+    return LogTally.objects.create(village_id=first_village(COUNTY_B), year=2018, month=4, kind="visit", count=3)
+
+
+def _make_adjustment() -> models.Model:
+    from fupin.fieldwork.models import Adjustment
+
+    posting = _make_posting()
+    return Adjustment.objects.create(posting=posting, village_id=posting.village_id, reason="作用发挥不好")
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -251,6 +300,11 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     PlanItem: _make_plan_item,
     Benefit: _make_benefit,
     WorkTeam: _make_work_team,
+    WorkLog: _make_work_log,
+    ResidentRequest: _make_resident_request,
+    LeaveRequest: _make_leave,
+    LogTally: _make_tally,
+    Adjustment: _make_adjustment,
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -281,6 +335,11 @@ ADMIN = {
     PlanItem: "cadres/planitem",
     Benefit: "cadres/benefit",
     WorkTeam: "cadres/workteam",
+    WorkLog: "fieldwork/worklog",
+    ResidentRequest: "fieldwork/residentrequest",
+    LeaveRequest: "fieldwork/leaverequest",
+    LogTally: "fieldwork/logtally",
+    Adjustment: "fieldwork/adjustment",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 
@@ -334,6 +393,11 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         f"/jobs/{_make_job().pk}/",
         f"/jobs/{_make_job().pk}/state.json",
         f"/jobs/{_make_job().pk}/download",
+        f"/field/overview/?area={COUNTY_B}",
+        f"/field/leave/{_make_leave().pk}/",
+        f"/field/requests/{_make_resident_request().pk}/",
+        f"/field/log/{_make_work_log().pk}/",
+        f"/field/adjustments/new/{_make_posting().pk}/",
     ):
         assert client.get(url).status_code == 404, url
     # A search for the other county's name finds nothing

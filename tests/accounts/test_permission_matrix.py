@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from fupin.accounts.choices import Role
 from fupin.accounts.permissions import ACTIONS, refusal, role_examples
@@ -30,6 +31,8 @@ from fupin.checks.whatif import whatif
 from fupin.core import codes
 from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.external.services import external_load
+from fupin.fieldwork.models import LeaveRequest
+from fupin.fieldwork.services import LogInput, adjustment_propose, leave_decide, leave_request, worklog_add
 from fupin.lib.tabular import FileUnreadable
 from fupin.policy.services import parameter_set
 from fupin.registry.choices import ProcedureKind
@@ -38,10 +41,11 @@ from fupin.registry.procedures import procedure_open
 from fupin.registry.selectors import can_see_full_id
 from fupin.registry.services import household_update
 from fupin.stats.services import area_statistics_load, indicators_refresh
-from tests.factories import make_household
+from tests.factories import make_household, make_posting
 from tests.support import COUNTY_A, PASSWORD, first_village
 
 MISSING = Path("/nonexistent/不存在.csv")
+TODAY = timezone.localdate()
 
 
 def _world() -> dict[str, Any]:
@@ -53,7 +57,11 @@ def _world() -> dict[str, Any]:
         severity="high", explanation="x", first_run=run, last_run=run,
     )  # fmt: skip
     plan = DispatchPlan.objects.create(round=2017, area_code=COUNTY_A)
-    return {"village": village, "household": household, "finding": finding, "plan": plan, "n": iter(range(10**6))}
+    posting = make_posting(village)
+    leave = LeaveRequest.objects.create(posting=posting, village_id=village, kind="personal", start=date(2017, 5, 2),
+                                        end=date(2017, 5, 3), days=2, reason="家事")  # fmt: skip
+    return {"village": village, "household": household, "finding": finding, "plan": plan, "posting": posting,
+            "leave": leave, "n": iter(range(10**6))}  # fmt: skip
 
 
 # action → how its service is called by ``u`` on the world ``w`` (reads return whether the user was let in)
@@ -79,6 +87,11 @@ CALLS: dict[str, Callable[[Any, dict[str, Any]], object]] = {
     "dispatch.approve": lambda u, w: plan_approve(actor=u, plan=w["plan"], start=date(2017, 3, 1)),
     "cadres.manage": lambda u, w: work_teams_load(actor=u, groups=[{"village_code": w["village"],
                                                   "county_code": COUNTY_A}], round_year=2017, source="测试"),
+    "fieldwork.log": lambda u, w: worklog_add(actor=u, data=LogInput(kind="meeting", date=TODAY, content="村民大会")),
+    "fieldwork.leave": lambda u, w: leave_request(actor=u, kind="personal", start=TODAY, end=TODAY, reason="家事"),
+    "fieldwork.leave_approve": lambda u, w: leave_decide(actor=u, leave=w["leave"], approve=True),
+    "fieldwork.adjust": lambda u, w: adjustment_propose(actor=u, posting=w["posting"], reason="作用发挥不好",
+                                                        evidence="暗访两次不在村"),
     "audit.read": lambda u, w: audit_readable(u),
 }  # fmt: skip
 

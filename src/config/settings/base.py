@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "fupin.checks",
     "fupin.stats",
     "fupin.cadres",
+    "fupin.fieldwork",
     "fupin.seed",
     "fupin.web",
     "fupin.api",

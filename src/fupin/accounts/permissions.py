@@ -51,6 +51,7 @@ def _p(title: str, departments: Iterable[str] = (), levels: Iterable[int] = (), 
 
 POVERTY, ORGANIZATION, DISCIPLINE = Department.POVERTY, Department.ORGANIZATION, Department.DISCIPLINE
 ADMIN = {Role.PROVINCE_ADMIN}
+POSTED = {Role.FIRST_SECRETARY, Role.RESIDENT_CADRE}  # cadres posted to a village, acting in their own posting
 
 ACTIONS: dict[str, Permission] = {
     "areas.load": _p("载入、更新区划"),  # the system operator (or a superuser) only
@@ -70,6 +71,10 @@ ACTIONS: dict[str, Permission] = {
     "dispatch.plan": _p("生成第一书记和驻村干部选派方案", {ORGANIZATION}, {P, D, T}),
     "dispatch.approve": _p("调整、批准选派方案", {ORGANIZATION}, {P, D, T}),
     "cadres.manage": _p("管理帮扶单位和驻村干部（召回轮换、待遇保障）", {ORGANIZATION}, {P, D, T}),
+    "fieldwork.log": _p("填写民情日记、群众诉求（本人派驻村）", roles=POSTED),
+    "fieldwork.leave": _p("驻村干部本人请假", roles=POSTED),
+    "fieldwork.leave_approve": _p("审批驻村干部请假（乡镇党委、县委组织部）", {ORGANIZATION}, {T, C}),
+    "fieldwork.adjust": _p("提出、审批驻村干部调整（召回）", {ORGANIZATION}, {T}),
     "audit.read": _p("查看审计记录", ALL_DEPARTMENTS, {P, D, T}, {Role.INSPECTOR}, write=False),
 }
 

@@ -18,3 +18,10 @@ def user_get(*, viewer: Actor | None, pk: int) -> User:
     if user is None:
         raise NotFoundError("用户不存在或不在您的管辖范围内")
     return user
+
+
+def user_by_username(*, viewer: Actor | None, username: str) -> User:
+    user = users_visible(viewer=viewer).filter(username=username.strip()).first()
+    if user is None:
+        raise NotFoundError(f"账号“{username.strip()[:40]}”不存在或不在您的管辖范围内")
+    return user

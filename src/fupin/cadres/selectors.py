@@ -49,6 +49,11 @@ def cadre_get(*, viewer: Actor | None, cadre_id: int) -> Cadre:
     return cadre
 
 
+def posting_get(*, viewer: Actor | None, posting_id: int) -> Posting | None:
+    """A posting to a village in the viewer's area (None otherwise)."""
+    return scoping.scoped(Posting, viewer).select_related("cadre", "village").filter(pk=posting_id).first()
+
+
 def cadre_postings(*, viewer: Actor | None, cadre: Cadre) -> list[Posting]:
     """The cadre's postings, newest first, with their benefits; all of them (the record of a cadre one may see)."""
     del viewer  # whoever may see the cadre sees the whole record of their postings

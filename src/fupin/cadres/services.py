@@ -587,3 +587,32 @@ def team_report(*, viewer: Actor | None, area_code: str, year: int) -> list[tupl
         if problems:
             out.append((village, problems))
     return out
+
+
+@transaction.atomic
+def cadre_account_link(*, actor: Actor | None, cadre: Cadre, user: Any) -> Cadre:
+    """Link a cadre to their own login account (a first secretary's or resident cadre's account in the village of
+    their active posting): the field work (民情日记, leave) is then written in their name. ``user=None`` unlinks."""
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    require(actor, "cadres.manage", cadre.area_id)
+    if user is not None:
+        posting = Posting.objects.filter(cadre=cadre, status=PostingStatus.ACTIVE).first()
+        if posting is None:
+            raise ValidationError(f"{cadre.name} 目前不在岗驻村，不能关联账号")
+        require(actor, "cadres.manage", posting.village_id)
+        wanted = "first_secretary" if posting.role == PostingRole.FIRST_SECRETARY else "resident_cadre"
+        if user.role != wanted or user.area_id != posting.village_id:
+            raise ValidationError(
+                f"账号 {user.username} 应为派驻村（{posting.village_id}）的"
+                f"{'第一书记' if wanted == 'first_secretary' else '驻村工作队员'}账号",
+                extra={"field": "account"},
+            )
+        other = Cadre.objects.filter(account=user).exclude(pk=cadre.pk).first()
+        if other is not None:
+            raise ValidationError(f"账号 {user.username} 已关联干部 {other.name}", extra={"field": "account"})
+    before = cadre.account.username if cadre.account_id and cadre.account else None
+    cadre.account = user
+    cadre.save(update_fields=["account"])
+    audit_record(actor=actor, action="cadres.account_link", entity=cadre,
+                 changes={"account": [before, getattr(user, "username", None)]})  # fmt: skip
+    return cadre

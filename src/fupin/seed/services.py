@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyarrow.compute as pc
@@ -22,7 +22,8 @@ from fupin.accounts.services import user_create, user_update
 from fupin.areas.loader import DEFAULT_SOURCE
 from fupin.areas.models import Area, Classification
 from fupin.areas.services import area_classifications_replace, areas_load
-from fupin.cadres.services import cadres_load, work_teams_load
+from fupin.cadres.models import Posting, PostingRole, PostingStatus
+from fupin.cadres.services import cadre_account_link, cadres_load, work_teams_load
 from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.external.services import KINDS, external_load
@@ -85,6 +86,7 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("daozhen", Role.COUNTY_OFFICER, "520325000000", "道真县扶贫办", POVERTY),
         DemoAccount("daozhen-zzb", Role.COUNTY_OFFICER, "520325000000", "道真县委组织部", Department.ORGANIZATION),
         DemoAccount("township", Role.TOWNSHIP_OFFICER, township_code, "乡镇扶贫站", POVERTY),
+        DemoAccount("township-zzb", Role.TOWNSHIP_OFFICER, township_code, "乡镇党委组织委员", Department.ORGANIZATION),
         DemoAccount("secretary", Role.FIRST_SECRETARY, village_code, "第一书记"),
         DemoAccount("cadre", Role.RESIDENT_CADRE, village_code, "驻村工作队员"),
         DemoAccount("village", Role.VILLAGE_COMMITTEE, village_code, "村两委干部"),
@@ -124,7 +126,47 @@ def demo_load(*, actor: Actor | None, password: str = DEMO_PASSWORD) -> list[Dem
             department=account.department,
             check_password=False,
         )
-    return accounts
+    demo_cadres_link(actor=actor)
+    stored = dict(User.objects.filter(username__in=[a.username for a in accounts]).values_list("username", "area_id"))
+    return [replace(a, area_code=stored.get(a.username) or a.area_code) for a in accounts]
+
+
+VILLAGE_ACCOUNTS = ("secretary", "cadre", "village")
+TOWNSHIP_ACCOUNTS = ("township", "township-zzb")
+
+
+def demo_cadres_link(*, actor: Actor | None) -> str | None:
+    """Link the demo 第一书记 and 驻村工作队员 accounts to cadres posted to their village, so they can keep a work log
+    and ask for leave. When their village has no posted first secretary (the synthetic dispatch posts to poor and
+    weak villages), the village accounts move to the first village of the township — else of the county — that
+    has one, and the township accounts follow to its township. Nothing happens before cadres are loaded or once
+    linked. Returns the village linked."""
+    secretary = User.objects.filter(username="secretary").select_related("area").first()
+    if secretary is None or secretary.area_id is None or Posting.objects.filter(cadre__account=secretary).exists():
+        return None
+    active = Posting.objects.filter(status=PostingStatus.ACTIVE, role=PostingRole.FIRST_SECRETARY)
+    village = secretary.area_id
+    if not active.filter(village_id=village).exists():
+        for level in (codes.TOWNSHIP, codes.COUNTY):
+            lo, hi = codes.code_range(village, level)
+            found = active.filter(village_id__gte=lo, village_id__lte=hi).order_by("village_id").first()
+            if found is not None:
+                village = found.village_id
+                break
+        else:
+            return None
+    township = codes.normalize(village[:9])
+    for username, code in [*((u, village) for u in VILLAGE_ACCOUNTS), *((u, township) for u in TOWNSHIP_ACCOUNTS)]:
+        user = User.objects.filter(username=username).first()
+        if user is not None and user.area_id != code:
+            user_update(actor=actor, user=user, area_code=code)
+    postings = Posting.objects.filter(village_id=village, status=PostingStatus.ACTIVE).select_related("cadre")
+    for username, role in (("secretary", PostingRole.FIRST_SECRETARY), ("cadre", PostingRole.RESIDENT_CADRE)):
+        user = User.objects.get(username=username)
+        posting = postings.filter(role=role, cadre__account__isnull=True).order_by("pk").first()
+        if posting is not None:
+            cadre_account_link(actor=actor, cadre=posting.cadre, user=user)
+    return village
 
 
 def _developer_note(stored: str, demo: str) -> bool:

@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
+from fupin.accounts.selectors import user_by_username
 from fupin.cadres import selectors as cadre_selectors
 from fupin.cadres.choices import PostingRole
 from fupin.cadres.services import (
+    cadre_account_link,
     dispatch_plan,
     eligibility,
     plan_approve,
@@ -24,6 +26,7 @@ from fupin.cadres.services import (
 from fupin.core.actors import Actor
 from fupin.core.errors import ApplicationError
 from fupin.core.parsing import ascii_int
+from fupin.core.permissions import allowed
 from fupin.registry.selectors import shown_id
 from fupin.web.common.exports import export_response
 from fupin.web.common.paging import keyset_page
@@ -165,14 +168,31 @@ def _cadre_rows(viewer: Actor, cadres: list[Any]) -> Iterator[tuple[Any, ...]]:
 @login_required
 def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
     """A cadre's record: unit, type, ratings, whether they may be sent (with the reasons if not), every posting with
-    its benefits."""
+    its benefits; the organization department links the cadre's own login account (for the field work)."""
     viewer = viewer_of(request)
     cadre = cadre_selectors.cadre_get(viewer=viewer, cadre_id=cadre_id)
     postings = cadre_selectors.cadre_postings(viewer=viewer, cadre=cadre)
     benefits = cadre_selectors.posting_benefits(postings=postings)
+    active = next((p for p in postings if p.status == "active"), None)
+    can_link = active is not None and allowed(viewer, "cadres.manage", active.village_id)
+    link_error = ""
+    if request.method == "POST":
+        if not can_link:
+            raise PermissionDenied("只有县委组织部可以关联在岗干部的账号")
+        username = request.POST.get("account", "")[:150]
+        try:
+            user = user_by_username(viewer=viewer, username=username) if username.strip() else None
+            cadre_account_link(actor=viewer, cadre=cadre, user=user)
+        except ApplicationError as exc:
+            link_error = exc.message
+        else:
+            messages.success(request, f"已关联账号 {username.strip()}" if username.strip() else "已解除账号关联")
+            return redirect("cadre-detail", cadre.pk)
     year = year_param(request)
     return render(request, "web/cadres/cadre_detail.html", {
         "cadre": cadre, "id_shown": shown_id(viewer, cadre.person_id), "year": year,
         "refusals": {label: eligibility(cadre, role, year) for role, label in PostingRole.choices[:2]},
         "postings": [(p, benefits.get(p.pk, [])) for p in postings],
-    })  # fmt: skip
+        "active": active, "can_link": can_link, "link_error": link_error,
+        "can_adjust": active is not None and allowed(viewer, "fieldwork.adjust", active.village_id),
+    }, status=400 if link_error else 200)  # fmt: skip

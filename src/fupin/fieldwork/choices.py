@@ -1,0 +1,61 @@
+"""The field work's enumerations: kinds of work log entries, residents' requests, leave and its states.
+
+``models`` re-uses them; the faces import them from here, never the models."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LogKind(models.TextChoices):
+    """The seed's tallies of what cadres do in the village (走访、办好事实事、解决困难、化解纠纷、引进项目资金),
+    and meetings."""
+
+    VISIT = "visit", "走访农户"
+    GOOD_DEED = "good_deed", "办好事实事"
+    DIFFICULTY = "difficulty", "解决困难"
+    DISPUTE = "dispute", "化解矛盾纠纷"
+    PROJECT = "project", "引进项目资金"
+    MEETING = "meeting", "会议培训"
+
+
+class RequestCategory(models.TextChoices):
+    POLICY = "policy", "政策咨询"
+    SERVICE = "service", "业务办理"
+    DISPUTE = "dispute", "纠纷调处"
+    SCHOOL_MEDICAL = "school_medical", "就学就医"
+    OTHER = "other", "其他"
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "办理中"
+    ANSWERED = "answered", "已答复"
+
+
+class LeaveKind(models.TextChoices):
+    PERSONAL = "personal", "事假"
+    SICK = "sick", "病假"
+    ANNUAL = "annual", "年休假"
+    WORK_TRIP = "work_trip", "为村办事外出"
+    MEETING = "meeting", "参加会议培训"
+
+
+# Meetings and work trips for the village count as time in the village (issue: 驻村管理 §3).
+IN_VILLAGE_LEAVE = frozenset({LeaveKind.WORK_TRIP, LeaveKind.MEETING})
+
+
+class LeaveStatus(models.TextChoices):
+    PENDING_TOWNSHIP = "pending_township", "待乡镇党委审批"
+    PENDING_COUNTY = "pending_county", "待县委组织部审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+    CANCELLED = "cancelled", "已撤回"
+
+
+PENDING_LEAVE = frozenset({LeaveStatus.PENDING_TOWNSHIP, LeaveStatus.PENDING_COUNTY})
+
+
+class AdjustmentStatus(models.TextChoices):
+    PROPOSED = "proposed", "待审批"
+    APPROVED = "approved", "已批准召回"
+    REJECTED = "rejected", "不予调整"

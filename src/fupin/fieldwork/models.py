@@ -1,0 +1,176 @@
+"""Work logs (民情日记), residents' requests (诉求), leave, the monthly tallies and adjustment proposals.
+
+Every row belongs to the village of a posting (``village``, the scoping column): a cadre writes only in the village
+they are posted to, the township and county above it see it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from fupin.core import scoping
+
+from .choices import AdjustmentStatus, LeaveKind, LeaveStatus, LogKind, RequestCategory, RequestStatus
+
+
+def _village() -> models.ForeignKey:  # type: ignore[type-arg]
+    return models.ForeignKey("areas.Area", verbose_name="村", on_delete=models.PROTECT, related_name="+")
+
+
+def _author() -> models.ForeignKey:  # type: ignore[type-arg]
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+@scoping.register("village_id")
+class WorkLog(models.Model):
+    """One entry of a cadre's 民情日记: a visit, a good deed, a difficulty solved, a dispute resolved, a project or
+    funds brought in, a meeting. Editable by its author for ``worklog_edit_days`` days, then locked."""
+
+    posting = models.ForeignKey("cadres.Posting", verbose_name="派驻", on_delete=models.PROTECT, related_name="+")
+    village = _village()
+    kind = models.CharField("类型", max_length=16, choices=LogKind.choices)
+    date = models.DateField("日期")
+    household = models.ForeignKey(
+        "registry.Household", verbose_name="农户", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.CharField("事由", max_length=100, blank=True)
+    content = models.TextField("情况记录", max_length=2000)
+    amount = models.DecimalField("金额(万元)", max_digits=12, decimal_places=2, null=True, blank=True)
+    funds_source = models.CharField("资金来源", max_length=100, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    author = _author()
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "民情日记"
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["village", "date"], name="worklog_village_date"),
+            models.Index(fields=["posting", "date"], name="worklog_posting_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+@scoping.register("village_id")
+class ResidentRequest(models.Model):
+    """A resident's request (群众诉求) taken by a cadre, with a deadline and the answer reported back."""
+
+    posting = models.ForeignKey("cadres.Posting", verbose_name="派驻", on_delete=models.PROTECT, related_name="+")
+    village = _village()
+    household = models.ForeignKey(
+        "registry.Household", verbose_name="农户", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requester = models.CharField("诉求人", max_length=32)
+    category = models.CharField("类别", max_length=16, choices=RequestCategory.choices)
+    content = models.TextField("诉求内容", max_length=2000)
+    received = models.DateField("受理日期")
+    deadline = models.DateField("办理时限")
+    status = models.CharField("状态", max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    answer = models.TextField("办理结果", max_length=2000, blank=True)
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+    author = _author()
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "群众诉求"
+        ordering = ["status", "deadline", "pk"]
+        indexes = [models.Index(fields=["village", "status"], name="request_village_status")]
+
+    def __str__(self) -> str:
+        return f"{self.requester} {self.get_category_display()}"
+
+
+@scoping.register("village_id")
+class LeaveRequest(models.Model):
+    """Leave of a posted cadre. The township decides up to ``leave_township_max_days`` days; longer leave goes on
+    to the county's organization department (``fupin.fieldwork.services.LEAVE_CHAIN``)."""
+
+    posting = models.ForeignKey("cadres.Posting", verbose_name="派驻", on_delete=models.PROTECT, related_name="+")
+    village = _village()
+    kind = models.CharField("类型", max_length=16, choices=LeaveKind.choices)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    days = models.PositiveSmallIntegerField("天数")
+    reason = models.CharField("事由", max_length=200)
+    status = models.CharField("状态", max_length=20, choices=LeaveStatus.choices, default=LeaveStatus.PENDING_TOWNSHIP)
+    township_decision = models.CharField("乡镇意见", max_length=200, blank=True)
+    township_by = models.CharField("乡镇审批人", max_length=150, blank=True)
+    county_decision = models.CharField("县委组织部意见", max_length=200, blank=True)
+    county_by = models.CharField("县委组织部审批人", max_length=150, blank=True)
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    author = _author()
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "请假"
+        ordering = ["-start", "-pk"]
+        indexes = [
+            models.Index(fields=["village", "status"], name="leave_village_status"),
+            models.Index(fields=["posting", "start"], name="leave_posting_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start}–{self.end}"
+
+
+@scoping.register("village_id")
+class LogTally(models.Model):
+    """The work log's counts (and amounts brought in) per village, month and kind, kept in the same transaction as
+    every log write: the dashboards sum these rows over an area's code range instead of counting millions of logs."""
+
+    village = models.ForeignKey(
+        "areas.Area",
+        verbose_name="村",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月")
+    kind = models.CharField("类型", max_length=16, choices=LogKind.choices)
+    count = models.PositiveIntegerField("件数", default=0)
+    amount = models.DecimalField("金额(万元)", max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "驻村工作统计"
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year", "month", "kind"], name="logtally_unique"),
+        ]
+        indexes = [models.Index(fields=["year", "village"], name="logtally_year_village")]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year}-{self.month} {self.kind} {self.count}"
+
+
+@scoping.register("village_id")
+class Adjustment(models.Model):
+    """A proposal to adjust (recall and replace) a posted cadre: by the county with evidence, or by a rule (more
+    leave in a year than allowed). Approval recalls through ``cadres.services.posting_recall``."""
+
+    posting = models.ForeignKey("cadres.Posting", verbose_name="派驻", on_delete=models.PROTECT, related_name="+")
+    village = _village()
+    reason = models.CharField("调整理由", max_length=200)
+    evidence = models.TextField("依据", max_length=2000, blank=True)
+    by_rule = models.BooleanField("规则自动提出", default=False)
+    status = models.CharField(
+        "状态", max_length=16, choices=AdjustmentStatus.choices, default=AdjustmentStatus.PROPOSED
+    )
+    proposed_by = models.CharField("提出人", max_length=150, blank=True)
+    decided_by = models.CharField("审批人", max_length=150, blank=True)
+    decision = models.CharField("审批意见", max_length=200, blank=True)
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调整建议"
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} {self.reason}"

@@ -1,0 +1,478 @@
+"""Every write of the field work: a cadre's work log and residents' requests in their own village, leave through
+its approval chain, adjustment proposals. Each checks its declared permission and audits old → new."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fupin.audit.services import audit_record
+from fupin.cadres.models import Posting, PostingStatus
+from fupin.cadres.services import posting_recall
+from fupin.core import codes
+from fupin.core.actors import Actor
+from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from fupin.core.permissions import require
+from fupin.policy.selectors import param
+from fupin.registry.models import Household
+
+from .choices import (
+    IN_VILLAGE_LEAVE,
+    PENDING_LEAVE,
+    AdjustmentStatus,
+    LeaveKind,
+    LeaveStatus,
+    LogKind,
+    RequestCategory,
+    RequestStatus,
+)
+from .models import Adjustment, LeaveRequest, LogTally, ResidentRequest, WorkLog
+
+MAX_LEAVE_DAYS = 90  # one request; longer absences are a recall, not leave
+
+
+def own_posting(actor: Actor | None) -> Posting | None:
+    """The actor's active posting (their account is linked to a cadre posted to a village), or None."""
+    if actor is None or not getattr(actor, "pk", None):
+        return None
+    return (
+        Posting.objects.filter(cadre__account_id=actor.pk, status=PostingStatus.ACTIVE)
+        .select_related("cadre", "village")
+        .order_by("-start")
+        .first()
+    )
+
+
+def _posting_for(actor: Actor | None, action: str) -> Posting:
+    require(actor, action)
+    posting = own_posting(actor)
+    if posting is None:
+        raise ValidationError("您的账号没有关联在岗的驻村干部，不能填报（请县委组织部在干部名册中关联账号）")
+    require(actor, action, posting.village_id)
+    return posting
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _text(value: Any, field: str, label: str, limit: int, *, required: bool = True) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationError(f"请填写{label}", extra={"field": field})
+    if len(text) > limit:
+        raise ValidationError(f"{label}最多 {limit} 个字（现有 {len(text)} 个）", extra={"field": field})
+    return text
+
+
+def _household(posting: Posting, household_no: str | None) -> Household | None:
+    no = (household_no or "").strip()
+    if not no:
+        return None
+    household = Household.objects.filter(household_no=no).only("pk", "village_id", "household_no").first()
+    if household is None or household.village_id != posting.village_id:
+        raise ValidationError(f"户编号 {no} 不是本村（{posting.village.name}）的农户", extra={"field": "household"})
+    return household
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError("金额应为数字（万元）", extra={"field": "amount"}) from None
+    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e10"):
+        raise ValidationError("金额应大于 0（万元）", extra={"field": "amount"})
+    return amount.quantize(Decimal("0.01"))
+
+
+def _coordinate(value: Any, field: str, bound: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError("位置应为数字（可不填）", extra={"field": field}) from None
+    if not number.is_finite() or abs(number) > bound:
+        raise ValidationError("位置超出范围（可不填）", extra={"field": field})
+    return number.quantize(Decimal("0.000001"))
+
+
+def _log_date(posting: Posting, value: date, edit_days: int) -> date:
+    today = _today()
+    if value > today:
+        raise ValidationError("日期不能晚于今天", extra={"field": "date"})
+    if value < posting.start:
+        raise ValidationError(f"日期早于到岗日期 {posting.start:%Y-%m-%d}", extra={"field": "date"})
+    if value < today - timedelta(days=edit_days):
+        raise ValidationError(
+            f"只能补记 {edit_days} 天以内的工作（{today - timedelta(days=edit_days):%Y-%m-%d} 起）",
+            extra={"field": "date"},
+        )
+    return value
+
+
+def _tally(village: str, day: date, kind: str, count: int, amount: Decimal | int | None) -> None:
+    """Add ``count`` entries (and ``amount``) to the village's month; the row is created the first time."""
+    tally, _ = LogTally.objects.get_or_create(village_id=village, year=day.year, month=day.month, kind=kind)
+    LogTally.objects.filter(pk=tally.pk).update(count=F("count") + count, amount=F("amount") + (amount or 0))
+
+
+@dataclass(frozen=True)
+class LogInput:
+    kind: str
+    date: date
+    content: str
+    household_no: str = ""
+    purpose: str = ""
+    amount: Any = None
+    funds_source: str = ""
+    latitude: Any = None
+    longitude: Any = None
+
+
+def _clean_log(posting: Posting, data: LogInput, edit_days: int) -> dict[str, Any]:
+    if data.kind not in LogKind.values:
+        raise ValidationError(f"类型应为：{'、'.join(LogKind.labels)}", extra={"field": "kind"})
+    out: dict[str, Any] = {
+        "kind": data.kind,
+        "date": _log_date(posting, data.date, edit_days),
+        "content": _text(data.content, "content", "情况记录", 2000),
+        "purpose": _text(data.purpose, "purpose", "事由", 100, required=False),
+        "household": _household(posting, data.household_no),
+        "latitude": _coordinate(data.latitude, "latitude", 90),
+        "longitude": _coordinate(data.longitude, "longitude", 180),
+        "amount": None,
+        "funds_source": "",
+    }
+    if data.kind == LogKind.VISIT and out["household"] is None:
+        raise ValidationError("走访农户须填写户编号", extra={"field": "household"})
+    if data.kind == LogKind.PROJECT:
+        out["amount"] = _amount(data.amount)
+        out["funds_source"] = _text(data.funds_source, "funds_source", "资金来源", 100)
+    elif data.amount not in (None, ""):
+        raise ValidationError("只有“引进项目资金”填写金额", extra={"field": "amount"})
+    return out
+
+
+def _shown(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (v.household_no if isinstance(v, Household) else str(v) if isinstance(v, date | Decimal) else v)
+        for k, v in values.items()
+        if v not in (None, "")
+    }
+
+
+@transaction.atomic
+def worklog_add(*, actor: Actor | None, data: LogInput) -> WorkLog:
+    """A new entry of the actor's 民情日记 in their posting's village; the village's monthly tally moves with it."""
+    posting = _posting_for(actor, "fieldwork.log")
+    values = _clean_log(posting, data, int(param("worklog_edit_days", _today().year)))
+    log = WorkLog.objects.create(
+        posting=posting, village_id=posting.village_id, author_id=actor.pk if actor else None, **values
+    )
+    _tally(posting.village_id, log.date, log.kind, 1, log.amount)
+    audit_record(
+        actor=actor, action="fieldwork.log_add", entity=log, changes={k: [None, v] for k, v in _shown(values).items()}
+    )
+    return log
+
+
+def worklog_locked_reason(actor: Actor | None, log: WorkLog) -> str | None:
+    """Why ``actor`` may not edit ``log`` (None when they may): only its author, within the edit window."""
+    if actor is None or log.author_id != actor.pk:
+        return "只有填报人本人可以修改"
+    days = int(param("worklog_edit_days", _today().year))
+    locked_on = timezone.localtime(log.created_at).date() + timedelta(days=days)
+    if _today() > locked_on:
+        return f"填报已超过 {days} 天，记录已于 {locked_on:%Y-%m-%d} 锁定"
+    return None
+
+
+@transaction.atomic
+def worklog_edit(*, actor: Actor | None, log: WorkLog, data: LogInput) -> WorkLog:
+    """Its author corrects an entry within ``worklog_edit_days`` days of entering it; the tallies follow."""
+    posting = _posting_for(actor, "fieldwork.log")
+    log = WorkLog.objects.select_for_update().get(pk=log.pk)
+    reason = worklog_locked_reason(actor, log)
+    if reason is not None or log.posting_id != posting.pk:
+        raise PermissionDeniedError(reason or "只能修改本人在本次派驻中的记录")
+    days = int(param("worklog_edit_days", _today().year))
+    values = _clean_log(posting, data, days + (_today() - log.created_at.date()).days)
+    before = {k: getattr(log, k) for k in values}
+    changed = {k: v for k, v in values.items() if before[k] != v}
+    if not changed:
+        return log
+    _tally(log.village_id, log.date, log.kind, -1, -(log.amount or 0))
+    for k, v in changed.items():
+        setattr(log, k, v)
+    log.save()
+    _tally(log.village_id, log.date, log.kind, 1, log.amount)
+    old, new = _shown({k: before[k] for k in changed}), _shown(changed)
+    audit_record(
+        actor=actor, action="fieldwork.log_edit", entity=log, changes={k: [old.get(k), new.get(k)] for k in changed}
+    )
+    return log
+
+
+@transaction.atomic
+def request_add(
+    *,
+    actor: Actor | None,
+    requester: str,
+    category: str,
+    content: str,
+    received: date,
+    deadline: date,
+    household_no: str = "",
+) -> ResidentRequest:
+    """A resident's request taken in the village, with the deadline by which it is answered."""
+    posting = _posting_for(actor, "fieldwork.log")
+    if category not in RequestCategory.values:
+        raise ValidationError(f"类别应为：{'、'.join(RequestCategory.labels)}", extra={"field": "category"})
+    if received > _today():
+        raise ValidationError("受理日期不能晚于今天", extra={"field": "received"})
+    if deadline < received:
+        raise ValidationError("办理时限不能早于受理日期", extra={"field": "deadline"})
+    item = ResidentRequest.objects.create(
+        posting=posting,
+        village_id=posting.village_id,
+        household=_household(posting, household_no),
+        requester=_text(requester, "requester", "诉求人", 32),
+        category=category,
+        content=_text(content, "content", "诉求内容", 2000),
+        received=received,
+        deadline=deadline,
+        author_id=actor.pk if actor else None,
+    )
+    audit_record(
+        actor=actor,
+        action="fieldwork.request_add",
+        entity=item,
+        changes={"category": [None, category], "deadline": [None, str(deadline)]},
+    )
+    return item
+
+
+@transaction.atomic
+def request_answer(
+    *, actor: Actor | None, item: ResidentRequest, answer: str, on: date | None = None
+) -> ResidentRequest:
+    """The answer reported back to the resident: by a cadre posted to the request's village."""
+    posting = _posting_for(actor, "fieldwork.log")
+    item = ResidentRequest.objects.select_for_update().get(pk=item.pk)
+    if item.village_id != posting.village_id:
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
+    if item.status == RequestStatus.ANSWERED:
+        raise ValidationError("该诉求已答复")
+    on = on or _today()
+    if on < item.received or on > _today():
+        raise ValidationError("答复日期应在受理日期和今天之间", extra={"field": "answered_on"})
+    item.answer, item.answered_on = _text(answer, "answer", "办理结果", 2000), on
+    item.status = RequestStatus.ANSWERED
+    item.save(update_fields=["answer", "answered_on", "status"])
+    late = (on - item.deadline).days
+    audit_record(
+        actor=actor,
+        action="fieldwork.request_answer",
+        entity=item,
+        changes={
+            "status": [RequestStatus.OPEN, RequestStatus.ANSWERED],
+            "answered_on": [None, str(on)],
+            **({"late_days": [None, late]} if late > 0 else {}),
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def leave_request(*, actor: Actor | None, kind: str, start: date, end: date, reason: str) -> LeaveRequest:
+    """A cadre asks for leave; it goes to the township first (``LEAVE_CHAIN``)."""
+    posting = _posting_for(actor, "fieldwork.leave")
+    Posting.objects.select_for_update().filter(pk=posting.pk).first()  # one request at a time per posting
+    if kind not in LeaveKind.values:
+        raise ValidationError(f"类型应为：{'、'.join(LeaveKind.labels)}", extra={"field": "kind"})
+    if end < start:
+        raise ValidationError("结束日期不能早于开始日期", extra={"field": "end"})
+    if start < posting.start:
+        raise ValidationError(f"开始日期早于到岗日期 {posting.start:%Y-%m-%d}", extra={"field": "start"})
+    days = (end - start).days + 1
+    if days > MAX_LEAVE_DAYS:
+        raise ValidationError(f"一次请假最多 {MAX_LEAVE_DAYS} 天（现为 {days} 天）", extra={"field": "end"})
+    clash = (
+        LeaveRequest.objects.filter(posting=posting, start__lte=end, end__gte=start)
+        .filter(status__in=[*PENDING_LEAVE, LeaveStatus.APPROVED])
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            f"与已有的请假（{clash.start:%Y-%m-%d} 至 {clash.end:%Y-%m-%d}，{clash.get_status_display()}）重叠",
+            extra={"field": "start"},
+        )
+    leave = LeaveRequest.objects.create(
+        posting=posting,
+        village_id=posting.village_id,
+        kind=kind,
+        start=start,
+        end=end,
+        days=days,
+        reason=_text(reason, "reason", "事由", 200),
+        author_id=actor.pk if actor else None,
+    )
+    audit_record(
+        actor=actor,
+        action="fieldwork.leave_request",
+        entity=leave,
+        changes={
+            "kind": [None, kind],
+            "start": [None, str(start)],
+            "end": [None, str(end)],
+            "days": [None, days],
+            "status": [None, leave.status],
+        },
+    )
+    return leave
+
+
+# Who decides a leave at each step: the level of the deciding officer, and the step after an approval.
+LEAVE_CHAIN: dict[str, tuple[int, str]] = {
+    LeaveStatus.PENDING_TOWNSHIP: (codes.TOWNSHIP, "乡镇党委"),
+    LeaveStatus.PENDING_COUNTY: (codes.COUNTY, "县委组织部"),
+}
+
+
+def leave_decider_reason(actor: Actor | None, leave: LeaveRequest) -> str | None:
+    """Why ``actor`` may not decide ``leave`` now (None when they may)."""
+    if leave.status not in LEAVE_CHAIN:
+        return f"该申请{leave.get_status_display()}，不能再审批"
+    level, who = LEAVE_CHAIN[leave.status]
+    if actor is None or actor.is_superuser:
+        return None
+    if actor.scope_level != level:
+        return f"该申请待{who}审批"
+    return None
+
+
+@transaction.atomic
+def leave_decide(*, actor: Actor | None, leave: LeaveRequest, approve: bool, note: str = "") -> LeaveRequest:
+    """The township decides leave of up to ``leave_township_max_days`` days; a longer leave it approves goes on to
+    the county's organization department. A final approval that takes the cadre's leave in the year past
+    ``leave_days_year_max`` proposes their adjustment (recall)."""
+    require(actor, "fieldwork.leave_approve", leave.village_id)
+    leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
+    reason = leave_decider_reason(actor, leave)
+    if reason is not None:
+        raise PermissionDeniedError(reason)
+    note = _text(note, "note", "审批意见", 200, required=not approve)
+    before = leave.status
+    by = getattr(actor, "username", "") or "system"
+    limit = int(param("leave_township_max_days", leave.start.year))
+    if before == LeaveStatus.PENDING_TOWNSHIP:
+        leave.township_decision, leave.township_by = note or "同意", by
+        after = LeaveStatus.PENDING_COUNTY if approve and leave.days > limit else None
+    else:
+        leave.county_decision, leave.county_by = note or "同意", by
+        after = None
+    leave.status = after or (LeaveStatus.APPROVED if approve else LeaveStatus.REJECTED)
+    leave.decided_at = timezone.now()
+    leave.save()
+    audit_record(
+        actor=actor,
+        action="fieldwork.leave_decide",
+        entity=leave,
+        changes={"status": [before, leave.status], **({"note": [None, note]} if note else {})},
+    )
+    if leave.status == LeaveStatus.APPROVED and leave.kind not in IN_VILLAGE_LEAVE:
+        _propose_for_leave(actor, leave)
+    return leave
+
+
+@transaction.atomic
+def leave_cancel(*, actor: Actor | None, leave: LeaveRequest) -> LeaveRequest:
+    """The cadre withdraws a leave request nobody has decided yet."""
+    posting = _posting_for(actor, "fieldwork.leave")
+    leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
+    if leave.posting_id != posting.pk:
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
+    if leave.status not in PENDING_LEAVE:
+        raise ValidationError(f"该申请{leave.get_status_display()}，不能撤回")
+    before, leave.status = leave.status, LeaveStatus.CANCELLED
+    leave.save(update_fields=["status"])
+    audit_record(actor=actor, action="fieldwork.leave_cancel", entity=leave, changes={"status": [before, leave.status]})
+    return leave
+
+
+def _propose_for_leave(actor: Actor | None, leave: LeaveRequest) -> Adjustment | None:
+    from .selectors import year_leave
+
+    year = leave.start.year
+    limit = int(param("leave_days_year_max", year))
+    taken = year_leave(posting_id=leave.posting_id, year=year)
+    if taken <= limit:
+        return None
+    if Adjustment.objects.filter(posting_id=leave.posting_id, status=AdjustmentStatus.PROPOSED).exists():
+        return None
+    item = Adjustment.objects.create(
+        posting_id=leave.posting_id,
+        village_id=leave.village_id,
+        by_rule=True,
+        proposed_by="系统",
+        reason=f"{year} 年请假 {taken} 天，超过 {limit} 天",
+        evidence=f"最近一次：{leave.get_kind_display()} {leave.start:%Y-%m-%d} 至 {leave.end:%Y-%m-%d}"
+        f"（{leave.days} 天）",
+    )
+    audit_record(
+        actor=actor,
+        action="fieldwork.adjust_propose",
+        entity=item,
+        changes={"reason": [None, item.reason], "by_rule": [None, True]},
+    )
+    return item
+
+
+@transaction.atomic
+def adjustment_propose(*, actor: Actor | None, posting: Posting, reason: str, evidence: str) -> Adjustment:
+    """The county's organization department proposes adjusting a cadre (作用发挥不好、群众反映差) with evidence."""
+    require(actor, "fieldwork.adjust", posting.village_id)
+    if posting.status != PostingStatus.ACTIVE:
+        raise ValidationError("只能对在岗人员提出调整")
+    if Adjustment.objects.filter(posting=posting, status=AdjustmentStatus.PROPOSED).exists():
+        raise ValidationError("该干部已有待审批的调整建议")
+    item = Adjustment.objects.create(
+        posting=posting,
+        village_id=posting.village_id,
+        reason=_text(reason, "reason", "调整理由", 200),
+        evidence=_text(evidence, "evidence", "依据", 2000),
+        proposed_by=getattr(actor, "username", "") or "system",
+    )
+    audit_record(actor=actor, action="fieldwork.adjust_propose", entity=item, changes={"reason": [None, item.reason]})
+    return item
+
+
+@transaction.atomic
+def adjustment_decide(*, actor: Actor | None, item: Adjustment, approve: bool, note: str = "") -> Adjustment:
+    """Approval recalls the cadre (``cadres.services.posting_recall``; the replacement is chosen there or in the
+    next dispatch plan); refusal keeps them in post with the reason."""
+    require(actor, "fieldwork.adjust", item.village_id)
+    item = Adjustment.objects.select_for_update().get(pk=item.pk)
+    if item.status != AdjustmentStatus.PROPOSED:
+        raise ValidationError(f"该建议{item.get_status_display()}，不能再审批")
+    note = _text(note, "note", "审批意见", 200, required=not approve)
+    if approve:
+        posting_recall(actor=actor, posting=item.posting, reason=f"调整：{item.reason}"[:100], on=_today())
+    before = item.status
+    item.status = AdjustmentStatus.APPROVED if approve else AdjustmentStatus.REJECTED
+    item.decided_by, item.decision, item.decided_at = getattr(actor, "username", "") or "system", note, timezone.now()
+    item.save()
+    audit_record(
+        actor=actor,
+        action="fieldwork.adjust_decide",
+        entity=item,
+        changes={"status": [before, item.status], **({"note": [None, note]} if note else {})},
+    )
+    return item

@@ -1,0 +1,68 @@
+"""The field work's forms: a work log entry, a resident's request and its answer, leave and its decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from fupin.fieldwork.choices import LeaveKind, LogKind, RequestCategory
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class WorkLogForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=LogKind.choices)
+    date = forms.DateField(label="日期", widget=DATE)
+    household = forms.ChoiceField(label="农户（走访农户必选）", required=False, choices=[])
+    purpose = forms.CharField(label="事由", required=False, max_length=100)
+    content = forms.CharField(label="情况记录", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    amount = forms.DecimalField(
+        label="金额（万元，引进项目资金填写）",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    funds_source = forms.CharField(label="资金来源（引进项目资金填写）", required=False, max_length=100)
+
+    def __init__(self, *args: Any, households: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["household"].choices = [("", "—"), *(households or [])]  # type: ignore[attr-defined]
+
+
+class RequestForm(forms.Form):
+    requester = forms.CharField(label="诉求人", max_length=32)
+    household = forms.CharField(label="户编号（可不填）", required=False, max_length=40)
+    category = forms.ChoiceField(label="类别", choices=RequestCategory.choices)
+    content = forms.CharField(label="诉求内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    received = forms.DateField(label="受理日期", widget=DATE)
+    deadline = forms.DateField(label="办理时限", widget=DATE)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="办理结果（向群众反馈的内容）", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    answered_on = forms.DateField(label="答复日期", widget=DATE)
+
+
+class LeaveForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="类型", choices=LeaveKind.choices, help_text="为村办事外出、参加会议培训计入在村时间"
+    )
+    start = forms.DateField(label="开始日期", widget=DATE)
+    end = forms.DateField(label="结束日期", widget=DATE)
+    reason = forms.CharField(label="事由", max_length=200)
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label="意见（不同意时必填）", required=False, max_length=200)
+
+
+class AdjustmentForm(forms.Form):
+    reason = forms.CharField(label="调整理由", max_length=200)
+    evidence = forms.CharField(
+        label="依据（走访、暗访、群众反映等）", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("field/", views.field_home, name="field-home"),
+    path("field/log/new/", views.log_new, name="field-log-new"),
+    path("field/log/<int:log_id>/", views.log_edit, name="field-log-edit"),
+    path("field/requests/new/", views.request_new, name="field-request-new"),
+    path("field/requests/<int:request_id>/", views.request_detail, name="field-request"),
+    path("field/leave/new/", views.leave_new, name="field-leave-new"),
+    path("field/leave/<int:leave_id>/", views.leave_detail, name="field-leave"),
+    path("field/leaves/", views.leaves, name="field-leaves"),
+    path("field/overview/", views.overview, name="field-overview"),
+    path("field/adjustments/", views.adjustments, name="field-adjustments"),
+    path("field/adjustments/new/<int:posting_id>/", views.adjustment_new, name="field-adjustment-new"),
+]

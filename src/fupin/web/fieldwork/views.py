@@ -1,0 +1,376 @@
+"""驻村工作: a posted cadre's day on a phone (work log, residents' requests, leave, days in the village), the
+township's and county's approvals, adjustment proposals, and the tallies of an area."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from fupin.areas.selectors import area_get, area_names
+from fupin.cadres import selectors as cadre_selectors
+from fupin.core import codes, permissions
+from fupin.core.errors import ApplicationError
+from fupin.fieldwork import selectors
+from fupin.fieldwork.choices import LogKind
+from fupin.fieldwork.services import (
+    LogInput,
+    adjustment_decide,
+    adjustment_propose,
+    leave_cancel,
+    leave_decide,
+    leave_decider_reason,
+    leave_request,
+    own_posting,
+    request_add,
+    request_answer,
+    worklog_add,
+    worklog_edit,
+    worklog_locked_reason,
+)
+from fupin.web.common.forms import form_error
+from fupin.web.common.params import viewer_of, year_param
+
+from .forms import AdjustmentForm, AnswerForm, DecisionForm, LeaveForm, RequestForm, WorkLogForm
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+@login_required
+def field_home(request: HttpRequest) -> HttpResponse:
+    """A posted cadre's home on a phone: their village, this month's days in it, today's work and what is open.
+    Everyone else sees the tallies of their area."""
+    viewer = viewer_of(request)
+    if not permissions.allowed(viewer, "fieldwork.log"):
+        return redirect("field-overview")
+    posting = own_posting(viewer)
+    context: dict[str, Any] = {"posting": posting}
+    if posting is not None:
+        today = _today()
+        context.update(
+            presence=selectors.presence_of(posting, today.year, today.month),
+            logs=selectors.logs_of_posting(viewer=viewer, posting=posting, limit=20),
+            requests=selectors.requests_of_village(viewer=viewer, village=posting.village_id, open_only=True),
+            leaves=selectors.leaves_of_posting(viewer=viewer, posting=posting)[:5],
+            tallies=selectors.tallies(viewer=viewer, area_code=posting.village_id, year=today.year, month=today.month),
+            today=today,
+        )
+    return render(request, "web/fieldwork/home.html", context)
+
+
+def _posted(request: HttpRequest) -> Any:
+    viewer = viewer_of(request)
+    if not permissions.allowed(viewer, "fieldwork.log"):
+        raise PermissionDenied("只有驻村第一书记和驻村工作队员可以填报")
+    posting = own_posting(viewer)
+    if posting is None:
+        messages.error(request, "您的账号没有关联在岗的驻村干部，不能填报（请县委组织部在干部名册中关联账号）")
+    return viewer, posting
+
+
+def _log_input(data: dict[str, Any]) -> LogInput:
+    return LogInput(
+        kind=data["kind"],
+        date=data["date"],
+        content=data["content"],
+        household_no=data["household"],
+        purpose=data["purpose"],
+        amount=data["amount"],
+        funds_source=data["funds_source"],
+    )
+
+
+@login_required
+def log_new(request: HttpRequest) -> HttpResponse:
+    viewer, posting = _posted(request)
+    if posting is None:
+        return redirect("field-home")
+    kind = request.GET.get("kind", LogKind.VISIT)
+    initial = {
+        "date": _today(),
+        "kind": kind if kind in LogKind.values else LogKind.VISIT,
+        "household": request.GET.get("household", "")[:40],
+    }
+    households = selectors.household_choices(viewer=viewer, village=posting.village_id)
+    form = WorkLogForm(request.POST or None, initial=initial, households=households)
+    if request.method == "POST" and form.is_valid():
+        try:
+            log = worklog_add(actor=viewer, data=_log_input(form.cleaned_data))
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"已记录：{log.get_kind_display()}（{log.date:%m月%d日}）")
+            return redirect("field-home")
+    return render(
+        request,
+        "web/fieldwork/log_form.html",
+        {"form": form, "posting": posting, "log": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def log_edit(request: HttpRequest, log_id: int) -> HttpResponse:
+    """An entry of the work log: everyone in its area reads it; its author corrects it within the edit window."""
+    viewer = viewer_of(request)
+    try:
+        log = selectors.log_get(viewer=viewer, log_id=log_id)
+    except ApplicationError:
+        raise Http404("记录不存在或不在您的管辖范围内") from None
+    posting = log.posting
+    locked = worklog_locked_reason(viewer, log)
+    initial = {
+        "kind": log.kind,
+        "date": log.date,
+        "household": log.household.household_no if log.household else "",
+        "purpose": log.purpose,
+        "content": log.content,
+        "amount": log.amount,
+        "funds_source": log.funds_source,
+    }
+    households = selectors.household_choices(viewer=viewer, village=log.village_id)
+    form = WorkLogForm(request.POST or None, initial=initial, households=households)
+    if request.method == "POST":
+        if locked:
+            raise PermissionDenied(locked)
+        if form.is_valid():
+            try:
+                worklog_edit(actor=viewer, log=log, data=_log_input(form.cleaned_data))
+            except ApplicationError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, "已保存修改")
+                return redirect("field-home")
+    return render(
+        request,
+        "web/fieldwork/log_form.html",
+        {"form": form, "posting": posting, "log": log, "locked": locked},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def request_new(request: HttpRequest) -> HttpResponse:
+    viewer, posting = _posted(request)
+    if posting is None:
+        return redirect("field-home")
+    form = RequestForm(request.POST or None, initial={"received": _today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            request_add(
+                actor=viewer,
+                requester=d["requester"],
+                category=d["category"],
+                content=d["content"],
+                received=d["received"],
+                deadline=d["deadline"],
+                household_no=d["household"],
+            )
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "诉求已登记，请在办理时限内答复")
+            return redirect("field-home")
+    return render(
+        request,
+        "web/fieldwork/request_form.html",
+        {"form": form, "posting": posting},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    try:
+        item = selectors.request_get(viewer=viewer, request_id=request_id)
+    except ApplicationError:
+        raise Http404("诉求不存在或不在您的管辖范围内") from None
+    posting = own_posting(viewer)
+    can_answer = item.status == "open" and posting is not None and posting.village_id == item.village_id
+    form = AnswerForm(request.POST or None, initial={"answered_on": _today()})
+    if request.method == "POST":
+        if not can_answer:
+            raise PermissionDenied("只有派驻本村的干部可以答复办理中的诉求")
+        if form.is_valid():
+            try:
+                request_answer(
+                    actor=viewer, item=item, answer=form.cleaned_data["answer"], on=form.cleaned_data["answered_on"]
+                )
+            except ApplicationError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, "已答复")
+                return redirect("field-home")
+    return render(
+        request,
+        "web/fieldwork/request_detail.html",
+        {"item": item, "form": form, "can_answer": can_answer, "today": _today()},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def leave_new(request: HttpRequest) -> HttpResponse:
+    viewer, posting = _posted(request)
+    if posting is None:
+        return redirect("field-home")
+    form = LeaveForm(request.POST or None, initial={"start": _today(), "end": _today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            leave = leave_request(actor=viewer, kind=d["kind"], start=d["start"], end=d["end"], reason=d["reason"])
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"请假申请已提交（{leave.days} 天），{leave.get_status_display()}")
+            return redirect("field-home")
+    return render(
+        request, "web/fieldwork/leave_form.html", {"form": form, "posting": posting}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def leave_detail(request: HttpRequest, leave_id: int) -> HttpResponse:
+    """A leave request: its author may withdraw it while pending; the township or county decides its step."""
+    viewer = viewer_of(request)
+    try:
+        leave = selectors.leave_get(viewer=viewer, leave_id=leave_id)
+    except ApplicationError:
+        raise Http404("请假申请不存在或不在您的管辖范围内") from None
+    can_decide = permissions.allowed(viewer, "fieldwork.leave_approve", leave.village_id) and (
+        leave_decider_reason(viewer, leave) is None
+    )
+    posting = own_posting(viewer)
+    can_cancel = posting is not None and posting.pk == leave.posting_id and leave.status.startswith("pending")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "cancel" in request.POST:
+                if not can_cancel:
+                    raise PermissionDenied("不能撤回该申请")
+                leave_cancel(actor=viewer, leave=leave)
+                messages.success(request, "已撤回")
+                return redirect("field-home")
+            if not can_decide:
+                raise PermissionDenied(leave_decider_reason(viewer, leave) or "您不能审批该申请")
+            if form.is_valid():
+                leave = leave_decide(
+                    actor=viewer, leave=leave, approve="approve" in request.POST, note=form.cleaned_data["note"]
+                )
+                messages.success(request, f"{leave.posting.cadre.name} 的请假：{leave.get_status_display()}")
+                return redirect("field-leaves")
+        except ApplicationError as exc:
+            form_error(form, exc)
+    return render(
+        request,
+        "web/fieldwork/leave_detail.html",
+        {"leave": leave, "form": form, "can_decide": can_decide, "can_cancel": can_cancel},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def leaves(request: HttpRequest) -> HttpResponse:
+    """Leave waiting for the viewer's decision, and the latest decided."""
+    viewer = viewer_of(request)
+    return render(
+        request,
+        "web/fieldwork/leaves.html",
+        {
+            "pending": list(selectors.leaves_pending(viewer=viewer)),
+            "decided": list(selectors.leaves_decided(viewer=viewer)),
+            "can_decide": permissions.allowed(viewer, "fieldwork.leave_approve"),
+        },
+    )
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The tallies of the viewer's area (or a child area) for a year, by kind and by child area; what is open."""
+    viewer = viewer_of(request)
+    year = year_param(request, default=_today().year)
+    code = request.GET.get("area") or viewer.area_id or codes.normalize("52")
+    try:
+        area = area_get(viewer=viewer, code=code)
+    except ApplicationError:
+        raise Http404("该地区不存在或不在您的管辖范围内") from None
+    by_child = selectors.tallies_by_child(viewer=viewer, area_code=area.code, year=year)
+    names = area_names([r["code"] for r in by_child]) if by_child else {}
+    return render(
+        request,
+        "web/fieldwork/overview.html",
+        {
+            "area": area,
+            "year": year,
+            "years": list(range(_today().year, 2013, -1)),
+            "tallies": selectors.tallies(viewer=viewer, area_code=area.code, year=year),
+            "by_child": [{**r, "name": names.get(r["code"], r["code"])} for r in by_child],
+            "kinds": LogKind.choices,
+            "pending": selectors.pending_counts(viewer=viewer, area_code=area.code),
+            "can_adjust": permissions.allowed(viewer, "fieldwork.adjust"),
+        },
+    )
+
+
+@login_required
+def adjustments(request: HttpRequest) -> HttpResponse:
+    """Adjustment proposals of the area: the county's organization department approves (recall) or refuses."""
+    viewer = viewer_of(request)
+    can = permissions.allowed(viewer, "fieldwork.adjust")
+    if request.method == "POST":
+        if not can:
+            raise PermissionDenied("只有县委组织部可以审批调整建议")
+        form = DecisionForm(request.POST)
+        try:
+            item = selectors.adjustment_get(viewer=viewer, adjustment_id=int(request.POST.get("id", "0") or 0))
+            note = form.cleaned_data["note"] if form.is_valid() else ""
+            adjustment_decide(actor=viewer, item=item, approve="approve" in request.POST, note=note)
+            messages.success(request, f"{item.posting.cadre.name}：已处理")
+        except (ApplicationError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", "请求无效"))
+        return redirect("field-adjustments")
+    return render(
+        request,
+        "web/fieldwork/adjustments.html",
+        {"items": selectors.adjustments_open(viewer=viewer), "can_decide": can},
+    )
+
+
+@login_required
+def adjustment_new(request: HttpRequest, posting_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    posting = cadre_selectors.posting_get(viewer=viewer, posting_id=posting_id)
+    if posting is None:
+        raise Http404("派驻记录不存在或不在您的管辖范围内")
+    if not permissions.allowed(viewer, "fieldwork.adjust", posting.village_id):
+        raise PermissionDenied("只有县委组织部可以提出调整")
+    form = AdjustmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment_propose(
+                actor=viewer,
+                posting=posting,
+                reason=form.cleaned_data["reason"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "调整建议已提出")
+            return redirect("field-adjustments")
+    return render(
+        request,
+        "web/fieldwork/adjustment_form.html",
+        {"form": form, "posting": posting},
+        status=400 if form.errors else 200,
+    )

@@ -22,7 +22,17 @@ from fupin.cadres.models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanI
 from fupin.checks.models import CheckRun, Finding
 from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
-from fupin.fieldwork.models import Adjustment, LeaveRequest, LogTally, ResidentRequest, WorkLog
+from fupin.fieldwork.models import (
+    Adjustment,
+    Inspection,
+    LeaveRequest,
+    LogTally,
+    Rating,
+    RatingScore,
+    ResidentRequest,
+    Violation,
+    WorkLog,
+)
 from fupin.jobs.models import Job
 from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
 from fupin.stats.models import AreaStatistic, IndicatorDue, IndicatorRefresh, IndicatorValue
@@ -273,6 +283,41 @@ def _make_adjustment() -> models.Model:
     return Adjustment.objects.create(posting=posting, village_id=posting.village_id, reason="作用发挥不好")
 
 
+def _make_inspection() -> models.Model:
+    from datetime import date
+
+    from fupin.fieldwork.models import Inspection
+
+    posting = _make_posting()
+    return Inspection.objects.create(posting=posting, village_id=posting.village_id, date=date(2018, 4, 2),
+                                     kind="spot", present=True, inspector="x")  # fmt: skip
+
+
+def _make_violation() -> models.Model:
+    from datetime import date
+
+    from fupin.fieldwork.models import RedLine, Violation
+
+    posting = _make_posting()
+    return Violation.objects.create(posting=posting, village_id=posting.village_id, red_line=RedLine.objects.first(),
+                                    date=date(2018, 4, 2), evidence="x", recorded_by="x")  # fmt: skip
+
+
+def _make_rating_score() -> models.Model:
+    from fupin.fieldwork.models import RatingScore
+
+    posting = _make_posting()
+    return RatingScore.objects.create(posting=posting, village_id=posting.village_id, year=2018, period="year",
+                                      rater="masses", score=90, entered_by="x")  # fmt: skip
+
+
+def _make_rating() -> models.Model:
+    from fupin.fieldwork.models import Rating
+
+    posting = _make_posting()
+    return Rating.objects.create(posting=posting, village_id=posting.village_id, year=2018, grade="称职")
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -305,6 +350,10 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     LeaveRequest: _make_leave,
     LogTally: _make_tally,
     Adjustment: _make_adjustment,
+    Inspection: _make_inspection,
+    Violation: _make_violation,
+    RatingScore: _make_rating_score,
+    Rating: _make_rating,
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -340,6 +389,10 @@ ADMIN = {
     LeaveRequest: "fieldwork/leaverequest",
     LogTally: "fieldwork/logtally",
     Adjustment: "fieldwork/adjustment",
+    Inspection: "fieldwork/inspection",
+    Violation: "fieldwork/violation",
+    RatingScore: "fieldwork/ratingscore",
+    Rating: "fieldwork/rating",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

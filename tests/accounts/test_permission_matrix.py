@@ -32,7 +32,16 @@ from fupin.core import codes
 from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.external.services import external_load
 from fupin.fieldwork.models import LeaveRequest
-from fupin.fieldwork.services import LogInput, adjustment_propose, leave_decide, leave_request, worklog_add
+from fupin.fieldwork.services import (
+    LogInput,
+    adjustment_propose,
+    inspection_record,
+    leave_decide,
+    leave_request,
+    rating_scores_set,
+    red_line_set,
+    worklog_add,
+)
 from fupin.lib.tabular import FileUnreadable
 from fupin.policy.services import parameter_set
 from fupin.registry.choices import ProcedureKind
@@ -92,6 +101,11 @@ CALLS: dict[str, Callable[[Any, dict[str, Any]], object]] = {
     "fieldwork.leave_approve": lambda u, w: leave_decide(actor=u, leave=w["leave"], approve=True),
     "fieldwork.adjust": lambda u, w: adjustment_propose(actor=u, posting=w["posting"], reason="作用发挥不好",
                                                         evidence="暗访两次不在村"),
+    "fieldwork.inspect": lambda u, w: inspection_record(actor=u, posting=w["posting"], on=date(2017, 5, 2),
+                                                        kind="spot", present=True),
+    "fieldwork.rate": lambda u, w: rating_scores_set(actor=u, posting=w["posting"], year=2017, period="year",
+                                                     scores={"masses": 90}),
+    "fieldwork.red_lines": lambda u, w: red_line_set(actor=u, code="RL99", title="违规经商", severity="warning"),
     "audit.read": lambda u, w: audit_readable(u),
 }  # fmt: skip
 

@@ -82,3 +82,73 @@ def test_days_in_the_village_and_the_years_leave_at_their_thresholds(engine):
     }
     assert (early[1]["posted_days"], early[1]["village_days"], early[1]["required_days"]) == (10, 1, 7)
     assert 4 not in early  # posted from the 16th: not yet in the village this month
+
+
+WEIGHTS = {"sending_unit": 0.25, "township": 0.25, "village_org": 0.15, "masses": 0.25, "third_party": 0.10}
+RATERS = list(WEIGHTS)
+
+
+def _rating_tables() -> dict[str, pa.Table]:
+    """Postings 21–29 rated for 2018: scores at and around the grade lines, absences (one excused by leave, one
+    in another year, one repeated on the same day), and a red line's cap."""
+    scores = {"posting_id": [], "period": [], "rater": [], "score": []}
+
+    def give(pid: int, period: str, value: float, raters: list[str] = RATERS) -> None:
+        for r in raters:
+            scores["posting_id"].append(pid)
+            scores["period"].append(period)
+            scores["rater"].append(r)
+            scores["score"].append(value)
+
+    give(21, "year", 90.0)  # at 优秀
+    give(22, "year", 89.99)  # below
+    give(23, "year", 60.0)  # at 基本称职
+    give(24, "year", 59.99)  # below: 不称职
+    give(25, "year", 100.0)
+    give(25, "Q1", 50.0, ["township"])  # 0.4 × 50 + 0.6 × 100 = 80
+    give(26, "Q2", 95.0, ["masses", "township"])  # quarters only: 95
+    for pid in (27, 28, 29):
+        give(pid, "year", 95.0)
+    day = D(date(2018, 5, 10))
+    inspections = {
+        "posting_id": [27, 27, 28, 28, 28, 29, 29],
+        "day": [day, day + 1, day, day, D(date(2017, 5, 10)), day + 5, day + 6],
+        "present": [False, False, False, False, False, False, True],
+    }
+    leaves = {"posting_id": [29], "start_day": [day + 5], "end_day": [day + 5], "in_village": [False]}
+    violations = {"posting_id": [28, 25], "day": [day, D(date(2017, 1, 1))], "cap_rank": [2, 1]}
+    postings = {"posting_id": list(range(21, 31)), "start_day": [START] * 10, "end_day": [None] * 10}
+    return {
+        "postings": pa.table(postings, schema=rules.POSTINGS),
+        "scores": pa.table(scores, schema=rules.SCORES),
+        "inspections": pa.table(inspections, schema=rules.INSPECTIONS),
+        "leaves": pa.table(leaves, schema=rules.LEAVES),
+        "violations": pa.table(violations, schema=rules.VIOLATIONS),
+    }
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite", "postgres", "spark"])
+def test_ratings_weights_grade_lines_and_caps(engine):
+    with engines.load(_rating_tables(), engine, pg_url=PG_URL) as t:
+        expr = rules.ratings(
+            t["postings"], t["scores"], t["inspections"], t["leaves"], t["violations"], year=2018, weights=WEIGHTS,
+            quarters_weight=0.4, grade_min=(90, 75, 60), absence_caps=(1, 2, 3),
+        )  # fmt: skip
+        got = {r["posting_id"]: r for r in expr.to_pyarrow().to_pylist()}
+    assert 30 not in got  # no score: not rated
+    ranks = {
+        pid: (r["earned"], r["absences"], r["absence_cap"], r["violation_cap"], r["rank"]) for pid, r in got.items()
+    }
+    assert ranks == {
+        21: (4, 0, 4, 4, 4),
+        22: (3, 0, 4, 4, 3),
+        23: (2, 0, 4, 4, 2),
+        24: (1, 0, 4, 4, 1),
+        25: (3, 0, 4, 4, 3),  # the 2017 red line does not count in 2018
+        26: (4, 0, 4, 4, 4),
+        27: (4, 2, 2, 4, 2),  # two days away: at most 基本称职
+        28: (4, 1, 3, 2, 2),  # one day (checked twice), a red line capping at 基本称职
+        29: (4, 0, 4, 4, 4),  # away on a day of approved leave
+    }
+    assert round(got[25]["score"], 6) == 80.0
+    assert round(got[26]["score"], 6) == 95.0

@@ -75,6 +75,9 @@ ACTIONS: dict[str, Permission] = {
     "fieldwork.leave": _p("驻村干部本人请假", roles=POSTED),
     "fieldwork.leave_approve": _p("审批驻村干部请假（乡镇党委、县委组织部）", {ORGANIZATION}, {T, C}),
     "fieldwork.adjust": _p("提出、审批驻村干部调整（召回）", {ORGANIZATION}, {T}),
+    "fieldwork.inspect": _p("暗访抽查驻村干部、记录违反负面清单", {ORGANIZATION, DISCIPLINE}, {P, D, T, C}),
+    "fieldwork.rate": _p("录入驻村干部考核评分、评定年度等次", {ORGANIZATION}, {P, D, T}),
+    "fieldwork.red_lines": _p("修改驻村干部负面清单", roles=ADMIN),
     "audit.read": _p("查看审计记录", ALL_DEPARTMENTS, {P, D, T}, {Role.INSPECTOR}, write=False),
 }
 

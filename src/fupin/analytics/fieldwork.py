@@ -85,3 +85,80 @@ def leave_over_limit(leaves: ir.Table, *, year: int, limit: int) -> ir.Table:
     days = away.group_by("posting_id").aggregate(leave_days=_overlap(away.start_day, away.end_day, f, l_).sum())
     days = days.filter(days.leave_days > 0)
     return days.mutate(over=days.leave_days > limit)
+
+
+SCORES = pa.schema(
+    [("posting_id", pa.int64()), ("period", pa.string()), ("rater", pa.string()), ("score", pa.float64())]
+)
+INSPECTIONS = pa.schema([("posting_id", pa.int64()), ("day", pa.int32()), ("present", pa.bool_())])
+VIOLATIONS = pa.schema([("posting_id", pa.int64()), ("day", pa.int32()), ("cap_rank", pa.int32())])
+RATED = pa.schema([("posting_id", pa.int64())])
+
+
+def ratings(
+    postings: ir.Table,
+    scores: ir.Table,
+    inspections: ir.Table,
+    leaves: ir.Table,
+    violations: ir.Table,
+    *,
+    year: int,
+    weights: dict[str, float],
+    quarters_weight: float,
+    grade_min: tuple[float, float, float],
+    absence_caps: tuple[int, int, int],
+) -> ir.Table:
+    """A posted cadre's rating of ``year`` (one row per posting with a score), as ranks 4 = 优秀 … 1 = 不称职.
+
+    - score: each period's score is the raters' weighted mean (``weights``; raters without a score drop out of the
+      denominator); the year's is ``quarters_weight`` × the quarters' mean + the rest × the year-end score (either
+      alone when the other is missing). 《关于加强贫困村驻村工作队选派管理工作的指导意见》(2017): 年度考核由县级
+      党委组织部牵头，乡镇党委、派出单位参与，听取村党组织和群众意见.
+    - earned: 优秀 from ``grade_min[0]``, 称职 from ``grade_min[1]``, 基本称职 from ``grade_min[2]``, else 不称职.
+    - absences: spot checks that found the cadre away on a day no approved leave covers (days counted once);
+      ``absence_caps`` (1, 2, 3): that many or more cap the year at 称职, 基本称职, 不称职.
+    - violation_cap: the lowest cap of the red lines crossed in the year.
+    - rank: the least of earned and the caps."""
+    f, l_ = epoch_day(date(year, 1, 1)), epoch_day(date(year, 12, 31))
+    weight = ibis.cases(*((scores.rater == r, ibis.literal(float(w))) for r, w in weights.items()), else_=0.0)
+    s = scores.mutate(w=weight)
+    s = s.filter(s.w > 0)
+    per = s.group_by(["posting_id", "period"]).aggregate(ws=(s.score * s.w).sum(), wt=s.w.sum())
+    per = per.mutate(ps=per.ws / per.wt)
+    quarters = per.filter(per.period != "year")
+    q = quarters.group_by("posting_id").aggregate(q=quarters.ps.mean())
+    year_end = per.filter(per.period == "year")
+    y = year_end.group_by("posting_id").aggregate(y=year_end.ps.max())
+
+    away = inspections.filter(~inspections.present & (inspections.day >= f) & (inspections.day <= l_))
+    unexcused = away.anti_join(
+        leaves,
+        [away.posting_id == leaves.posting_id, away.day >= leaves.start_day, away.day <= leaves.end_day],
+    )
+    absences = unexcused.group_by("posting_id").aggregate(absences=unexcused.day.nunique())
+    crossed = violations.filter((violations.day >= f) & (violations.day <= l_) & violations.cap_rank.notnull())
+    capped = crossed.group_by("posting_id").aggregate(violation_cap=crossed.cap_rank.min())
+
+    base = postings.select("posting_id").distinct()
+    t = base.left_join(q, "posting_id").left_join(y, "posting_id")
+    t = t.left_join(absences, "posting_id").left_join(capped, "posting_id")
+    wq = float(quarters_weight)
+    score = ibis.cases(
+        (t.q.notnull() & t.y.notnull(), t.q * wq + t.y * (1 - wq)),
+        (t.y.notnull(), t.y),
+        else_=t.q,
+    )
+    t = t.select(
+        posting_id=t.posting_id,
+        score=score,
+        absences=t.absences.fill_null(0),
+        violation_cap=t.violation_cap.fill_null(4),
+    )
+    t = t.filter(t.score.notnull())
+    earned = ibis.cases(
+        (t.score >= grade_min[0], 4), (t.score >= grade_min[1], 3), (t.score >= grade_min[2], 2), else_=1
+    )
+    n1, n2, n3 = absence_caps
+    absence_cap = ibis.cases((t.absences >= n3, 1), (t.absences >= n2, 2), (t.absences >= n1, 3), else_=4)
+    t = t.mutate(earned=earned, absence_cap=absence_cap)
+    return t.mutate(rank=ibis.least(t.earned, t.absence_cap, t.violation_cap))

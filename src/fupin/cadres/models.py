@@ -43,6 +43,7 @@ class Cadre(models.Model):
     staff_status = models.CharField("编制", max_length=8)
     rating_prev = models.CharField("前年考核", max_length=8, blank=True)
     rating_last = models.CharField("上年考核", max_length=8, blank=True)
+    rating_year = models.PositiveSmallIntegerField("上年考核年度", null=True, blank=True)
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="cadre", help_text="驻村干部本人的账号：民情日记、请假等由本人在派驻村填报",

@@ -616,3 +616,27 @@ def cadre_account_link(*, actor: Actor | None, cadre: Cadre, user: Any) -> Cadre
     audit_record(actor=actor, action="cadres.account_link", entity=cadre,
                  changes={"account": [before, getattr(user, "username", None)]})  # fmt: skip
     return cadre
+
+
+@transaction.atomic
+def cadre_ratings_record(*, actor: Actor | None, year: int, grades: dict[int, str]) -> int:
+    """The year's ratings of cadres (from the field work's year-end rating) become their "last year" rating, which
+    the eligibility for the next dispatch reads with the one before. Recording a year again replaces it; a new year
+    moves the last rating to "the year before". Returns the cadres changed."""
+    require(actor, "cadres.manage")  # the caller (the rating of postings in its area) has checked the villages
+    changed = 0
+    for cadre in Cadre.objects.select_for_update().filter(pk__in=list(grades)).order_by("pk"):
+        grade = grades[cadre.pk]
+        before = (cadre.rating_prev, cadre.rating_last, cadre.rating_year)
+        if cadre.rating_year is not None and cadre.rating_year > year:
+            continue  # a later year is already recorded
+        if cadre.rating_year is not None and cadre.rating_year < year:
+            cadre.rating_prev = cadre.rating_last if cadre.rating_year == year - 1 else ""
+        cadre.rating_last, cadre.rating_year = grade, year
+        after = (cadre.rating_prev, cadre.rating_last, cadre.rating_year)
+        if after != before:
+            cadre.save(update_fields=["rating_prev", "rating_last", "rating_year"])
+            audit_record(actor=actor, action="cadres.ratings_record", entity=cadre,
+                         changes={"ratings": [list(before), list(after)]})  # fmt: skip
+            changed += 1
+    return changed

@@ -2,7 +2,17 @@ from django.contrib import admin
 
 from fupin.core.admin_base import ScopedReadOnlyAdmin
 
-from .models import Adjustment, LeaveRequest, LogTally, ResidentRequest, WorkLog
+from .models import (
+    Adjustment,
+    Inspection,
+    LeaveRequest,
+    LogTally,
+    Rating,
+    RatingScore,
+    ResidentRequest,
+    Violation,
+    WorkLog,
+)
 
 
 @admin.register(WorkLog)
@@ -33,3 +43,26 @@ class LogTallyAdmin(ScopedReadOnlyAdmin):
 class AdjustmentAdmin(ScopedReadOnlyAdmin):
     list_display = ("posting", "village", "reason", "by_rule", "status", "created_at")
     list_filter = ("status", "by_rule")
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ScopedReadOnlyAdmin):
+    list_display = ("date", "kind", "village", "posting", "present", "inspector")
+    list_filter = ("kind", "present")
+
+
+@admin.register(Violation)
+class ViolationAdmin(ScopedReadOnlyAdmin):
+    list_display = ("date", "red_line", "village", "posting", "recorded_by")
+
+
+@admin.register(RatingScore)
+class RatingScoreAdmin(ScopedReadOnlyAdmin):
+    list_display = ("posting", "year", "period", "rater", "score")
+    list_filter = ("year", "period", "rater")
+
+
+@admin.register(Rating)
+class RatingAdmin(ScopedReadOnlyAdmin):
+    list_display = ("posting", "village", "year", "score", "earned", "grade", "reasons")
+    list_filter = ("year", "grade")

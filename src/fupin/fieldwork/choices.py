@@ -59,3 +59,50 @@ class AdjustmentStatus(models.TextChoices):
     PROPOSED = "proposed", "待审批"
     APPROVED = "approved", "已批准召回"
     REJECTED = "rejected", "不予调整"
+
+
+class Grade(models.TextChoices):
+    """A cadre's rating (考核等次), best first. ``RANK`` orders them (4 = 优秀 … 1 = 不称职)."""
+
+    EXCELLENT = "优秀", "优秀"
+    COMPETENT = "称职", "称职"
+    BASIC = "基本称职", "基本称职"
+    INCOMPETENT = "不称职", "不称职"
+
+
+RANK = {Grade.EXCELLENT: 4, Grade.COMPETENT: 3, Grade.BASIC: 2, Grade.INCOMPETENT: 1}
+BY_RANK = {rank: grade for grade, rank in RANK.items()}
+
+
+class Severity(models.TextChoices):
+    WARNING = "warning", "提醒谈话"
+    CAP = "cap", "限制考核等次"
+    RECALL = "recall", "召回调整"
+    REFERRAL = "referral", "移送纪检监察机关"
+
+
+class InspectionKind(models.TextChoices):
+    UNANNOUNCED = "unannounced", "暗访"
+    SPOT = "spot", "抽查"
+
+
+class Rater(models.TextChoices):
+    """Who rates a posted cadre (《关于加强贫困村驻村工作队选派管理工作的指导意见》: 考核由县级党委组织部牵头，
+    乡镇党委、派出单位参与，听取村党组织和群众意见)."""
+
+    SENDING_UNIT = "sending_unit", "派出单位"
+    TOWNSHIP = "township", "乡镇党委"
+    VILLAGE_ORG = "village_org", "村党组织"
+    MASSES = "masses", "党员群众代表（群众满意度测评）"
+    THIRD_PARTY = "third_party", "第三方评估"
+
+
+class Period(models.TextChoices):
+    Q1 = "Q1", "第一季度"
+    Q2 = "Q2", "第二季度"
+    Q3 = "Q3", "第三季度"
+    Q4 = "Q4", "第四季度"
+    YEAR = "year", "年终"
+
+
+QUARTERS = (Period.Q1, Period.Q2, Period.Q3, Period.Q4)

@@ -10,7 +10,19 @@ from django.db import models
 
 from fupin.core import scoping
 
-from .choices import AdjustmentStatus, LeaveKind, LeaveStatus, LogKind, RequestCategory, RequestStatus
+from .choices import (
+    AdjustmentStatus,
+    Grade,
+    InspectionKind,
+    LeaveKind,
+    LeaveStatus,
+    LogKind,
+    Period,
+    Rater,
+    RequestCategory,
+    RequestStatus,
+    Severity,
+)
 
 
 def _village() -> models.ForeignKey:  # type: ignore[type-arg]
@@ -174,3 +186,114 @@ class Adjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posting_id} {self.reason}"
+
+
+@scoping.exempt("the province's list of red lines (负面清单), the same for every area; province administrators edit it")
+class RedLine(models.Model):
+    """One of the negative constraints on posted cadres (the "12 red lines"; Guizhou's own text is not public, the
+    list is seeded with common items and edited by the province), with its consequence."""
+
+    code = models.CharField("编号", max_length=16, unique=True)
+    title = models.CharField("内容", max_length=100)
+    severity = models.CharField("处理", max_length=16, choices=Severity.choices)
+    rating_cap = models.CharField("当年考核最高等次", max_length=8, choices=Grade.choices, blank=True)
+    active = models.BooleanField("启用", default=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "驻村干部负面清单"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@scoping.register("village_id")
+class Inspection(models.Model):
+    """A spot check (暗访/抽查) of a posted cadre by a township, county or organization-department inspector: was the
+    cadre in the village? An absence without approved leave is unexcused and caps the year's rating."""
+
+    posting = models.ForeignKey("cadres.Posting", verbose_name="派驻", on_delete=models.PROTECT, related_name="+")
+    village = _village()
+    date = models.DateField("日期")
+    kind = models.CharField("方式", max_length=16, choices=InspectionKind.choices)
+    present = models.BooleanField("在岗")
+    note = models.CharField("情况", max_length=300, blank=True)
+    inspector = models.CharField("检查人", max_length=150)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "暗访抽查"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["village", "date"], name="inspection_village_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'在岗' if self.present else '不在岗'}"
+
+
+@scoping.register("village_id")
+class Violation(models.Model):
+    """A red line crossed, with its evidence and the cadre's own statement."""
+
+    posting = models.ForeignKey("cadres.Posting", verbose_name="派驻", on_delete=models.PROTECT, related_name="+")
+    village = _village()
+    red_line = models.ForeignKey(RedLine, verbose_name="负面清单事项", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("发生日期")
+    evidence = models.TextField("事实和依据", max_length=2000)
+    statement = models.TextField("本人说明", max_length=2000, blank=True)
+    recorded_by = models.CharField("记录人", max_length=150)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "违反负面清单"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.red_line_id}"
+
+
+@scoping.register("village_id")
+class RatingScore(models.Model):
+    """One rater's score (0–100) of a posted cadre for a quarter or the year."""
+
+    posting = models.ForeignKey("cadres.Posting", verbose_name="派驻", on_delete=models.PROTECT, related_name="+")
+    village = _village()
+    year = models.PositiveSmallIntegerField("年度")
+    period = models.CharField("期间", max_length=8, choices=Period.choices)
+    rater = models.CharField("评价主体", max_length=16, choices=Rater.choices)
+    score = models.DecimalField("得分", max_digits=5, decimal_places=2)
+    entered_by = models.CharField("录入人", max_length=150)
+    entered_at = models.DateTimeField("录入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核评分"
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "year", "period", "rater"], name="ratingscore_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} {self.year} {self.period} {self.rater} {self.score}"
+
+
+@scoping.register("village_id")
+class Rating(models.Model):
+    """A posted cadre's rating of a year: the weighted score, the grade it earns and the grade after the caps of
+    unexcused absences and red lines, with the reasons (``analytics.fieldwork.ratings``)."""
+
+    posting = models.ForeignKey("cadres.Posting", verbose_name="派驻", on_delete=models.PROTECT, related_name="+")
+    village = _village()
+    year = models.PositiveSmallIntegerField("年度")
+    score = models.DecimalField("综合得分", max_digits=5, decimal_places=2, null=True)
+    earned = models.CharField("按得分等次", max_length=8, choices=Grade.choices, blank=True)
+    grade = models.CharField("评定等次", max_length=8, choices=Grade.choices)
+    reasons = models.CharField("限制等次原因", max_length=300, blank=True)
+    absences = models.PositiveSmallIntegerField("无故不在岗次数", default=0)
+    computed_at = models.DateTimeField("评定时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度考核"
+        constraints = [models.UniqueConstraint(fields=["posting", "year"], name="rating_unique")]
+        indexes = [models.Index(fields=["year", "village"], name="rating_year_village")]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} {self.year} {self.grade}"

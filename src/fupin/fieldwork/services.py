@@ -19,20 +19,38 @@ from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fupin.core.permissions import require
+from fupin.policy.defaults import GUIZHOU
 from fupin.policy.selectors import param
 from fupin.registry.models import Household
 
 from .choices import (
+    BY_RANK,
     IN_VILLAGE_LEAVE,
     PENDING_LEAVE,
     AdjustmentStatus,
+    Grade,
+    InspectionKind,
     LeaveKind,
     LeaveStatus,
     LogKind,
+    Period,
+    Rater,
     RequestCategory,
     RequestStatus,
+    Severity,
 )
-from .models import Adjustment, LeaveRequest, LogTally, ResidentRequest, WorkLog
+from .models import (
+    Adjustment,
+    Inspection,
+    LeaveRequest,
+    LogTally,
+    Rating,
+    RatingScore,
+    RedLine,
+    ResidentRequest,
+    Violation,
+    WorkLog,
+)
 
 MAX_LEAVE_DAYS = 90  # one request; longer absences are a recall, not leave
 
@@ -476,3 +494,231 @@ def adjustment_decide(*, actor: Actor | None, item: Adjustment, approve: bool, n
         changes={"status": [before, item.status], **({"note": [None, note]} if note else {})},
     )
     return item
+
+
+def _posting_in_area(actor: Actor | None, action: str, posting: Posting) -> Posting:
+    require(actor, action, posting.village_id)
+    return posting
+
+
+@transaction.atomic
+def inspection_record(
+    *, actor: Actor | None, posting: Posting, on: date, kind: str, present: bool, note: str = ""
+) -> Inspection:
+    """A spot check (暗访/抽查) of a posted cadre; found away with no approved leave covering the day, it counts as
+    an unexcused absence in the year's rating (``analytics.fieldwork.ratings``)."""
+    _posting_in_area(actor, "fieldwork.inspect", posting)
+    if kind not in InspectionKind.values:
+        raise ValidationError(f"方式应为：{'、'.join(InspectionKind.labels)}", extra={"field": "kind"})
+    if on > _today():
+        raise ValidationError("日期不能晚于今天", extra={"field": "date"})
+    if on < posting.start or (posting.end is not None and on > posting.end):
+        raise ValidationError("该日期不在此干部的派驻期内", extra={"field": "date"})
+    item = Inspection.objects.create(
+        posting=posting, village_id=posting.village_id, date=on, kind=kind, present=present,
+        note=_text(note, "note", "情况", 300, required=not present), inspector=_username(actor),
+    )  # fmt: skip
+    audit_record(actor=actor, action="fieldwork.inspect", entity=item,
+                 changes={"date": [None, str(on)], "present": [None, present]})  # fmt: skip
+    return item
+
+
+def _username(actor: Actor | None) -> str:
+    return getattr(actor, "username", "") or "system"
+
+
+@transaction.atomic
+def violation_record(*, actor: Actor | None, posting: Posting, red_line: RedLine, on: date, evidence: str) -> Violation:
+    """A red line crossed, with its evidence. Its consequence follows: a rating cap (read by the year's rating),
+    a recall proposal (an adjustment by rule), or a referral to discipline inspection (listed for them)."""
+    _posting_in_area(actor, "fieldwork.inspect", posting)
+    if not red_line.active:
+        raise ValidationError(f"“{red_line.title}”已停用", extra={"field": "red_line"})
+    if on > _today() or on < posting.start:
+        raise ValidationError("发生日期应在到岗日期和今天之间", extra={"field": "date"})
+    item = Violation.objects.create(
+        posting=posting, village_id=posting.village_id, red_line=red_line, date=on,
+        evidence=_text(evidence, "evidence", "事实和依据", 2000), recorded_by=_username(actor),
+    )  # fmt: skip
+    audit_record(actor=actor, action="fieldwork.violation", entity=item,
+                 changes={"red_line": [None, red_line.code], "date": [None, str(on)],
+                          "severity": [None, red_line.severity]})  # fmt: skip
+    if (
+        red_line.severity == Severity.RECALL
+        and not Adjustment.objects.filter(posting=posting, status=AdjustmentStatus.PROPOSED).exists()
+    ):
+        proposal = Adjustment.objects.create(
+            posting=posting, village_id=posting.village_id, by_rule=True, proposed_by="系统",
+            reason=f"违反负面清单：{red_line.title}"[:200], evidence=f"{on:%Y-%m-%d}：{item.evidence}"[:2000],
+        )  # fmt: skip
+        audit_record(actor=actor, action="fieldwork.adjust_propose", entity=proposal,
+                     changes={"reason": [None, proposal.reason], "by_rule": [None, True]})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def violation_statement(*, actor: Actor | None, item: Violation, statement: str) -> Violation:
+    """The cadre's own statement on a violation recorded against them."""
+    posting = _posting_for(actor, "fieldwork.log")
+    item = Violation.objects.select_for_update().get(pk=item.pk)
+    if item.posting_id != posting.pk:
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
+    before, item.statement = item.statement, _text(statement, "statement", "本人说明", 2000)
+    item.save(update_fields=["statement"])
+    audit_record(actor=actor, action="fieldwork.violation_statement", entity=item,
+                 changes={"statement": [before or None, item.statement]})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def red_line_set(
+    *, actor: Actor | None, code: str, title: str, severity: str, rating_cap: str = "", active: bool = True
+) -> RedLine:
+    """Add or change an item of the province's list of red lines (province administrators)."""
+    require(actor, "fieldwork.red_lines")
+    if severity not in Severity.values:
+        raise ValidationError(f"处理应为：{'、'.join(Severity.labels)}", extra={"field": "severity"})
+    if rating_cap and rating_cap not in Grade.values:
+        raise ValidationError(f"考核等次应为：{'、'.join(Grade.values)}", extra={"field": "rating_cap"})
+    code = _text(code, "code", "编号", 16)
+    item = RedLine.objects.select_for_update().filter(code=code).first()
+    before = None if item is None else [item.title, item.severity, item.rating_cap, item.active]
+    if item is None:
+        item = RedLine(code=code, order=RedLine.objects.count() + 1)
+    item.title, item.severity = _text(title, "title", "内容", 100), severity
+    item.rating_cap, item.active = rating_cap, active
+    item.save()
+    audit_record(actor=actor, action="fieldwork.red_lines", entity=None, entity_type="fieldwork.redline",
+                 entity_id=code, area_code=GUIZHOU,
+                 changes={"red_line": [before, [item.title, item.severity, item.rating_cap, item.active]]})  # fmt: skip
+    return item
+
+
+def _score(value: Any) -> Decimal:
+    try:
+        score = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError("得分应为 0–100 的数字", extra={"field": "score"}) from None
+    if not score.is_finite() or score < 0 or score > 100:
+        raise ValidationError("得分应为 0–100 的数字", extra={"field": "score"})
+    return score.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def rating_scores_set(*, actor: Actor | None, posting: Posting, year: int, period: str, scores: dict[str, Any]) -> int:
+    """One period's scores of a posted cadre by each rater (blank = not rated); entered by the organization
+    department from the raters' forms. Returns how many changed."""
+    _posting_in_area(actor, "fieldwork.rate", posting)
+    if period not in Period.values:
+        raise ValidationError(f"期间应为：{'、'.join(Period.labels)}", extra={"field": "period"})
+    if not posting.start.year <= year <= _today().year:
+        raise ValidationError(f"{year} 年不在此干部的派驻期内", extra={"field": "year"})
+    clean = {}
+    for rater, value in scores.items():
+        if rater not in Rater.values:
+            raise ValidationError(f"评价主体应为：{'、'.join(Rater.labels)}", extra={"field": rater})
+        if value not in (None, ""):
+            try:
+                clean[rater] = _score(value)
+            except ValidationError as exc:
+                raise ValidationError(f"{Rater(rater).label}：{exc.message}", extra={"field": rater}) from None
+    existing = {r.rater: r for r in RatingScore.objects.filter(posting=posting, year=year, period=period)}
+    changes: dict[str, list[Any]] = {}
+    for rater, score in clean.items():
+        row = existing.get(rater)
+        if row is not None and row.score == score:
+            continue
+        changes[rater] = [None if row is None else str(row.score), str(score)]
+        RatingScore.objects.update_or_create(
+            posting=posting, year=year, period=period, rater=rater,
+            defaults={"village_id": posting.village_id, "score": score, "entered_by": _username(actor)},
+        )  # fmt: skip
+    if changes:
+        audit_record(actor=actor, action="fieldwork.rating_scores", entity=posting,
+                     changes={"year": [None, year], "period": [None, period], **changes})  # fmt: skip
+    return len(changes)
+
+
+@dataclass(frozen=True)
+class RatingRun:
+    year: int
+    area_code: str
+    rated: int
+    unscored: int
+    capped: int
+    grades: dict[str, int]
+
+
+@transaction.atomic
+def ratings_compute(*, actor: Actor | None, area_code: str, year: int) -> RatingRun:
+    """The year's rating of every cadre posted in the area (``analytics.fieldwork.ratings``): written per posting
+    with the caps' reasons, and recorded as the cadre's last rating (the next dispatch's eligibility)."""
+    from fupin.cadres.services import cadre_ratings_record
+
+    from .tables import rating_tables
+
+    area_code = codes.normalize(area_code)
+    require(actor, "fieldwork.rate", area_code)
+    tables = rating_tables(area_code, year)
+    result = rate(tables, year)
+    postings = {
+        p.pk: p for p in Posting.objects.filter(pk__in=result.column("posting_id").to_pylist()).select_related("cadre")
+    }
+    existing = {r.posting_id: r for r in Rating.objects.filter(year=year, posting_id__in=list(postings))}
+    grades_by_cadre: dict[int, str] = {}
+    counts: dict[str, int] = {}
+    capped = 0
+    for row in result.to_pylist():
+        posting = postings[row["posting_id"]]
+        grade, earned = BY_RANK[row["rank"]], BY_RANK[row["earned"]]
+        reasons = rating_reasons(row)
+        capped += bool(reasons)
+        counts[grade] = counts.get(grade, 0) + 1
+        values = {"score": Decimal(str(round(row["score"], 2))), "earned": earned, "grade": grade,
+                  "reasons": "；".join(reasons)[:300], "absences": row["absences"]}  # fmt: skip
+        rating = existing.get(posting.pk)
+        if rating is None:
+            Rating.objects.create(posting=posting, village_id=posting.village_id, year=year, **values)
+        elif any(getattr(rating, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(rating, k, v)
+            rating.save()
+        if posting.role == "first_secretary" or posting.cadre_id not in grades_by_cadre:
+            grades_by_cadre[posting.cadre_id] = grade
+    cadre_ratings_record(actor=actor, year=year, grades=grades_by_cadre)
+    run = RatingRun(year, area_code, len(postings), tables["postings"].num_rows - len(postings), capped, counts)
+    audit_record(actor=actor, action="fieldwork.ratings", entity=None, entity_type="fieldwork.rating",
+                 entity_id=str(year), area_code=area_code,
+                 changes={"ratings": [None, {"rated": run.rated, "capped": capped, **counts}]})  # fmt: skip
+    return run
+
+
+def rating_params(year: int) -> dict[str, Any]:
+    weights = {r: float(param(f"rating_weight_{r}", year)) for r in Rater.values}
+    caps = tuple(int(param(k, year)) for k in ("absence_cap_excellent", "absence_cap_competent", "absence_cap_basic"))
+    grade_min = tuple(
+        float(param(k, year)) for k in ("rating_excellent_min", "rating_competent_min", "rating_basic_min")
+    )
+    return {"weights": weights, "quarters_weight": float(param("rating_quarters_weight", year)),
+            "grade_min": grade_min, "absence_caps": caps}  # fmt: skip
+
+
+def rate(tables: dict[str, Any], year: int, engine: str = "duckdb") -> Any:
+    """The ratings rule over the area's tables on an engine (DuckDB in memory by default)."""
+    from fupin.analytics import engines
+    from fupin.analytics import fieldwork as rules
+
+    with engines.load(tables, engine) as t:
+        expr = rules.ratings(t["postings"], t["scores"], t["inspections"], t["leaves"], t["violations"],
+                             year=year, **rating_params(year))  # fmt: skip
+        return expr.to_pyarrow().sort_by("posting_id")
+
+
+def rating_reasons(row: dict[str, Any]) -> list[str]:
+    """Why a rating is below what its score earned, in Chinese."""
+    reasons = []
+    if row["absence_cap"] < row["earned"]:
+        reasons.append(f"暗访抽查无故不在岗 {row['absences']} 次，最高评为{BY_RANK[row['absence_cap']]}")
+    if row["violation_cap"] < row["earned"]:
+        reasons.append(f"违反负面清单，最高评为{BY_RANK[row['violation_cap']]}")
+    return reasons

@@ -451,6 +451,8 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         f"/field/requests/{_make_resident_request().pk}/",
         f"/field/log/{_make_work_log().pk}/",
         f"/field/adjustments/new/{_make_posting().pk}/",
+        f"/field/postings/{_make_posting().pk}/",
+        f"/field/violations/{_make_violation().pk}/statement/",
     ):
         assert client.get(url).status_code == 404, url
     # A search for the other county's name finds nothing

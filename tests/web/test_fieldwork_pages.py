@@ -152,3 +152,61 @@ def test_the_overview_says_why_it_is_empty(client, people):
     text = _text(client.get("/field/overview/", {"year": 2016}))
     assert "2016 年本地区还没有驻村干部的工作记录" in text
     assert "没有待审批的调整建议" in _text(client.get("/field/adjustments/"))
+
+
+def test_the_record_page_offers_inspection_to_inspectors_and_scores_to_the_organization_department(client, people):
+    posting = people["posting"]
+    discipline = make_user("jw", Role.COUNTY_OFFICER, COUNTY_A, department=Department.DISCIPLINE)
+    client.force_login(discipline)
+    page = client.get(f"/field/postings/{posting.pk}/").content.decode()
+    assert 'value="inspect"' in page
+    assert 'value="violation"' in page
+    assert 'value="scores"' not in page
+    today = timezone.localdate()
+    url = f"/field/postings/{posting.pk}/"
+    spot = {"form": "inspect", "date": today.isoformat(), "kind": "unannounced", "present": "0", "note": ""}
+    response = client.post(url, spot)
+    assert response.status_code == 400
+    assert "请填写情况" in response.content.decode()
+    response = client.post(url, {**spot, "note": "不在村"})
+    assert response.status_code == 302
+    gifts = next(r for r in client.get(f"/field/postings/{posting.pk}/").context["violation_form"]
+                 .fields["red_line"].choices if "礼品" in r[1])  # fmt: skip
+    response = client.post(
+        url, {"form": "violation", "red_line": gifts[0], "date": today.isoformat(), "evidence": "收受购物卡"}
+    )
+    assert response.status_code == 302
+    assert "收受购物卡" in _text(client.get("/field/referrals/"))
+    scores = {"form": "scores", "year": today.year, "period": "year", "masses": "90"}
+    assert client.post(url, scores).status_code == 403
+
+    client.force_login(people["county"])
+    page = client.get(f"/field/postings/{posting.pk}/").content.decode()
+    assert 'value="scores"' in page
+    data = {"form": "scores", "year": today.year, "period": "year", "sending_unit": "95", "township": "95",
+            "village_org": "95", "masses": "95", "third_party": ""}  # fmt: skip
+    assert client.post(f"/field/postings/{posting.pk}/", data).status_code == 302
+    assert client.post("/field/ratings/", {"year": today.year}).status_code == 302
+    text = _text(client.get("/field/ratings/", {"year": today.year}))
+    assert "不称职" in text  # the red line caps the 优秀 its scores earned
+    assert "违反负面清单，最高评为不称职" in text
+
+    client.force_login(people["secretary"])
+    home = _text(client.get("/field/"))
+    assert "违反负面清单记录" in home
+    violation = client.get("/field/").context["violations"][0]
+    assert client.post(f"/field/violations/{violation.pk}/statement/", {"statement": "已退回"}).status_code == 302
+    assert "本人说明：已退回" in _text(client.get(f"/field/postings/{posting.pk}/"))
+
+
+def test_only_the_province_edits_the_red_lines(client, people, province_admin):
+    client.force_login(people["county"])
+    page = client.get("/field/red-lines/").content.decode()
+    assert "收受礼品礼金" in page
+    assert 'name="code"' not in page
+    assert client.post("/field/red-lines/", {"code": "RL13", "title": "x", "severity": "warning"}).status_code == 403
+    client.force_login(province_admin)
+    response = client.post("/field/red-lines/", {"code": "RL13", "title": "违规经商办企业", "severity": "referral",
+                                                 "rating_cap": "不称职", "active": "on"})  # fmt: skip
+    assert response.status_code == 302
+    assert "违规经商办企业" in client.get("/field/red-lines/").content.decode()

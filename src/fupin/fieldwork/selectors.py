@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from fupin.cadres.models import Posting
@@ -22,7 +22,18 @@ from fupin.core.permissions import require_area
 from fupin.policy.selectors import param
 
 from .choices import PENDING_LEAVE, LeaveStatus, LogKind, RequestStatus
-from .models import Adjustment, LeaveRequest, LogTally, ResidentRequest, WorkLog
+from .models import (
+    Adjustment,
+    Inspection,
+    LeaveRequest,
+    LogTally,
+    Rating,
+    RatingScore,
+    RedLine,
+    ResidentRequest,
+    Violation,
+    WorkLog,
+)
 from .tables import period_tables
 
 
@@ -231,3 +242,66 @@ def pending_counts(*, viewer: Actor | None, area_code: str) -> dict[str, int]:
         .filter(village_id__gte=lo, village_id__lte=hi, status="proposed")
         .count(),
     }
+
+
+def posting_record(*, viewer: Actor | None, posting: Posting, year: int) -> dict[str, Any]:
+    """A posted cadre's record for the year: logs by kind, leave, spot checks, red lines, scores and rating."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    logs = scoping.scoped(WorkLog, viewer).filter(posting=posting, date__gte=first, date__lte=last)
+    by_kind = dict(logs.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return {
+        "logs": [(label, by_kind.get(kind, 0)) for kind, label in LogKind.choices],
+        "recent": list(logs.select_related("household").order_by("-date", "-pk")[:10]),
+        "leaves": list(scoping.scoped(LeaveRequest, viewer).filter(posting=posting, start__lte=last, end__gte=first)
+                       .order_by("-start")),
+        "inspections": list(scoping.scoped(Inspection, viewer).filter(posting=posting, date__gte=first,
+                                                                       date__lte=last).order_by("-date")),
+        "violations": list(scoping.scoped(Violation, viewer).filter(posting=posting).select_related("red_line")
+                           .order_by("-date")),
+        "scores": list(scoping.scoped(RatingScore, viewer).filter(posting=posting, year=year)
+                       .order_by("period", "rater")),
+        "rating": scoping.scoped(Rating, viewer).filter(posting=posting, year=year).first(),
+        "adjustments": list(scoping.scoped(Adjustment, viewer).filter(posting=posting).order_by("-created_at")),
+    }  # fmt: skip
+
+
+def red_lines(*, active_only: bool = True) -> list[RedLine]:
+    """The province's list (the same for everyone: not area data)."""
+    qs = RedLine.objects.all()
+    return list(qs.filter(active=True) if active_only else qs)
+
+
+def red_line_get(*, red_line_id: int) -> RedLine:
+    item = RedLine.objects.filter(pk=red_line_id, active=True).first()
+    if item is None:
+        raise NotFoundError("负面清单事项不存在或已停用")
+    return item
+
+
+def ratings_of_area(*, viewer: Actor | None, area_code: str, year: int, limit: int = 500) -> list[Rating]:
+    lo, hi = codes.code_range(area_code)
+    qs = scoping.scoped(Rating, viewer).filter(year=year, village_id__gte=lo, village_id__lte=hi)
+    return list(qs.select_related("posting__cadre", "village").order_by("grade", "village_id")[:limit])
+
+
+def rating_counts(*, viewer: Actor | None, area_code: str, year: int) -> dict[str, int]:
+    lo, hi = codes.code_range(area_code)
+    qs = scoping.scoped(Rating, viewer).filter(year=year, village_id__gte=lo, village_id__lte=hi)
+    return dict(qs.values_list("grade").annotate(n=Count("pk")).values_list("grade", "n"))
+
+
+def referrals(*, viewer: Actor | None, limit: int = 200) -> list[Violation]:
+    """Violations of red lines whose consequence is a referral to discipline inspection."""
+    qs = scoping.scoped(Violation, viewer).filter(red_line__severity="referral")
+    return list(qs.select_related("posting__cadre", "village", "red_line").order_by("-date")[:limit])
+
+
+def violation_get(*, viewer: Actor | None, violation_id: int) -> Violation:
+    item = scoping.scoped(Violation, viewer).filter(pk=violation_id).select_related("red_line").first()
+    if item is None:
+        raise NotFoundError("记录不存在或不在您的管辖范围内")
+    return item
+
+
+def violations_of_posting(*, viewer: Actor | None, posting: Posting) -> list[Violation]:
+    return list(scoping.scoped(Violation, viewer).filter(posting=posting).select_related("red_line").order_by("-date"))

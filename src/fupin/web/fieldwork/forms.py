@@ -6,7 +6,16 @@ from typing import Any
 
 from django import forms
 
-from fupin.fieldwork.choices import LeaveKind, LogKind, RequestCategory
+from fupin.fieldwork.choices import (
+    Grade,
+    InspectionKind,
+    LeaveKind,
+    LogKind,
+    Period,
+    Rater,
+    RequestCategory,
+    Severity,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -66,3 +75,44 @@ class AdjustmentForm(forms.Form):
     evidence = forms.CharField(
         label="依据（走访、暗访、群众反映等）", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class InspectionForm(forms.Form):
+    date = forms.DateField(label="日期", widget=DATE)
+    kind = forms.ChoiceField(label="方式", choices=InspectionKind.choices)
+    present = forms.TypedChoiceField(label="是否在岗", choices=[("1", "在岗"), ("0", "不在岗")],
+                                     coerce=lambda v: v == "1")  # fmt: skip
+    note = forms.CharField(label="情况（不在岗时必填）", required=False, max_length=300)
+
+
+class ViolationForm(forms.Form):
+    red_line = forms.ChoiceField(label="负面清单事项", choices=[])
+    date = forms.DateField(label="发生日期", widget=DATE)
+    evidence = forms.CharField(label="事实和依据", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, red_lines: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["red_line"].choices = [(str(k), v) for k, v in red_lines or []]  # type: ignore[attr-defined]
+
+
+class ScoresForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2014, max_value=2100)
+    period = forms.ChoiceField(label="期间", choices=Period.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for rater, label in Rater.choices:
+            self.fields[rater] = forms.CharField(label=f"{label}（0–100，未评留空）", required=False, max_length=10,
+                                                 widget=forms.TextInput(attrs={"inputmode": "decimal"}))  # fmt: skip
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(label="本人说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RedLineForm(forms.Form):
+    code = forms.CharField(label="编号", max_length=16)
+    title = forms.CharField(label="内容", max_length=100)
+    severity = forms.ChoiceField(label="处理", choices=Severity.choices)
+    rating_cap = forms.ChoiceField(label="当年考核最高等次", choices=[("", "不限制"), *Grade.choices], required=False)
+    active = forms.BooleanField(label="启用", required=False, initial=True)

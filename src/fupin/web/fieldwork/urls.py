@@ -14,4 +14,9 @@ urlpatterns = [
     path("field/overview/", views.overview, name="field-overview"),
     path("field/adjustments/", views.adjustments, name="field-adjustments"),
     path("field/adjustments/new/<int:posting_id>/", views.adjustment_new, name="field-adjustment-new"),
+    path("field/postings/<int:posting_id>/", views.posting_detail, name="field-posting"),
+    path("field/ratings/", views.ratings, name="field-ratings"),
+    path("field/red-lines/", views.red_lines, name="field-red-lines"),
+    path("field/referrals/", views.referrals, name="field-referrals"),
+    path("field/violations/<int:violation_id>/statement/", views.violation_statement_view, name="field-statement"),
 ]

@@ -17,19 +17,26 @@ from fupin.areas.selectors import area_get, area_names
 from fupin.cadres import selectors as cadre_selectors
 from fupin.core import codes, permissions
 from fupin.core.errors import ApplicationError
+from fupin.core.parsing import ascii_int
 from fupin.fieldwork import selectors
-from fupin.fieldwork.choices import LogKind
+from fupin.fieldwork.choices import LogKind, Rater
 from fupin.fieldwork.services import (
     LogInput,
     adjustment_decide,
     adjustment_propose,
+    inspection_record,
     leave_cancel,
     leave_decide,
     leave_decider_reason,
     leave_request,
     own_posting,
+    rating_scores_set,
+    ratings_compute,
+    red_line_set,
     request_add,
     request_answer,
+    violation_record,
+    violation_statement,
     worklog_add,
     worklog_edit,
     worklog_locked_reason,
@@ -37,7 +44,19 @@ from fupin.fieldwork.services import (
 from fupin.web.common.forms import form_error
 from fupin.web.common.params import viewer_of, year_param
 
-from .forms import AdjustmentForm, AnswerForm, DecisionForm, LeaveForm, RequestForm, WorkLogForm
+from .forms import (
+    AdjustmentForm,
+    AnswerForm,
+    DecisionForm,
+    InspectionForm,
+    LeaveForm,
+    RedLineForm,
+    RequestForm,
+    ScoresForm,
+    StatementForm,
+    ViolationForm,
+    WorkLogForm,
+)
 
 
 def _today() -> date:
@@ -60,6 +79,7 @@ def field_home(request: HttpRequest) -> HttpResponse:
             logs=selectors.logs_of_posting(viewer=viewer, posting=posting, limit=20),
             requests=selectors.requests_of_village(viewer=viewer, village=posting.village_id, open_only=True),
             leaves=selectors.leaves_of_posting(viewer=viewer, posting=posting)[:5],
+            violations=selectors.violations_of_posting(viewer=viewer, posting=posting),
             tallies=selectors.tallies(viewer=viewer, area_code=posting.village_id, year=today.year, month=today.month),
             today=today,
         )
@@ -305,6 +325,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     except ApplicationError:
         raise Http404("该地区不存在或不在您的管辖范围内") from None
     by_child = selectors.tallies_by_child(viewer=viewer, area_code=area.code, year=year)
+    today = _today()
+    short: tuple[int, list[dict[str, Any]]] | None = None
+    if codes.level_of(area.code) >= codes.COUNTY:  # a county's postings are read in well under a second
+        short = selectors.presence_short(viewer=viewer, area_code=area.code, year=today.year, month=today.month)
     names = area_names([r["code"] for r in by_child]) if by_child else {}
     return render(
         request,
@@ -318,6 +342,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "kinds": LogKind.choices,
             "pending": selectors.pending_counts(viewer=viewer, area_code=area.code),
             "can_adjust": permissions.allowed(viewer, "fieldwork.adjust"),
+            "short": short,
+            "today": today,
+            "is_discipline": getattr(viewer, "department", "") == "discipline"
+            and permissions.allowed(viewer, "fieldwork.inspect"),
         },
     )
 
@@ -374,3 +402,149 @@ def adjustment_new(request: HttpRequest, posting_id: int) -> HttpResponse:
         {"form": form, "posting": posting},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def posting_detail(request: HttpRequest, posting_id: int) -> HttpResponse:
+    """A posted cadre's record of the year (per cadre their record): logs by kind, days in the village this month,
+    leave, spot checks, red lines, scores and rating. Inspectors record a spot check or a red line here; the
+    organization department enters the raters' scores."""
+    viewer = viewer_of(request)
+    posting = cadre_selectors.posting_get(viewer=viewer, posting_id=posting_id)
+    if posting is None:
+        raise Http404("派驻记录不存在或不在您的管辖范围内")
+    today = _today()
+    year = year_param(request, default=today.year)
+    can_inspect = permissions.allowed(viewer, "fieldwork.inspect", posting.village_id)
+    can_rate = permissions.allowed(viewer, "fieldwork.rate", posting.village_id)
+    lines = [(r.pk, f"{r.title}（{r.get_severity_display()}）") for r in selectors.red_lines()]
+    inspect_form = InspectionForm(initial={"date": today, "present": "1"})
+    violation_form = ViolationForm(initial={"date": today}, red_lines=lines)
+    scores_form = ScoresForm(initial={"year": year, "period": "year"})
+    if request.method == "POST":
+        form_name = request.POST.get("form", "")
+        if (form_name in ("inspect", "violation") and not can_inspect) or (form_name == "scores" and not can_rate):
+            raise PermissionDenied("您不能在此记录")
+        try:
+            if form_name == "inspect":
+                inspect_form = InspectionForm(request.POST)
+                if inspect_form.is_valid():
+                    d = inspect_form.cleaned_data
+                    inspection_record(actor=viewer, posting=posting, on=d["date"], kind=d["kind"],
+                                      present=d["present"], note=d["note"])  # fmt: skip
+                    messages.success(request, "已记录暗访抽查")
+                    return redirect("field-posting", posting.pk)
+            elif form_name == "violation":
+                violation_form = ViolationForm(request.POST, red_lines=lines)
+                if violation_form.is_valid():
+                    d = violation_form.cleaned_data
+                    violation_record(actor=viewer, posting=posting, on=d["date"], evidence=d["evidence"],
+                                     red_line=selectors.red_line_get(red_line_id=int(d["red_line"])))  # fmt: skip
+                    messages.success(request, "已记录违反负面清单")
+                    return redirect("field-posting", posting.pk)
+            elif form_name == "scores":
+                scores_form = ScoresForm(request.POST)
+                if scores_form.is_valid():
+                    d = scores_form.cleaned_data
+                    n = rating_scores_set(actor=viewer, posting=posting, year=d["year"], period=d["period"],
+                                          scores={r: d[r] for r in Rater.values})  # fmt: skip
+                    messages.success(request, f"已保存 {n} 项评分")
+                    return redirect(f"{request.path}?year={d['year']}")
+        except ApplicationError as exc:
+            form = {"inspect": inspect_form, "violation": violation_form, "scores": scores_form}.get(form_name)
+            if form is None:
+                raise
+            form_error(form, exc)
+    record = selectors.posting_record(viewer=viewer, posting=posting, year=year)
+    active = posting.status == "active"
+    errors = any(f.errors for f in (inspect_form, violation_form, scores_form))
+    return render(request, "web/fieldwork/posting.html", {
+        "posting": posting, "year": year, "record": record, "today": today,
+        "years": list(range(today.year, posting.start.year - 1, -1)),
+        "presence": selectors.presence_of(posting, today.year, today.month) if active else None,
+        "can_inspect": can_inspect, "can_rate": can_rate,
+        "can_adjust": active and permissions.allowed(viewer, "fieldwork.adjust", posting.village_id),
+        "inspect_form": inspect_form, "violation_form": violation_form, "scores_form": scores_form,
+    }, status=400 if errors else 200)  # fmt: skip
+
+
+@login_required
+def ratings(request: HttpRequest) -> HttpResponse:
+    """The year's ratings of the viewer's area; the organization department computes them from the scores."""
+    viewer = viewer_of(request)
+    area_code = viewer.area_id or codes.normalize("52")
+    year = year_param(request, default=_today().year - (1 if _today().month < 12 else 0))
+    can_rate = permissions.allowed(viewer, "fieldwork.rate", area_code)
+    if request.method == "POST":
+        if not can_rate:
+            raise PermissionDenied("只有组织部可以评定年度考核等次")
+        year = ascii_int(request.POST.get("year"), lo=2014, hi=_today().year) or year
+        try:
+            run = ratings_compute(actor=viewer, area_code=area_code, year=year)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            counts = "，".join(f"{g} {n} 人" for g, n in run.grades.items())
+            messages.success(request, f"{year} 年已评定 {run.rated} 人（{counts or '无'}），"
+                                      f"受限制等次 {run.capped} 人；尚无评分 {run.unscored} 人")  # fmt: skip
+        return redirect(f"{request.path}?year={year}")
+    return render(request, "web/fieldwork/ratings.html", {
+        "year": year, "years": list(range(_today().year, 2013, -1)), "can_rate": can_rate,
+        "items": selectors.ratings_of_area(viewer=viewer, area_code=area_code, year=year),
+        "counts": selectors.rating_counts(viewer=viewer, area_code=area_code, year=year),
+    })  # fmt: skip
+
+
+@login_required
+def red_lines(request: HttpRequest) -> HttpResponse:
+    """The province's list of red lines; province administrators add and change items."""
+    viewer = viewer_of(request)
+    can_edit = permissions.allowed(viewer, "fieldwork.red_lines")
+    form = RedLineForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("只有省级管理员可以修改负面清单")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                red_line_set(actor=viewer, code=d["code"], title=d["title"], severity=d["severity"],
+                             rating_cap=d["rating_cap"], active=d["active"])  # fmt: skip
+            except ApplicationError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, f"已保存 {d['code']}")
+                return redirect("field-red-lines")
+    return render(request, "web/fieldwork/red_lines.html",
+                  {"items": selectors.red_lines(active_only=False), "form": form, "can_edit": can_edit},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+@login_required
+def referrals(request: HttpRequest) -> HttpResponse:
+    """Red lines crossed whose consequence is a referral to discipline inspection, in the viewer's area."""
+    return render(request, "web/fieldwork/referrals.html",
+                  {"items": selectors.referrals(viewer=viewer_of(request))})  # fmt: skip
+
+
+@login_required
+def violation_statement_view(request: HttpRequest, violation_id: int) -> HttpResponse:
+    """The cadre's own statement on a red line recorded against them."""
+    viewer = viewer_of(request)
+    try:
+        item = selectors.violation_get(viewer=viewer, violation_id=violation_id)
+    except ApplicationError:
+        raise Http404("记录不存在或不在您的管辖范围内") from None
+    posting = own_posting(viewer)
+    if posting is None or item.posting_id != posting.pk:
+        raise Http404("记录不存在或不在您的管辖范围内")
+    form = StatementForm(request.POST or None, initial={"statement": item.statement})
+    if request.method == "POST" and form.is_valid():
+        try:
+            violation_statement(actor=viewer, item=item, statement=form.cleaned_data["statement"])
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "已提交本人说明")
+            return redirect("field-home")
+    return render(request, "web/fieldwork/statement.html", {"item": item, "form": form},
+                  status=400 if form.errors else 200)  # fmt: skip

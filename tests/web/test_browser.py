@@ -22,6 +22,39 @@ CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "Fupin@2017demo"
 
 
+# The tiny county is 道真; the demo's village accounts sit in 威宁, where nobody is posted: post one cadre of a
+# 威宁 unit to the secretary's village (through the loading service, as the province's roster arrives) and link
+# the account, as `make demo` does for the synthetic postings.
+POST_THE_SECRETARY = """
+from datetime import date
+import numpy as np
+from fupin.accounts.models import User
+from fupin.cadres.services import cadres_load
+from fupin.seed.services import demo_cadres_link
+from fupin.synth.people import id_numbers
+village = User.objects.get(username="secretary").area_id
+pid = id_numbers("520526", np.array(["1984-05-01"], dtype="datetime64[D]"), np.array([11])).to_pylist()[0]
+unit = {"unit_id": "WN-T1", "name": "威宁县农业农村局", "level": "县", "kind": "机关", "area_code": "520526000000"}
+cadre = {"person_id": pid, "name": "王建国", "sex": "男", "birth_date": date(1984, 5, 1), "unit_id": "WN-T1",
+         "rank": "科员", "cadre_type": "农业", "specialty": "", "years_of_work": 10, "staff_status": "在编",
+         "rating_2016": "称职", "rating_2017": "称职", "role_2017": "first_secretary", "village_code": village}
+cadres_load(actor=None, units=[unit], cadres=[cadre], source="browser test")
+demo_cadres_link(actor=None)
+from fupin.registry.services import registry_bulk_load
+head = id_numbers("520526", np.array(["1961-02-03"], dtype="datetime64[D]"), np.array([13])).to_pylist()[0]
+no = village + "00001"
+year = {"household_id": no, "year": 2017, "poor": True, "income_per_capita": 2800.0, "wage_income": 1000,
+        "production_income": 1800, "property_income": 0, "transfer_income": 0, "food_ok": True, "clothing_ok": True,
+        "education_ok": True, "medical_ok": True, "housing_grade": "B", "relocated": False, "water_ok": True}
+registry_bulk_load(actor=None, area_code=village, source="browser test", years=[year], households=[
+    {"household_id": no, "village_code": village, "attribute": "一般贫困户", "main_cause": "因病",
+     "identified_year": 2014, "exit_year": None, "size": 1}], members=[
+    {"person_id": head, "household_id": no, "name": "李明亮", "sex": "男", "birth_date": date(1961, 2, 3),
+     "relation": "户主", "education": "小学", "student": False, "health": "长期慢性病", "labour": "普通劳动力",
+     "migrant_months": 0, "medical_insurance": True, "critical_illness_insurance": True}])
+"""
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     with serve() as url:
@@ -41,6 +74,7 @@ def serve(*, worker: bool = False) -> Iterator[str]:
             ["migrate", "-v0"], ["demo"], ["synth", "--scale", "tiny", "--seed", "2017", "--into-db"],
             ["checks", "--year", "2017", "--area", "520325"],
             ["indicators", "--refresh", "--area", "520000000000", "--year", "2017"],
+            ["shell", "-c", POST_THE_SECRETARY],
         )  # fmt: skip
         for args in steps:
             subprocess.run([FUPIN, *args], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603

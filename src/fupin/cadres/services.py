@@ -500,7 +500,8 @@ def cadres_load(*, actor: Actor | None, units: list[dict[str, Any]], cadres: lis
         [Cadre(person_id=c["person_id"], name=c["name"], sex=c["sex"], birth_date=c["birth_date"],
                unit_id=unit_of[c["unit_id"]], area_id=area_of[c["unit_id"]], rank=c["rank"],
                cadre_type=c["cadre_type"], specialty=c["specialty"] or "", years_of_work=c["years_of_work"],
-               staff_status=c["staff_status"], rating_prev=c["rating_2016"] or "", rating_last=c["rating_2017"] or "")
+               staff_status=c["staff_status"], rating_prev=c["rating_2016"] or "", rating_last=c["rating_2017"] or "",
+               rating_year=2017 if c["rating_2017"] else None)
          for c in new],
         batch_size=2000,
     )  # fmt: skip

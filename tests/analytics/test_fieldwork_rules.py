@@ -116,7 +116,12 @@ def _rating_tables() -> dict[str, pa.Table]:
         "present": [False, False, False, False, False, False, True],
     }
     leaves = {"posting_id": [29], "start_day": [day + 5], "end_day": [day + 5], "in_village": [False]}
-    violations = {"posting_id": [28, 25], "day": [day, D(date(2017, 1, 1))], "cap_rank": [2, 1]}
+    violations = {
+        "posting_id": [28, 25],
+        "day": [day, D(date(2017, 1, 1))],
+        "cap_rank": [2, 1],
+        "recall": [False, True],
+    }
     postings = {"posting_id": list(range(21, 31)), "start_day": [START] * 10, "end_day": [None] * 10}
     return {
         "postings": pa.table(postings, schema=rules.POSTINGS),

@@ -280,9 +280,45 @@ def test_into_db_classifies_only_inside_the_generated_county_and_is_idempotent()
     assert AreaClassification.objects.filter(area_id="522633000000", kind="deep_poverty_county").exists()
     audited = AuditEntry.objects.filter(action="area.classify").count()
     _checks_on_the_loaded_county_find_exactly_the_planted_errors()
+    loaded = _the_year_end_review_proposes_exactly_the_planted_adjustments()
     call_command("synth", "--scale", "tiny", "--seed", "2017", "--into-db", stdout=__import__("io").StringIO())
     assert AuditEntry.objects.filter(action="area.classify").count() == audited  # nothing changed the second time
     assert inside.count() == len(expected)
+    assert _fieldwork_counts() == loaded  # nor in the field work
+
+
+def _fieldwork_counts() -> dict[str, int]:
+    from fupin.fieldwork.models import Adjustment, Inspection, LeaveRequest, LogTally, RatingScore, WorkLog
+
+    return {m.__name__: m.objects.count() for m in (WorkLog, LeaveRequest, Inspection, RatingScore, Adjustment,
+                                                     LogTally)}  # fmt: skip
+
+
+def _the_year_end_review_proposes_exactly_the_planted_adjustments() -> dict[str, int]:
+    """synth → database → the year-end review (ratings, leave, red lines on the live tables) → adjustment
+    proposals: 100% recall and precision against fieldwork_answers; the tallies are the article's rates."""
+    import tempfile
+
+    from django.db.models import Sum
+
+    from fupin.fieldwork.models import Adjustment, LogTally, Rating
+    from fupin.synth.generate import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(scale="tiny", seed=2017, out=Path(tmp), progress=None)
+        answers = pq.read_table(Path(tmp) / "fieldwork_answers.parquet").to_pylist()
+        cadres = pq.read_table(Path(tmp) / "cadres.parquet").num_rows
+    planted = {a["person_id"]: a["detail"] for a in answers}
+    assert planted
+    proposed = {a.posting.cadre.person_id: a.reason for a in Adjustment.objects.select_related("posting__cadre")}
+    assert set(proposed) == set(planted), (proposed, planted)
+    for person, cause in planted.items():
+        word = {"leave": "请假", "absence": "不称职", "red_line": "负面清单", "low_score": "不称职"}[cause]
+        assert word in proposed[person], (cause, proposed[person])
+    assert Rating.objects.filter(year=2018).count() == cadres
+    visits = LogTally.objects.filter(year=2018, kind="visit").aggregate(n=Sum("count"))["n"]
+    assert 100 * cadres < visits < 130 * cadres  # 6M a year over 51,542 cadres ≈ 116 each
+    return _fieldwork_counts()
 
 
 def _checks_on_the_loaded_county_find_exactly_the_planted_errors():

@@ -91,7 +91,11 @@ SCORES = pa.schema(
     [("posting_id", pa.int64()), ("period", pa.string()), ("rater", pa.string()), ("score", pa.float64())]
 )
 INSPECTIONS = pa.schema([("posting_id", pa.int64()), ("day", pa.int32()), ("present", pa.bool_())])
-VIOLATIONS = pa.schema([("posting_id", pa.int64()), ("day", pa.int32()), ("cap_rank", pa.int32())])
+VIOLATIONS = pa.schema(
+    [("posting_id", pa.int64()), ("day", pa.int32()), ("cap_rank", pa.int32()), ("recall", pa.bool_())]
+)
+# A weighted mean of scores exactly at a grade line is at the line, whatever the floating-point sum gives.
+EPSILON = 1e-6
 RATED = pa.schema([("posting_id", pa.int64())])
 
 
@@ -155,10 +159,22 @@ def ratings(
         violation_cap=t.violation_cap.fill_null(4),
     )
     t = t.filter(t.score.notnull())
-    earned = ibis.cases(
-        (t.score >= grade_min[0], 4), (t.score >= grade_min[1], 3), (t.score >= grade_min[2], 2), else_=1
-    )
+    s = t.score + EPSILON
+    earned = ibis.cases((s >= grade_min[0], 4), (s >= grade_min[1], 3), (s >= grade_min[2], 2), else_=1)
     n1, n2, n3 = absence_caps
     absence_cap = ibis.cases((t.absences >= n3, 1), (t.absences >= n2, 2), (t.absences >= n1, 3), else_=4)
     t = t.mutate(earned=earned, absence_cap=absence_cap)
     return t.mutate(rank=ibis.least(t.earned, t.absence_cap, t.violation_cap))
+
+
+def adjustments_due(rated: ir.Table, leave: ir.Table, violations: ir.Table, *, year: int) -> ir.Table:
+    """Postings due for adjustment (召回调整) in ``year``, one row per posting and reason: ``rating`` (the year's
+    rating is 不称职), ``leave`` (more leave than allowed: ``leave_over_limit``'s over), ``red_line`` (a red line
+    whose consequence is recall). 《关于加强贫困村驻村工作队选派管理工作的指导意见》(2017): 对考核不称职、
+    不在岗、违反纪律的及时召回调整. ``rated`` is the output of ``ratings``."""
+    f, l_ = epoch_day(date(year, 1, 1)), epoch_day(date(year, 12, 31))
+    low = rated.filter(rated["rank"] == 1).select("posting_id", reason=ibis.literal("rating"))
+    over = leave.filter(leave.over).select("posting_id", reason=ibis.literal("leave"))
+    crossed = violations.filter(violations.recall & (violations.day >= f) & (violations.day <= l_))
+    recall = crossed.select("posting_id", reason=ibis.literal("red_line")).distinct()
+    return ibis.union(low, over, recall)

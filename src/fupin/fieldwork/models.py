@@ -171,6 +171,7 @@ class Adjustment(models.Model):
     reason = models.CharField("调整理由", max_length=200)
     evidence = models.TextField("依据", max_length=2000, blank=True)
     by_rule = models.BooleanField("规则自动提出", default=False)
+    year = models.PositiveSmallIntegerField("年度考核", null=True, blank=True, help_text="年度考核提出的，所属年度")
     status = models.CharField(
         "状态", max_length=16, choices=AdjustmentStatus.choices, default=AdjustmentStatus.PROPOSED
     )

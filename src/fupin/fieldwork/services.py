@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from fupin.audit.services import audit_record
@@ -705,13 +705,23 @@ def rating_params(year: int) -> dict[str, Any]:
 
 def rate(tables: dict[str, Any], year: int, engine: str = "duckdb") -> Any:
     """The ratings rule over the area's tables on an engine (DuckDB in memory by default)."""
+    return review(tables, year, engine)[0]
+
+
+def review(tables: dict[str, Any], year: int, engine: str = "duckdb", *, pg_url: str = "") -> tuple[Any, Any, Any]:
+    """The year-end review over the area's tables: the ratings, the leave per posting (with ``over``) and the
+    postings due for adjustment with their reasons (``analytics.fieldwork``), as Arrow tables."""
     from fupin.analytics import engines
     from fupin.analytics import fieldwork as rules
 
-    with engines.load(tables, engine) as t:
-        expr = rules.ratings(t["postings"], t["scores"], t["inspections"], t["leaves"], t["violations"],
-                             year=year, **rating_params(year))  # fmt: skip
-        return expr.to_pyarrow().sort_by("posting_id")
+    limit = int(param("leave_days_year_max", year))
+    with engines.load(tables, engine, pg_url=pg_url) as t:
+        rated = rules.ratings(t["postings"], t["scores"], t["inspections"], t["leaves"], t["violations"],
+                              year=year, **rating_params(year))  # fmt: skip
+        leave = rules.leave_over_limit(t["leaves"], year=year, limit=limit)
+        due = rules.adjustments_due(rated, leave, t["violations"], year=year)
+        return (rated.to_pyarrow().sort_by("posting_id"), leave.to_pyarrow().sort_by("posting_id"),
+                due.to_pyarrow().sort_by([("posting_id", "ascending"), ("reason", "ascending")]))  # fmt: skip
 
 
 def rating_reasons(row: dict[str, Any]) -> list[str]:
@@ -722,3 +732,47 @@ def rating_reasons(row: dict[str, Any]) -> list[str]:
     if row["violation_cap"] < row["earned"]:
         reasons.append(f"违反负面清单，最高评为{BY_RANK[row['violation_cap']]}")
     return reasons
+
+
+def _due_reason(reason: str, year: int, leave_days: int | None, limit: int) -> str:
+    if reason == "rating":
+        return f"{year} 年度考核不称职"
+    if reason == "leave":
+        return f"{year} 年请假 {leave_days} 天，超过 {limit} 天"
+    return "违反负面清单（召回调整类事项）"
+
+
+@transaction.atomic
+def adjustments_review(*, actor: Actor | None, area_code: str, year: int) -> int:
+    """The year-end review of the area's posted cadres: everyone due for adjustment by the rules (不称职, more
+    leave than allowed, a red line that recalls) without a proposal this year gets one, with every reason.
+    Returns the proposals made."""
+    from .tables import rating_tables
+
+    area_code = codes.normalize(area_code)
+    require(actor, "fieldwork.adjust", area_code)
+    _, leave, due = review(rating_tables(area_code, year), year)
+    if due.num_rows == 0:
+        return 0
+    limit = int(param("leave_days_year_max", year))
+    days = dict(zip(leave.column("posting_id").to_pylist(), leave.column("leave_days").to_pylist(), strict=True))
+    reasons: dict[int, list[str]] = {}
+    for pid, reason in zip(due.column("posting_id").to_pylist(), due.column("reason").to_pylist(), strict=True):
+        reasons.setdefault(pid, []).append(_due_reason(reason, year, days.get(pid), limit))
+    open_ = set(
+        Adjustment.objects.filter(posting_id__in=list(reasons))
+        .filter(Q(status=AdjustmentStatus.PROPOSED) | Q(year=year))
+        .values_list("posting_id", flat=True)
+    )
+    postings = Posting.objects.filter(pk__in=[p for p in reasons if p not in open_], status=PostingStatus.ACTIVE)
+    made = [
+        Adjustment(posting=p, village_id=p.village_id, by_rule=True, year=year, proposed_by="系统（年度考核）",
+                   reason="；".join(reasons[p.pk])[:200], evidence=f"{year} 年度考核和请假、负面清单记录")
+        for p in postings
+    ]  # fmt: skip
+    Adjustment.objects.bulk_create(made, batch_size=2000)
+    if made:
+        audit_record(actor=actor, action="fieldwork.adjust_review", entity=None, entity_type="fieldwork.adjustment",
+                     entity_id=str(year), area_code=area_code,
+                     changes={"proposed": [None, len(made)]})  # fmt: skip
+    return len(made)

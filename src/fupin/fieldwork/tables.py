@@ -63,7 +63,7 @@ INSPECTIONS = (
     " WHERE i.village_id BETWEEN %s AND %s AND i.date BETWEEN %s AND %s"
 )
 VIOLATIONS = (
-    "SELECT v.posting_id, v.date, r.rating_cap FROM fieldwork_violation v"
+    "SELECT v.posting_id, v.date, r.rating_cap, r.severity FROM fieldwork_violation v"
     " JOIN fieldwork_redline r ON r.id = v.red_line_id"
     " WHERE v.village_id BETWEEN %s AND %s AND v.date BETWEEN %s AND %s"
 )
@@ -71,20 +71,21 @@ VIOLATIONS = (
 
 def rating_tables(area_code: str, year: int) -> dict[str, pa.Table]:
     """What the year's ratings read for the area's villages: the postings of the year, the raters' scores, the
-    spot checks, approved leave (any kind excuses an absence) and the red lines crossed, with their caps as ranks."""
+    spot checks, approved leave (any kind excuses an absence; the leave limit counts only time away from the
+    village) and the red lines crossed, with their caps as ranks and whether they recall."""
     lo, hi = codes.code_range(area_code)
     first, last = date(year, 1, 1), date(year, 12, 31)
     tables = period_tables(area_code, first, last)
-    leaves = tables["leaves"]
-    any_leave = leaves.set_column(3, "in_village", pa.array([False] * leaves.num_rows, pa.bool_()))
     scores = query_table(SCORES, [lo, hi, year], [(f.name, f.type) for f in rules.SCORES])
     i = query_table(INSPECTIONS, [lo, hi, first, last],
                     [("posting_id", pa.int64()), ("date", pa.date32()), ("present", pa.bool_())])  # fmt: skip
     inspections = pa.table([i.column("posting_id"), _days(i, "date"), i.column("present")], schema=rules.INSPECTIONS)
     v = query_table(VIOLATIONS, [lo, hi, first, last],
-                    [("posting_id", pa.int64()), ("date", pa.date32()), ("cap", pa.string())])  # fmt: skip
+                    [("posting_id", pa.int64()), ("date", pa.date32()), ("cap", pa.string()),
+                     ("severity", pa.string())])  # fmt: skip
     ranks = [RANK.get(c) if c else None for c in v.column("cap").to_pylist()]
-    violations = pa.table([v.column("posting_id"), _days(v, "date"), pa.array(ranks, pa.int32())],
+    recall = pc.equal(v.column("severity"), "recall")
+    violations = pa.table([v.column("posting_id"), _days(v, "date"), pa.array(ranks, pa.int32()), recall],
                           schema=rules.VIOLATIONS)  # fmt: skip
-    return {"postings": tables["postings"], "scores": scores, "inspections": inspections, "leaves": any_leave,
+    return {"postings": tables["postings"], "scores": scores, "inspections": inspections, "leaves": tables["leaves"],
             "violations": violations}  # fmt: skip

@@ -186,6 +186,7 @@ def synth_into_db(*, actor: Actor | None, scale: str, seed: int, out: Path | Non
         synth_registry_load(actor=actor, out=out, echo=echo)
         synth_external_load(actor=actor, out=out, echo=echo)
         synth_cadres_load(actor=actor, out=out, echo=echo)
+        synth_fieldwork_load(actor=actor, out=out, echo=echo)
 
 
 def synth_classifications_load(*, actor: Actor | None, scale: str, seed: int, echo: Echo = _quiet) -> None:
@@ -262,3 +263,14 @@ def synth_cadres_load(*, actor: Actor | None, out: Path, echo: Echo = _quiet) ->
     groups = pq.read_table(out / "work_groups.parquet").to_pylist()
     teams = work_teams_load(actor=actor, groups=groups, round_year=2017, source=f"synth:{out.name}")
     echo(f"帮扶单位 {len(units)} 个，干部 {n} 人，工作队(组) {teams} 个已入库")
+
+
+def synth_fieldwork_load(*, actor: Actor | None, out: Path, echo: Echo = _quiet) -> None:
+    """The generated counties' field work of the rating year (work logs, leave, spot checks, red lines, scores),
+    then their ratings and the year-end review (``fupin.fieldwork.loading``)."""
+    from fupin.fieldwork.loading import fieldwork_load, load_parquet_dir
+    from fupin.synth.fieldwork import YEAR
+
+    if not (out / "work_logs.parquet").exists():
+        return
+    fieldwork_load(actor=actor, tables=load_parquet_dir(out), year=YEAR, source=f"synth:{out.name}", echo=echo)

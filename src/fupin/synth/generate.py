@@ -10,16 +10,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import calibration as cal
+from .allocate import largest_remainder
 from .cadres import CadrePlan, generate_cadres, plan_cadres
 from .county import county_seed, generate_county
 from .departments import SCHEMAS as DEPARTMENT_SCHEMAS
 from .departments import TABLES as DEPARTMENT_TABLES
 from .departments import department_tables
 from .facts import plant_flag_faults
+from .fieldwork import SCHEMAS as FIELDWORK_SCHEMAS
+from .fieldwork import generate_fieldwork
 from .party import party_orgs
 from .planted import plant, survey
 from .province import ProvincePlan, plan_province
@@ -28,7 +32,7 @@ FILES = (
     "area_classifications", "county_targets", "households", "members", "household_years",
     "answers", "vehicles", "real_estate", "businesses", "state_payroll", "deaths", "hukou",
     "survey_households", "survey_members", "helping_units", "work_groups", "cadres", "party_orgs",
-    *DEPARTMENT_TABLES,
+    *DEPARTMENT_TABLES, *FIELDWORK_SCHEMAS,
 )  # fmt: skip
 
 SCHEMAS = {
@@ -97,6 +101,7 @@ def generate(  # noqa: PLR0915 - one linear recipe
     targets = [plan.counties[c] for c in counties]
 
     cadre_plan = plan_cadres(plan, seed)
+    adjusted = adjusted_per_county(cadre_plan)
     groups, teams = _write_plan_tables(plan, cadre_plan, counties, out)
     writers: dict[str, pq.ParquetWriter] = {}
     counts = dict.fromkeys(FILES[2:], 0)
@@ -134,7 +139,12 @@ def generate(  # noqa: PLR0915 - one linear recipe
             write("state_payroll", pa.Table.from_pylist(planted.payroll, SCHEMAS["state_payroll"]))
             write("deaths", pa.Table.from_pylist(planted.deaths, SCHEMAS["deaths"]))
             write("hukou", _hukou(households, members, s_members, planted))
-            write("cadres", generate_cadres(cadre_plan, code, seed))
+            cadres = generate_cadres(cadre_plan, code, seed)
+            write("cadres", cadres)
+            field = generate_fieldwork(cadres, households, adjusted=adjusted.get(code, 0),
+                                       rng=county_seed(seed, code, salt=5))  # fmt: skip
+            for name, table in field.items():
+                write(name, table)
             if s_households.num_rows:
                 write("survey_households", s_households)
                 write("survey_members", s_members)
@@ -158,6 +168,17 @@ def generate(  # noqa: PLR0915 - one linear recipe
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
+
+
+def adjusted_per_county(cadre_plan: CadrePlan) -> dict[str, int]:
+    """The article's 387 first secretaries adjusted in 2018, shared among the counties by their first secretaries
+    (largest remainder, so the province's total is exact at every scale that includes every county)."""
+    per: dict[str, int] = {}
+    for v in cadre_plan.first_secretary_villages:
+        per[v[:6]] = per.get(v[:6], 0) + 1
+    counties = sorted(per)
+    shares = largest_remainder(cal.FIRST_SECRETARIES_ADJUSTED_2018, np.array([per[c] for c in counties], float))
+    return dict(zip(counties, shares.tolist(), strict=True))
 
 
 def _write_plan_tables(

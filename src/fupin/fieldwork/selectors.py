@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from fupin.cadres.models import Posting
@@ -21,7 +21,7 @@ from fupin.core.errors import NotFoundError
 from fupin.core.permissions import require_area
 from fupin.policy.selectors import param
 
-from .choices import PENDING_LEAVE, LeaveStatus, LogKind, RequestStatus
+from .choices import PENDING_LEAVE, Grade, LeaveStatus, LogKind, RequestStatus
 from .models import (
     Adjustment,
     Inspection,
@@ -190,12 +190,22 @@ def presence_short(*, viewer: Actor | None, area_code: str, year: int, month: in
     return table.num_rows, sorted(rows, key=lambda r: (r["posting"].village_id, r["posting"].role))
 
 
+def amount_text(wan: Decimal | float) -> str:
+    """万元 as people write it: 1.62 亿元, 8,350.20 万元."""
+    value = float(wan)
+    return f"{value / 10000:,.2f} 亿元" if value >= 10000 else f"{value:,.2f} 万元"
+
+
 @dataclass(frozen=True)
 class Tally:
     kind: str
     label: str
     count: int
     amount: Decimal
+
+    @property
+    def amount_text(self) -> str:
+        return amount_text(self.amount)
 
 
 def tallies(*, viewer: Actor | None, area_code: str, year: int, month: int | None = None) -> list[Tally]:
@@ -213,7 +223,8 @@ def tallies(*, viewer: Actor | None, area_code: str, year: int, month: int | Non
 
 
 def tallies_by_child(*, viewer: Actor | None, area_code: str, year: int) -> list[dict[str, Any]]:
-    """Per direct child area (township of a county, village of a township …): entries by kind, for the table."""
+    """Per direct child area (township of a county, village of a township …): entries by kind (in ``LogKind``'s
+    order) and the funds brought in, for the table."""
     area_code = codes.normalize(area_code)
     level = codes.level_of(area_code)
     if level >= codes.VILLAGE:
@@ -222,11 +233,16 @@ def tallies_by_child(*, viewer: Actor | None, area_code: str, year: int) -> list
     width = codes.LEVEL_DIGITS[level + 1]
     qs = scoping.scoped(LogTally, viewer).filter(year=year, village_id__gte=lo, village_id__lte=hi)
     out: dict[str, dict[str, Any]] = {}
-    for village, kind, count in qs.values_list("village_id", "kind", "count"):
+    for village, kind, count, amount in qs.values_list("village_id", "kind", "count", "amount"):
         child = codes.normalize(village[:width])
-        row = out.setdefault(child, {"code": child, **dict.fromkeys(LogKind.values, 0)})
-        row[kind] += count
-    return [out[k] for k in sorted(out)]
+        row = out.setdefault(child, {"code": child, "counts": dict.fromkeys(LogKind.values, 0), "amount": 0.0})
+        row["counts"][kind] += count
+        row["amount"] += float(amount)
+    return [
+        {"code": code, "counts": [out[code]["counts"][k] for k in LogKind.values],
+         "amount": amount_text(out[code]["amount"])}
+        for code in sorted(out)
+    ]  # fmt: skip
 
 
 def pending_counts(*, viewer: Actor | None, area_code: str) -> dict[str, int]:
@@ -278,10 +294,29 @@ def red_line_get(*, red_line_id: int) -> RedLine:
     return item
 
 
-def ratings_of_area(*, viewer: Actor | None, area_code: str, year: int, limit: int = 500) -> list[Rating]:
+RATING_FILTERS = {
+    "attention": "需关注（受限制等次、基本称职、不称职）",
+    "capped": "受限制等次",
+    **{grade: grade for grade in Grade.values},
+    "all": "全部",
+}
+
+
+def ratings_of_area(
+    *, viewer: Actor | None, area_code: str, year: int, show: str = "attention", limit: int = 200
+) -> tuple[int, list[Rating]]:
+    """The area's ratings of the year that ``show`` selects (``RATING_FILTERS``), worst first: how many, and the
+    first ``limit``."""
     lo, hi = codes.code_range(area_code)
     qs = scoping.scoped(Rating, viewer).filter(year=year, village_id__gte=lo, village_id__lte=hi)
-    return list(qs.select_related("posting__cadre", "village").order_by("grade", "village_id")[:limit])
+    if show == "attention":
+        qs = qs.filter(Q(grade__in=[Grade.BASIC, Grade.INCOMPETENT]) | ~Q(reasons=""))
+    elif show == "capped":
+        qs = qs.exclude(reasons="")
+    elif show in Grade.values:
+        qs = qs.filter(grade=show)
+    order = ["score", "village_id", "pk"]
+    return qs.count(), list(qs.select_related("posting__cadre", "village").order_by(*order)[:limit])
 
 
 def rating_counts(*, viewer: Actor | None, area_code: str, year: int) -> dict[str, int]:
@@ -305,3 +340,18 @@ def violation_get(*, viewer: Actor | None, violation_id: int) -> Violation:
 
 def violations_of_posting(*, viewer: Actor | None, posting: Posting) -> list[Violation]:
     return list(scoping.scoped(Violation, viewer).filter(posting=posting).select_related("red_line").order_by("-date"))
+
+
+def latest_year(*, viewer: Actor | None, area_code: str, default: int) -> int:
+    """The latest year with field work recorded in the area (the pages open on it), else ``default``."""
+    lo, hi = codes.code_range(area_code)
+    qs = scoping.scoped(LogTally, viewer).filter(village_id__gte=lo, village_id__lte=hi)
+    year = qs.order_by("-year").values_list("year", flat=True).first()
+    return int(year) if year else default
+
+
+def latest_rating_year(*, viewer: Actor | None, area_code: str, default: int) -> int:
+    lo, hi = codes.code_range(area_code)
+    qs = scoping.scoped(Rating, viewer).filter(village_id__gte=lo, village_id__lte=hi)
+    year = qs.order_by("-year").values_list("year", flat=True).first()
+    return int(year) if year else default

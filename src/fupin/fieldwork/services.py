@@ -734,9 +734,11 @@ def rating_reasons(row: dict[str, Any]) -> list[str]:
     return reasons
 
 
-def _due_reason(reason: str, year: int, leave_days: int | None, limit: int) -> str:
+def _due_reason(reason: str, year: int, leave_days: int | None, limit: int, rated: dict[str, Any] | None) -> str:
     if reason == "rating":
-        return f"{year} 年度考核不称职"
+        why = rating_reasons(rated) if rated else []
+        score = f"综合得分 {rated['score']:.2f}" if rated else ""
+        return f"{year} 年度考核不称职（{'；'.join(why) or score}）" if why or score else f"{year} 年度考核不称职"
     if reason == "leave":
         return f"{year} 年请假 {leave_days} 天，超过 {limit} 天"
     return "违反负面清单（召回调整类事项）"
@@ -751,14 +753,15 @@ def adjustments_review(*, actor: Actor | None, area_code: str, year: int) -> int
 
     area_code = codes.normalize(area_code)
     require(actor, "fieldwork.adjust", area_code)
-    _, leave, due = review(rating_tables(area_code, year), year)
+    rated, leave, due = review(rating_tables(area_code, year), year)
+    rows = {r["posting_id"]: r for r in rated.to_pylist()}
     if due.num_rows == 0:
         return 0
     limit = int(param("leave_days_year_max", year))
     days = dict(zip(leave.column("posting_id").to_pylist(), leave.column("leave_days").to_pylist(), strict=True))
     reasons: dict[int, list[str]] = {}
     for pid, reason in zip(due.column("posting_id").to_pylist(), due.column("reason").to_pylist(), strict=True):
-        reasons.setdefault(pid, []).append(_due_reason(reason, year, days.get(pid), limit))
+        reasons.setdefault(pid, []).append(_due_reason(reason, year, days.get(pid), limit, rows.get(pid)))
     open_ = set(
         Adjustment.objects.filter(posting_id__in=list(reasons))
         .filter(Q(status=AdjustmentStatus.PROPOSED) | Q(year=year))

@@ -318,12 +318,12 @@ def leaves(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """The tallies of the viewer's area (or a child area) for a year, by kind and by child area; what is open."""
     viewer = viewer_of(request)
-    year = year_param(request, default=_today().year)
     code = request.GET.get("area") or viewer.area_id or codes.normalize("52")
     try:
         area = area_get(viewer=viewer, code=code)
     except ApplicationError:
         raise Http404("该地区不存在或不在您的管辖范围内") from None
+    year = year_param(request, default=selectors.latest_year(viewer=viewer, area_code=area.code, default=_today().year))
     by_child = selectors.tallies_by_child(viewer=viewer, area_code=area.code, year=year)
     today = _today()
     short: tuple[int, list[dict[str, Any]]] | None = None
@@ -473,7 +473,8 @@ def ratings(request: HttpRequest) -> HttpResponse:
     """The year's ratings of the viewer's area; the organization department computes them from the scores."""
     viewer = viewer_of(request)
     area_code = viewer.area_id or codes.normalize("52")
-    year = year_param(request, default=_today().year - (1 if _today().month < 12 else 0))
+    year = year_param(request, default=selectors.latest_rating_year(viewer=viewer, area_code=area_code,
+                                                                    default=_today().year))  # fmt: skip
     can_rate = permissions.allowed(viewer, "fieldwork.rate", area_code)
     if request.method == "POST":
         if not can_rate:
@@ -488,9 +489,13 @@ def ratings(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{year} 年已评定 {run.rated} 人（{counts or '无'}），"
                                       f"受限制等次 {run.capped} 人；尚无评分 {run.unscored} 人")  # fmt: skip
         return redirect(f"{request.path}?year={year}")
+    show = request.GET.get("show", "attention")
+    show = show if show in selectors.RATING_FILTERS else "attention"
+    total, items = selectors.ratings_of_area(viewer=viewer, area_code=area_code, year=year, show=show)
     return render(request, "web/fieldwork/ratings.html", {
         "year": year, "years": list(range(_today().year, 2013, -1)), "can_rate": can_rate,
-        "items": selectors.ratings_of_area(viewer=viewer, area_code=area_code, year=year),
+        "items": items, "total": total, "show": show, "show_label": selectors.RATING_FILTERS[show],
+        "filters": selectors.RATING_FILTERS,
         "counts": selectors.rating_counts(viewer=viewer, area_code=area_code, year=year),
     })  # fmt: skip
 

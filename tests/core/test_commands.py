@@ -27,7 +27,7 @@ REFUSED = "没有名为“{}”的有效用户"
 def test_every_fupin_command_uses_the_base():
     fupin_commands = {name: app for name, app in get_commands().items() if app.startswith("fupin.")}
     assert {"areas", "users", "audit", "demo", "synth", "template", "import", "export", "external", "checks",
-            "evaluate", "whatif", "indicators", "policy", "dispatch"} <= set(fupin_commands)  # fmt: skip
+            "evaluate", "whatif", "indicators", "policy", "dispatch", "field"} <= set(fupin_commands)  # fmt: skip
     for name, app in fupin_commands.items():
         assert isinstance(load_command_class(app, name), FupinCommand), name
 
@@ -48,6 +48,7 @@ def _write_commands(tmp_path: Path) -> list[tuple[str, ...]]:
         ("indicators", "--refresh", "--area", COUNTY_A, "--year", "2017"),
         ("policy", "set", "exit_line", "2018", "3500"),
         ("dispatch", "plan", "--round", "2017", "--area", COUNTY_A),
+        ("field", "review", "--area", COUNTY_A, "--year", "2018"),
     ]
 
 

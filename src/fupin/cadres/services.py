@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from fupin.analytics.verdicts.cadre import eligibility_reasons
 from fupin.areas.models import AreaClassification
-from fupin.audit.services import audit_record
+from fupin.audit.services import Change, audit_record, audit_record_many
 from fupin.core import codes, events, progress, scoping
 from fupin.core.actors import Actor
 from fupin.core.errors import ValidationError
@@ -623,21 +623,24 @@ def cadre_account_link(*, actor: Actor | None, cadre: Cadre, user: Any) -> Cadre
 def cadre_ratings_record(*, actor: Actor | None, year: int, grades: dict[int, str]) -> int:
     """The year's ratings of cadres (from the field work's year-end rating) become their "last year" rating, which
     the eligibility for the next dispatch reads with the one before. Recording a year again replaces it; a new year
-    moves the last rating to "the year before". Returns the cadres changed."""
+    moves the last rating to "the year before". Returns the cadres changed (each audited old → new)."""
     require(actor, "cadres.manage")  # the caller (the rating of postings in its area) has checked the villages
-    changed = 0
-    for cadre in Cadre.objects.select_for_update().filter(pk__in=list(grades)).order_by("pk"):
-        grade = grades[cadre.pk]
-        before = (cadre.rating_prev, cadre.rating_last, cadre.rating_year)
-        if cadre.rating_year is not None and cadre.rating_year > year:
-            continue  # a later year is already recorded
-        if cadre.rating_year is not None and cadre.rating_year < year:
-            cadre.rating_prev = cadre.rating_last if cadre.rating_year == year - 1 else ""
-        cadre.rating_last, cadre.rating_year = grade, year
-        after = (cadre.rating_prev, cadre.rating_last, cadre.rating_year)
-        if after != before:
-            cadre.save(update_fields=["rating_prev", "rating_last", "rating_year"])
-            audit_record(actor=actor, action="cadres.ratings_record", entity=cadre,
-                         changes={"ratings": [list(before), list(after)]})  # fmt: skip
-            changed += 1
-    return changed
+    changed: list[Cadre] = []
+    audits: list[Change] = []
+    ids = sorted(grades)
+    for start in range(0, len(ids), 5000):
+        for cadre in Cadre.objects.select_for_update().filter(pk__in=ids[start : start + 5000]).order_by("pk"):
+            before = (cadre.rating_prev, cadre.rating_last, cadre.rating_year)
+            if cadre.rating_year is not None and cadre.rating_year > year:
+                continue  # a later year is already recorded
+            if cadre.rating_year is not None and cadre.rating_year < year:
+                cadre.rating_prev = cadre.rating_last if cadre.rating_year == year - 1 else ""
+            cadre.rating_last, cadre.rating_year = grades[cadre.pk], year
+            after = (cadre.rating_prev, cadre.rating_last, cadre.rating_year)
+            if after != before:
+                changed.append(cadre)
+                audits.append(Change("cadres.ratings_record", cadre, {"ratings": [list(before), list(after)]},
+                                     cadre.area_id))  # fmt: skip
+    Cadre.objects.bulk_update(changed, ["rating_prev", "rating_last", "rating_year"], batch_size=2000)
+    audit_record_many(actor=actor, changes=audits)
+    return len(changed)

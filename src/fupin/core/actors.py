@@ -37,3 +37,24 @@ class Actor(Protocol):
 
     @property
     def can_read_audit(self) -> bool: ...
+
+
+class _SystemViewer:
+    """The operator at the server's console reading through a selector (a command run without ``--user``): sees
+    the whole province, as the system itself may write it. Never a web or API request's viewer."""
+
+    pk = None
+    username = "system"
+    role = ""
+    is_superuser = True
+    is_active = True
+    is_staff = False
+    is_authenticated = True
+    area_id = None
+    scope_code = None
+    scope_level = None
+    is_read_only = False
+    can_read_audit = True
+
+
+SYSTEM_VIEWER: Actor = _SystemViewer()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from fupin.audit.services import audit_record
 from fupin.cadres.models import Posting, PostingStatus
 from fupin.cadres.services import posting_recall
-from fupin.core import codes
+from fupin.core import codes, progress
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fupin.core.permissions import require
@@ -659,15 +659,27 @@ def ratings_compute(*, actor: Actor | None, area_code: str, year: int) -> Rating
 
     area_code = codes.normalize(area_code)
     require(actor, "fieldwork.rate", area_code)
+    progress.report("读取考核评分、暗访抽查、请假和负面清单")
     tables = rating_tables(area_code, year)
+    progress.report(f"评定等次（{tables['postings'].num_rows:,} 名干部）")
     result = rate(tables, year)
-    postings = {
-        p.pk: p for p in Posting.objects.filter(pk__in=result.column("posting_id").to_pylist()).select_related("cadre")
-    }
-    existing = {r.posting_id: r for r in Rating.objects.filter(year=year, posting_id__in=list(postings))}
+    progress.report("保存评定结果")
+    ids = result.column("posting_id").to_pylist()
+    postings: dict[int, Posting] = {}
+    for start in range(0, len(ids), 5000):
+        chunk = Posting.objects.filter(pk__in=ids[start : start + 5000]).only("pk", "village_id", "role", "cadre_id")
+        postings.update((p.pk, p) for p in chunk)
+    existing: dict[int, Rating] = {}
+    for start in range(0, len(ids), 5000):
+        existing.update(
+            (r.posting_id, r) for r in Rating.objects.filter(year=year, posting_id__in=ids[start : start + 5000])
+        )
     grades_by_cadre: dict[int, str] = {}
     counts: dict[str, int] = {}
     capped = 0
+    new: list[Rating] = []
+    changed: list[Rating] = []
+    fields = ("score", "earned", "grade", "reasons", "absences")
     for row in result.to_pylist():
         posting = postings[row["posting_id"]]
         grade, earned = BY_RANK[row["rank"]], BY_RANK[row["earned"]]
@@ -678,13 +690,16 @@ def ratings_compute(*, actor: Actor | None, area_code: str, year: int) -> Rating
                   "reasons": "；".join(reasons)[:300], "absences": row["absences"]}  # fmt: skip
         rating = existing.get(posting.pk)
         if rating is None:
-            Rating.objects.create(posting=posting, village_id=posting.village_id, year=year, **values)
+            new.append(Rating(posting=posting, village_id=posting.village_id, year=year, **values))
         elif any(getattr(rating, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(rating, k, v)
-            rating.save()
+            rating.computed_at = timezone.now()
+            changed.append(rating)
         if posting.role == "first_secretary" or posting.cadre_id not in grades_by_cadre:
             grades_by_cadre[posting.cadre_id] = grade
+    Rating.objects.bulk_create(new, batch_size=2000)
+    Rating.objects.bulk_update(changed, [*fields, "computed_at"], batch_size=2000)
     cadre_ratings_record(actor=actor, year=year, grades=grades_by_cadre)
     run = RatingRun(year, area_code, len(postings), tables["postings"].num_rows - len(postings), capped, counts)
     audit_record(actor=actor, action="fieldwork.ratings", entity=None, entity_type="fieldwork.rating",
@@ -778,4 +793,32 @@ def adjustments_review(*, actor: Actor | None, area_code: str, year: int) -> int
         audit_record(actor=actor, action="fieldwork.adjust_review", entity=None, entity_type="fieldwork.adjustment",
                      entity_id=str(year), area_code=area_code,
                      changes={"proposed": [None, len(made)]})  # fmt: skip
+    return len(made)
+
+
+@transaction.atomic
+def tallies_rebuild(*, actor: Actor | None, area_code: str, year: int) -> int:
+    """Recount the area's monthly tallies of ``year`` from the work log itself (after a bulk load by another
+    system, or to verify them): the rows are replaced in one transaction. Returns the rows written."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import ExtractMonth
+
+    area_code = codes.normalize(area_code)
+    require(actor, "cadres.manage", area_code)
+    lo, hi = codes.code_range(area_code)
+    progress.report("按村、月、类型汇总民情日记")
+    rows = (
+        WorkLog.objects.filter(village_id__gte=lo, village_id__lte=hi, date__year=year)
+        .annotate(month=ExtractMonth("date"))
+        .values("village_id", "month", "kind")
+        .annotate(n=Count("pk"), a=Sum("amount"))
+        .order_by()
+    )
+    made = [LogTally(village_id=r["village_id"], year=year, month=r["month"], kind=r["kind"], count=r["n"],
+                     amount=r["a"] or 0) for r in rows.iterator(chunk_size=20_000)]  # fmt: skip
+    progress.report("写入统计")
+    before = LogTally.objects.filter(year=year, village_id__gte=lo, village_id__lte=hi).delete()[0]
+    LogTally.objects.bulk_create(made, batch_size=5000)
+    audit_record(actor=actor, action="fieldwork.tallies_rebuild", entity=None, entity_type="fieldwork.logtally",
+                 entity_id=str(year), area_code=area_code, changes={"rows": [before, len(made)]})  # fmt: skip
     return len(made)

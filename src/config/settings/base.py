@@ -84,19 +84,19 @@ TEMPLATES = [
 
 def database_from_env(default_sqlite: Path) -> dict[str, object]:
     """FUPIN_DATABASE_URL selects PostgreSQL (production, CI); without it the embedded SQLite file is used."""
+    # WAL lets readers run beside the single writer; IMMEDIATE avoids lock upgrades mid-transaction (a SQLite file
+    # named by FUPIN_DATABASE_URL gets them too: without them concurrent writers fail with "database is locked")
+    sqlite_options = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=60000;",
+        "transaction_mode": "IMMEDIATE",
+    }
     url = os.environ.get("FUPIN_DATABASE_URL")
     if url:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        if str(config.get("ENGINE", "")).endswith("sqlite3"):
+            config["OPTIONS"] = {**sqlite_options, **dict(config.get("OPTIONS") or {})}  # type: ignore[call-overload]
         return config
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(default_sqlite),
-        "OPTIONS": {
-            # WAL lets readers run beside the single writer; IMMEDIATE avoids lock upgrades mid-transaction.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=60000;",
-            "transaction_mode": "IMMEDIATE",
-        },
-    }
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite), "OPTIONS": sqlite_options}
 
 
 DATABASES = {"default": database_from_env(DATA_DIR / "fupin.sqlite3")}

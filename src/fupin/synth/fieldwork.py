@@ -188,7 +188,7 @@ def _logs(person: np.ndarray, village: np.ndarray, by_village: dict[str, list[st
         counts = rng.poisson(rate, n)
         idx = np.repeat(np.arange(n), counts)
         if kind == "visit":  # a visit is to a household of the village; none registered there, no visit
-            has = np.array([bool(by_village.get(village[i])) for i in range(n)])
+            has = np.array([bool(by_village.get(village[i])) for i in range(n)], dtype=bool)
             idx = idx[has[idx]]
         m = len(idx)
         kinds.append(np.full(m, kind, dtype=object))

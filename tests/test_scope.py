@@ -24,6 +24,7 @@ from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
 from fupin.fieldwork.models import (
     Adjustment,
+    GuidanceDone,
     Inspection,
     LeaveRequest,
     LogTally,
@@ -318,6 +319,20 @@ def _make_rating() -> models.Model:
     return Rating.objects.create(posting=posting, village_id=posting.village_id, year=2018, grade="称职")
 
 
+def _make_guidance_done() -> models.Model:
+    from datetime import date
+
+    from fupin.fieldwork.models import Guidance, GuidanceDone, GuidanceItem, WorkLog
+
+    guidance = Guidance.objects.create(area_code=COUNTY_B, kind="responsibilities", title="清单", year=2018,
+                                       published_by="x")  # fmt: skip
+    item = GuidanceItem.objects.create(guidance=guidance, order=1, title="走访")
+    log = _make_work_log()
+    assert isinstance(log, WorkLog)
+    return GuidanceDone.objects.create(item=item, posting=log.posting, village_id=log.village_id, log=log,
+                                       done_on=date(2018, 4, 2))  # fmt: skip
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -354,6 +369,7 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Violation: _make_violation,
     RatingScore: _make_rating_score,
     Rating: _make_rating,
+    GuidanceDone: _make_guidance_done,
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -393,6 +409,7 @@ ADMIN = {
     Violation: "fieldwork/violation",
     RatingScore: "fieldwork/ratingscore",
     Rating: "fieldwork/rating",
+    GuidanceDone: "fieldwork/guidancedone",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

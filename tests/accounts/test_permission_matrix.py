@@ -33,8 +33,10 @@ from fupin.core.errors import ApplicationError, PermissionDeniedError
 from fupin.external.services import external_load
 from fupin.fieldwork.models import LeaveRequest
 from fupin.fieldwork.services import (
+    ItemInput,
     LogInput,
     adjustment_propose,
+    guidance_publish,
     inspection_record,
     leave_decide,
     leave_request,
@@ -105,6 +107,9 @@ CALLS: dict[str, Callable[[Any, dict[str, Any]], object]] = {
                                                         kind="spot", present=True),
     "fieldwork.rate": lambda u, w: rating_scores_set(actor=u, posting=w["posting"], year=2017, period="year",
                                                      scores={"masses": 90}),
+    "fieldwork.guide": lambda u, w: guidance_publish(actor=u, area_code=COUNTY_A, kind="responsibilities",
+                                                     title="2017 年驻村工作责任清单", year=2017, quarter=None,
+                                                     items=[ItemInput("走访全部贫困户")]),
     "fieldwork.red_lines": lambda u, w: red_line_set(actor=u, code="RL99", title="违规经商", severity="warning"),
     "audit.read": lambda u, w: audit_readable(u),
 }  # fmt: skip

@@ -78,6 +78,7 @@ ACTIONS: dict[str, Permission] = {
     "fieldwork.inspect": _p("暗访抽查驻村干部、记录违反负面清单", {ORGANIZATION, DISCIPLINE}, {P, D, T, C}),
     "fieldwork.rate": _p("录入驻村干部考核评分、评定年度等次", {ORGANIZATION}, {P, D, T}),
     "fieldwork.red_lines": _p("修改驻村干部负面清单", roles=ADMIN),
+    "fieldwork.guide": _p("发布驻村工作责任清单、季度工作指导要点", {ORGANIZATION}, {P, D, T}),
     "audit.read": _p("查看审计记录", ALL_DEPARTMENTS, {P, D, T}, {Role.INSPECTOR}, write=False),
 }
 

@@ -4,6 +4,7 @@ from fupin.core.admin_base import ScopedReadOnlyAdmin
 
 from .models import (
     Adjustment,
+    GuidanceDone,
     Inspection,
     LeaveRequest,
     LogTally,
@@ -66,3 +67,8 @@ class RatingScoreAdmin(ScopedReadOnlyAdmin):
 class RatingAdmin(ScopedReadOnlyAdmin):
     list_display = ("posting", "village", "year", "score", "earned", "grade", "reasons")
     list_filter = ("year", "grade")
+
+
+@admin.register(GuidanceDone)
+class GuidanceDoneAdmin(ScopedReadOnlyAdmin):
+    list_display = ("item", "posting", "village", "done_on")

@@ -106,3 +106,8 @@ class Period(models.TextChoices):
 
 
 QUARTERS = (Period.Q1, Period.Q2, Period.Q3, Period.Q4)
+
+
+class GuidanceKind(models.TextChoices):
+    RESPONSIBILITIES = "responsibilities", "驻村工作责任清单"
+    QUARTERLY = "quarterly", "季度工作指导要点"

@@ -13,6 +13,7 @@ from fupin.core import scoping
 from .choices import (
     AdjustmentStatus,
     Grade,
+    GuidanceKind,
     InspectionKind,
     LeaveKind,
     LeaveStatus,
@@ -298,3 +299,61 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posting_id} {self.year} {self.grade}"
+
+
+@scoping.exempt(
+    "published by a county (or the province, a prefecture) to every cadre below it: a reader sees the lists of "
+    "their area's ancestors, chosen by code in fieldwork.selectors.guidance_for; progress is in GuidanceDone"
+)
+class Guidance(models.Model):
+    """A responsibility list (责任清单) or a quarter's work guidance (工作指导要点) published to an area's cadres."""
+
+    area_code = models.CharField("发布范围", max_length=12, db_index=True)
+    kind = models.CharField("类型", max_length=16, choices=GuidanceKind.choices)
+    title = models.CharField("标题", max_length=100)
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", null=True, blank=True)
+    published_by = models.CharField("发布人", max_length=150)
+    published_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "责任清单和工作指导要点"
+        ordering = ["-year", "-quarter", "-published_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@scoping.exempt("an item of a published list (Guidance), read with its list")
+class GuidanceItem(models.Model):
+    guidance = models.ForeignKey(Guidance, verbose_name="清单", on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField("序号")
+    title = models.CharField("事项", max_length=200)
+    due = models.DateField("完成时限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "清单事项"
+        ordering = ["guidance_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["guidance", "order"], name="guidanceitem_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@scoping.register("village_id")
+class GuidanceDone(models.Model):
+    """A cadre marks an item done, with a work-log entry of theirs as evidence."""
+
+    item = models.ForeignKey(GuidanceItem, verbose_name="事项", on_delete=models.CASCADE, related_name="done")
+    posting = models.ForeignKey("cadres.Posting", verbose_name="派驻", on_delete=models.PROTECT, related_name="+")
+    village = _village()
+    log = models.ForeignKey(WorkLog, verbose_name="佐证记录", on_delete=models.PROTECT, related_name="+")
+    done_on = models.DateField("完成日期")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "清单事项完成情况"
+        constraints = [models.UniqueConstraint(fields=["item", "posting"], name="guidancedone_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.posting_id}"

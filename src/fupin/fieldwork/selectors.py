@@ -24,6 +24,9 @@ from fupin.policy.selectors import param
 from .choices import PENDING_LEAVE, Grade, LeaveStatus, LogKind, RequestStatus
 from .models import (
     Adjustment,
+    Guidance,
+    GuidanceDone,
+    GuidanceItem,
     Inspection,
     LeaveRequest,
     LogTally,
@@ -355,3 +358,53 @@ def latest_rating_year(*, viewer: Actor | None, area_code: str, default: int) ->
     qs = scoping.scoped(Rating, viewer).filter(village_id__gte=lo, village_id__lte=hi)
     year = qs.order_by("-year").values_list("year", flat=True).first()
     return int(year) if year else default
+
+
+def guidance_for(
+    *, viewer: Actor | None, posting: Posting, year: int
+) -> list[tuple[Guidance, list[tuple[GuidanceItem, GuidanceDone | None]]]]:
+    """The lists published to the posting's village (by it or any area above it) in ``year``, each item with the
+    cadre's completion."""
+    require_area(viewer, posting.village_id)
+    ancestors = [posting.village_id, *codes.ancestor_codes(posting.village_id)]
+    lists = list(Guidance.objects.filter(area_code__in=ancestors, year=year).prefetch_related("items"))
+    done = {d.item_id: d for d in scoping.scoped(GuidanceDone, viewer).filter(posting=posting)}
+    return [(g, [(i, done.get(i.pk)) for i in g.items.all()]) for g in lists]
+
+
+def guidance_item_get(*, viewer: Actor | None, posting: Posting, item_id: int) -> GuidanceItem:
+    item = GuidanceItem.objects.select_related("guidance").filter(pk=item_id).first()
+    if item is None or not codes.contains(item.guidance.area_code, posting.village_id):
+        raise NotFoundError("事项不存在或不是发给您所在村的")
+    require_area(viewer, posting.village_id)
+    return item
+
+
+def guidance_published(*, viewer: Actor | None, area_code: str, limit: int = 50) -> list[Guidance]:
+    """Lists published by the area or above it (what its cadres received)."""
+    require_area(viewer, area_code)
+    ancestors = [codes.normalize(area_code), *codes.ancestor_codes(area_code)]
+    return list(Guidance.objects.filter(area_code__in=ancestors).prefetch_related("items")[:limit])
+
+
+def guidance_progress(*, viewer: Actor | None, guidance: Guidance, area_code: str) -> list[dict[str, Any]]:
+    """Per village of the area with cadres posted: how many of the list's items each posting has done."""
+    lo, hi = codes.code_range(area_code)
+    items = guidance.items.count()
+    postings = scoping.scoped(Posting, viewer).filter(status="active", village_id__gte=lo, village_id__lte=hi)
+    if not codes.contains(guidance.area_code, codes.normalize(area_code)):
+        postings = postings.filter(village_id__gte=codes.code_range(guidance.area_code)[0],
+                                   village_id__lte=codes.code_range(guidance.area_code)[1])  # fmt: skip
+    done = dict(
+        scoping.scoped(GuidanceDone, viewer).filter(item__guidance=guidance, village_id__gte=lo, village_id__lte=hi)
+        .values_list("posting_id").annotate(n=Count("pk")).values_list("posting_id", "n")
+    )  # fmt: skip
+    by_village: dict[str, dict[str, Any]] = {}
+    for p in postings.select_related("village", "cadre"):
+        row = by_village.setdefault(p.village_id, {"village": p.village, "postings": 0, "done": 0, "complete": 0})
+        row["postings"] += 1
+        row["done"] += done.get(p.pk, 0)
+        row["complete"] += done.get(p.pk, 0) >= items > 0
+    for row in by_village.values():
+        row["share"] = round(100 * row["done"] / (row["postings"] * items)) if items and row["postings"] else 0
+    return sorted(by_village.values(), key=lambda r: (r["share"], r["village"].code))

@@ -29,6 +29,7 @@ from .choices import (
     PENDING_LEAVE,
     AdjustmentStatus,
     Grade,
+    GuidanceKind,
     InspectionKind,
     LeaveKind,
     LeaveStatus,
@@ -41,6 +42,9 @@ from .choices import (
 )
 from .models import (
     Adjustment,
+    Guidance,
+    GuidanceDone,
+    GuidanceItem,
     Inspection,
     LeaveRequest,
     LogTally,
@@ -822,3 +826,62 @@ def tallies_rebuild(*, actor: Actor | None, area_code: str, year: int) -> int:
     audit_record(actor=actor, action="fieldwork.tallies_rebuild", entity=None, entity_type="fieldwork.logtally",
                  entity_id=str(year), area_code=area_code, changes={"rows": [before, len(made)]})  # fmt: skip
     return len(made)
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    title: str
+    due: date | None = None
+
+
+@transaction.atomic
+def guidance_publish(
+    *, actor: Actor | None, area_code: str, kind: str, title: str, year: int, quarter: int | None,
+    items: list[ItemInput],
+) -> Guidance:  # fmt: skip
+    """Publish a responsibility list or a quarter's work guidance to every cadre posted in the area."""
+    area_code = codes.normalize(area_code)
+    require(actor, "fieldwork.guide", area_code)
+    if kind not in GuidanceKind.values:
+        raise ValidationError(f"类型应为：{'、'.join(GuidanceKind.labels)}", extra={"field": "kind"})
+    if kind == GuidanceKind.QUARTERLY and quarter not in (1, 2, 3, 4):
+        raise ValidationError("季度工作指导要点须写明季度（1–4）", extra={"field": "quarter"})
+    if not items:
+        raise ValidationError("请至少列出一项", extra={"field": "items"})
+    if len(items) > 100:
+        raise ValidationError("一份清单最多 100 项", extra={"field": "items"})
+    for k, item in enumerate(items, start=1):
+        _text(item.title, "items", f"第 {k} 项", 200)
+        if item.due is not None and item.due.year not in (year, year + 1):
+            raise ValidationError(f"第 {k} 项的完成时限 {item.due:%Y-%m-%d} 不在 {year} 年", extra={"field": "items"})
+    guidance = Guidance.objects.create(
+        area_code=area_code, kind=kind, title=_text(title, "title", "标题", 100), year=year,
+        quarter=quarter if kind == GuidanceKind.QUARTERLY else None, published_by=_username(actor),
+    )  # fmt: skip
+    GuidanceItem.objects.bulk_create(
+        [GuidanceItem(guidance=guidance, order=k, title=i.title.strip(), due=i.due) for k, i in enumerate(items, 1)]
+    )
+    audit_record(actor=actor, action="fieldwork.guide", entity=None, entity_type="fieldwork.guidance",
+                 entity_id=str(guidance.pk), area_code=area_code,
+                 changes={"title": [None, guidance.title], "items": [None, len(items)]})  # fmt: skip
+    return guidance
+
+
+@transaction.atomic
+def guidance_done(*, actor: Actor | None, item: GuidanceItem, log: WorkLog) -> GuidanceDone:
+    """The cadre marks an item of a list published above their village done, with one of their own work-log
+    entries as evidence."""
+    posting = _posting_for(actor, "fieldwork.log")
+    guidance = item.guidance
+    if not codes.contains(guidance.area_code, posting.village_id):
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
+    if log.posting_id != posting.pk:
+        raise ValidationError("佐证须是本人本次派驻的民情日记", extra={"field": "log"})
+    done, created = GuidanceDone.objects.get_or_create(
+        item=item, posting=posting, defaults={"village_id": posting.village_id, "log": log, "done_on": log.date}
+    )
+    if not created:
+        raise ValidationError("该事项已标记完成")
+    audit_record(actor=actor, action="fieldwork.guide_done", entity=done,
+                 changes={"item": [None, item.title], "log": [None, log.pk]})  # fmt: skip
+    return done

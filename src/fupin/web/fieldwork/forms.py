@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 
 from fupin.fieldwork.choices import (
     Grade,
+    GuidanceKind,
     InspectionKind,
     LeaveKind,
     LogKind,
@@ -16,6 +18,7 @@ from fupin.fieldwork.choices import (
     RequestCategory,
     Severity,
 )
+from fupin.fieldwork.services import ItemInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -116,3 +119,36 @@ class RedLineForm(forms.Form):
     severity = forms.ChoiceField(label="处理", choices=Severity.choices)
     rating_cap = forms.ChoiceField(label="当年考核最高等次", choices=[("", "不限制"), *Grade.choices], required=False)
     active = forms.BooleanField(label="启用", required=False, initial=True)
+
+
+class GuidanceForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=GuidanceKind.choices)
+    title = forms.CharField(label="标题", max_length=100)
+    year = forms.IntegerField(label="年度", min_value=2014, max_value=2100)
+    quarter = forms.TypedChoiceField(label="季度（工作指导要点）", required=False, coerce=int, empty_value=None,
+                                     choices=[("", "—"), (1, "一"), (2, "二"), (3, "三"), (4, "四")])  # fmt: skip
+    items = forms.CharField(
+        label="事项（每行一项；可在“｜”后写完成时限，如：走访全部贫困户｜2018-06-30）", max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )  # fmt: skip
+
+    def clean_items(self) -> list[ItemInput]:
+        out = []
+        for k, line in enumerate(self.cleaned_data["items"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            title, _, due = line.replace("|", "｜").partition("｜")
+            try:
+                when = date.fromisoformat(due.strip()) if due.strip() else None
+            except ValueError:
+                raise forms.ValidationError(f"第 {k} 行的完成时限“{due.strip()[:20]}”应写成 年-月-日") from None
+            out.append(ItemInput(title.strip(), when))
+        return out
+
+
+class DoneForm(forms.Form):
+    log = forms.ChoiceField(label="佐证（本人的民情日记）", choices=[])
+
+    def __init__(self, *args: Any, logs: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["log"].choices = [(str(k), v) for k, v in logs or []]  # type: ignore[attr-defined]

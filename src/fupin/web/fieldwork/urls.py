@@ -18,5 +18,8 @@ urlpatterns = [
     path("field/ratings/", views.ratings, name="field-ratings"),
     path("field/red-lines/", views.red_lines, name="field-red-lines"),
     path("field/referrals/", views.referrals, name="field-referrals"),
+    path("field/guidance/", views.guidance, name="field-guidance"),
+    path("field/guidance/<int:guidance_id>/", views.guidance_detail, name="field-guidance-detail"),
+    path("field/guidance/items/<int:item_id>/done/", views.guidance_done_view, name="field-guidance-done"),
     path("field/violations/<int:violation_id>/statement/", views.violation_statement_view, name="field-statement"),
 ]

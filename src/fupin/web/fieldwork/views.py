@@ -24,6 +24,8 @@ from fupin.fieldwork.services import (
     LogInput,
     adjustment_decide,
     adjustment_propose,
+    guidance_done,
+    guidance_publish,
     inspection_record,
     leave_cancel,
     leave_decide,
@@ -48,6 +50,8 @@ from .forms import (
     AdjustmentForm,
     AnswerForm,
     DecisionForm,
+    DoneForm,
+    GuidanceForm,
     InspectionForm,
     LeaveForm,
     RedLineForm,
@@ -80,6 +84,7 @@ def field_home(request: HttpRequest) -> HttpResponse:
             requests=selectors.requests_of_village(viewer=viewer, village=posting.village_id, open_only=True),
             leaves=selectors.leaves_of_posting(viewer=viewer, posting=posting)[:5],
             violations=selectors.violations_of_posting(viewer=viewer, posting=posting),
+            guidance=selectors.guidance_for(viewer=viewer, posting=posting, year=today.year),
             tallies=selectors.tallies(viewer=viewer, area_code=posting.village_id, year=today.year, month=today.month),
             today=today,
         )
@@ -552,4 +557,71 @@ def violation_statement_view(request: HttpRequest, violation_id: int) -> HttpRes
             messages.success(request, "已提交本人说明")
             return redirect("field-home")
     return render(request, "web/fieldwork/statement.html", {"item": item, "form": form},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+@login_required
+def guidance(request: HttpRequest) -> HttpResponse:
+    """The responsibility lists and quarterly guidance the viewer's area published or received; the organization
+    department publishes a new one to its area's cadres."""
+    viewer = viewer_of(request)
+    area_code = viewer.area_id or codes.normalize("52")
+    can_publish = permissions.allowed(viewer, "fieldwork.guide", area_code)
+    form = GuidanceForm(request.POST or None, initial={"year": _today().year, "kind": "quarterly"})
+    if request.method == "POST":
+        if not can_publish:
+            raise PermissionDenied("只有组织部可以发布责任清单和工作指导要点")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                item = guidance_publish(actor=viewer, area_code=area_code, kind=d["kind"], title=d["title"],
+                                        year=d["year"], quarter=d["quarter"], items=d["items"])  # fmt: skip
+            except ApplicationError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, f"已发布“{item.title}”（{item.items.count()} 项）")
+                return redirect("field-guidance-detail", item.pk)
+    return render(request, "web/fieldwork/guidance.html", {
+        "items": selectors.guidance_published(viewer=viewer, area_code=area_code),
+        "form": form, "can_publish": can_publish,
+    }, status=400 if form.errors else 200)  # fmt: skip
+
+
+@login_required
+def guidance_detail(request: HttpRequest, guidance_id: int) -> HttpResponse:
+    """A published list and its progress by village in the viewer's area."""
+    viewer = viewer_of(request)
+    area_code = viewer.area_id or codes.normalize("52")
+    published = {g.pk: g for g in selectors.guidance_published(viewer=viewer, area_code=area_code, limit=500)}
+    item = published.get(guidance_id)
+    if item is None:
+        raise Http404("清单不存在或不是发给本地区的")
+    return render(request, "web/fieldwork/guidance_detail.html", {
+        "guidance": item, "rows": selectors.guidance_progress(viewer=viewer, guidance=item, area_code=area_code),
+    })  # fmt: skip
+
+
+@login_required
+def guidance_done_view(request: HttpRequest, item_id: int) -> HttpResponse:
+    """A cadre marks an item done with one of their own work-log entries as evidence."""
+    viewer, posting = _posted(request)
+    if posting is None:
+        return redirect("field-home")
+    try:
+        item = selectors.guidance_item_get(viewer=viewer, posting=posting, item_id=item_id)
+    except ApplicationError:
+        raise Http404("事项不存在或不是发给您所在村的") from None
+    logs = [(log.pk, f"{log.date:%m月%d日} {log.get_kind_display()}：{log.content[:30]}")
+            for log in selectors.logs_of_posting(viewer=viewer, posting=posting, limit=60)]  # fmt: skip
+    form = DoneForm(request.POST or None, logs=logs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            log = selectors.log_get(viewer=viewer, log_id=int(form.cleaned_data["log"]))
+            guidance_done(actor=viewer, item=item, log=log)
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"已完成：{item.title}")
+            return redirect("field-home")
+    return render(request, "web/fieldwork/guidance_done.html", {"item": item, "form": form, "has_logs": bool(logs)},
                   status=400 if form.errors else 200)  # fmt: skip

@@ -408,3 +408,21 @@ def guidance_progress(*, viewer: Actor | None, guidance: Guidance, area_code: st
     for row in by_village.values():
         row["share"] = round(100 * row["done"] / (row["postings"] * items)) if items and row["postings"] else 0
     return sorted(by_village.values(), key=lambda r: (r["share"], r["village"].code))
+
+
+def village_team(*, viewer: Actor | None, village: str) -> dict[str, Any]:
+    """The village's 两委一队三个人 as far as fupin holds it: the work team (first secretary and resident cadres in
+    post, with this month's days in the village), and the helpers (帮扶责任人) of its registered households."""
+    from fupin.registry.selectors import households_visible
+
+    postings = list(
+        scoping.scoped(Posting, viewer).filter(village_id=village, status="active").select_related("cadre__unit")
+        .order_by("role", "start")
+    )  # fmt: skip
+    households = households_visible(viewer=viewer).filter(village_id=village)
+    return {
+        "postings": postings,
+        "households": households.count(),
+        "helped": households.exclude(helper=None).count(),
+        "helpers": households.exclude(helper=None).values("helper_id").distinct().count(),
+    }

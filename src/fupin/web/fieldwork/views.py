@@ -331,6 +331,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     year = year_param(request, default=selectors.latest_year(viewer=viewer, area_code=area.code, default=_today().year))
     by_child = selectors.tallies_by_child(viewer=viewer, area_code=area.code, year=year)
     today = _today()
+    team = selectors.village_team(viewer=viewer, village=area.code) if area.level == codes.VILLAGE else None
     short: tuple[int, list[dict[str, Any]]] | None = None
     if codes.level_of(area.code) >= codes.COUNTY:  # a county's postings are read in well under a second
         short = selectors.presence_short(viewer=viewer, area_code=area.code, year=today.year, month=today.month)
@@ -348,6 +349,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "pending": selectors.pending_counts(viewer=viewer, area_code=area.code),
             "can_adjust": permissions.allowed(viewer, "fieldwork.adjust"),
             "short": short,
+            "team": team,
             "today": today,
             "is_discipline": getattr(viewer, "department", "") == "discipline"
             and permissions.allowed(viewer, "fieldwork.inspect"),

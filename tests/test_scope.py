@@ -18,7 +18,7 @@ from fupin.accounts.models import Role, User
 from fupin.areas.models import Area, AreaClassification
 from fupin.audit.models import AuditEntry
 from fupin.audit.services import audit_record
-from fupin.cadres.models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting, WorkTeam
+from fupin.cadres.models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting, Promotion, WorkTeam
 from fupin.checks.models import CheckRun, Finding
 from fupin.core import scoping
 from fupin.external.models import SurveyHousehold
@@ -333,6 +333,14 @@ def _make_guidance_done() -> models.Model:
                                        done_on=date(2018, 4, 2))  # fmt: skip
 
 
+def _make_promotion() -> models.Model:
+    from datetime import date
+
+    from fupin.cadres.models import Promotion
+
+    return Promotion.objects.create(cadre=_make_cadre(), on=date(2016, 5, 1), post="提拔为副科级", recorded_by="x")
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -370,6 +378,7 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     RatingScore: _make_rating_score,
     Rating: _make_rating,
     GuidanceDone: _make_guidance_done,
+    Promotion: _make_promotion,
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -410,6 +419,7 @@ ADMIN = {
     RatingScore: "fieldwork/ratingscore",
     Rating: "fieldwork/rating",
     GuidanceDone: "fieldwork/guidancedone",
+    Promotion: "cadres/promotion",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

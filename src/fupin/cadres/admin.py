@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fupin.core.admin_base import ScopedReadOnlyAdmin
 
-from .models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting, WorkTeam
+from .models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting, Promotion, WorkTeam
 
 
 @admin.register(HelpingUnit)
@@ -41,3 +41,8 @@ class BenefitAdmin(ScopedReadOnlyAdmin):
 @admin.register(WorkTeam)
 class WorkTeamAdmin(ScopedReadOnlyAdmin):
     list_display = ("area", "kind", "round")
+
+
+@admin.register(Promotion)
+class PromotionAdmin(ScopedReadOnlyAdmin):
+    list_display = ("cadre", "on", "post", "recorded_by")

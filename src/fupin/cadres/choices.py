@@ -19,6 +19,17 @@ class PostingRole(models.TextChoices):
     FIRST_SECRETARY = "first_secretary", "第一书记"
     RESIDENT_CADRE = "resident_cadre", "驻村干部"
     TEAM_LEADER = "team_leader", "工作队队长"
+    # temporary posts above the village (挂职): province cadres in poor counties, prefecture cadres in extremely
+    # poor townships; their posting's area is the county or the township
+    DEPUTY_COUNTY_SECRETARY = "deputy_county_secretary", "挂职县委副书记"
+    DEPUTY_COUNTY_HEAD = "deputy_county_head", "挂职副县长"
+    DEPUTY_TOWNSHIP_HEAD = "deputy_township_head", "挂职副乡（镇）长"
+
+
+VILLAGE_ROLES = (PostingRole.FIRST_SECRETARY, PostingRole.RESIDENT_CADRE, PostingRole.TEAM_LEADER)
+# the level of area each temporary post serves (codes.COUNTY = 3, codes.TOWNSHIP = 4)
+TEMPORARY_ROLES = {PostingRole.DEPUTY_COUNTY_SECRETARY: 3, PostingRole.DEPUTY_COUNTY_HEAD: 3,
+                   PostingRole.DEPUTY_TOWNSHIP_HEAD: 4}  # fmt: skip
 
 
 class PostingStatus(models.TextChoices):

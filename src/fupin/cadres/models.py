@@ -61,7 +61,7 @@ class Cadre(models.Model):
 class Posting(models.Model):
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="postings")
     village = models.ForeignKey("areas.Area", verbose_name="派驻村", on_delete=models.PROTECT, related_name="+")
-    role = models.CharField("职务", max_length=16, choices=PostingRole.choices)
+    role = models.CharField("职务", max_length=24, choices=PostingRole.choices)
     round = models.PositiveSmallIntegerField("轮次(年度)")
     start = models.DateField("到岗")
     end = models.DateField("离岗", null=True, blank=True)
@@ -100,7 +100,7 @@ class DispatchPlan(models.Model):
 class PlanItem(models.Model):
     plan = models.ForeignKey(DispatchPlan, verbose_name="方案", on_delete=models.CASCADE, related_name="items")
     village = models.ForeignKey("areas.Area", verbose_name="村", on_delete=models.PROTECT, related_name="+")
-    role = models.CharField("职务", max_length=16, choices=PostingRole.choices, default=PostingRole.FIRST_SECRETARY)
+    role = models.CharField("职务", max_length=24, choices=PostingRole.choices, default=PostingRole.FIRST_SECRETARY)
     cadre = models.ForeignKey(Cadre, verbose_name="干部", null=True, blank=True, on_delete=models.PROTECT)
     cost = models.IntegerField("代价", default=0)
     reason = models.CharField("理由", max_length=300)
@@ -156,3 +156,22 @@ class WorkTeam(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.get_kind_display()} {self.round}"
+
+
+@scoping.register("cadre__area_id")
+class Promotion(models.Model):
+    """A cadre promoted or given a more important post (提拔重用), e.g. after serving in a village."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="promotions")
+    on = models.DateField("日期")
+    post = models.CharField("新任职务", max_length=100)
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_by = models.CharField("记录人", max_length=150)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "提拔重用"
+        ordering = ["-on", "pk"]
+        indexes = [models.Index(fields=["on"], name="promotion_on")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.on} {self.post}"

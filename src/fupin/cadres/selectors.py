@@ -3,6 +3,8 @@ it (a township officer or a first secretary must see who serves there, whichever
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from fupin.areas.models import AreaClassification
@@ -52,6 +54,12 @@ def cadre_get(*, viewer: Actor | None, cadre_id: int) -> Cadre:
 def posting_get(*, viewer: Actor | None, posting_id: int) -> Posting | None:
     """A posting to a village in the viewer's area (None otherwise)."""
     return scoping.scoped(Posting, viewer).select_related("cadre", "village").filter(pk=posting_id).first()
+
+
+def cadre_promotions(*, viewer: Actor | None, cadre: Cadre) -> list[Any]:
+    """The cadre's promotions (提拔重用), newest first (whoever may see the cadre sees them)."""
+    del viewer
+    return list(cadre.promotions.order_by("-on", "-pk"))
 
 
 def cadre_postings(*, viewer: Actor | None, cadre: Cadre) -> list[Posting]:

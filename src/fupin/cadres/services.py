@@ -19,6 +19,7 @@ from fupin.core.permissions import require
 from fupin.policy.selectors import param
 
 from . import optimizer as opt
+from .choices import TEMPORARY_ROLES, VILLAGE_ROLES
 from .models import (
     Benefit,
     BenefitKind,
@@ -29,6 +30,7 @@ from .models import (
     Posting,
     PostingRole,
     PostingStatus,
+    Promotion,
     WorkTeam,
 )
 
@@ -110,9 +112,10 @@ def _this_round(area_code: str, round_year: int) -> tuple[list[Posting], set[int
     lo, hi = codes.code_range(area_code)
     active = list(
         Posting.objects.filter(
-            status=PostingStatus.ACTIVE, round=round_year, village_id__gte=lo, village_id__lte=hi
+            status=PostingStatus.ACTIVE, round=round_year, village_id__gte=lo, village_id__lte=hi,
+            role__in=VILLAGE_ROLES,
         ).select_related("cadre")
-    )
+    )  # fmt: skip
     posted = set(Posting.objects.filter(round=round_year).values_list("cadre_id", flat=True))
     return active, posted
 
@@ -506,7 +509,7 @@ def cadres_load(*, actor: Actor | None, units: list[dict[str, Any]], cadres: lis
         batch_size=2000,
     )  # fmt: skip
     ids = dict(Cadre.objects.filter(person_id__in=[c["person_id"] for c in new]).values_list("person_id", "pk"))
-    roles = {"first_secretary": PostingRole.FIRST_SECRETARY, "resident_cadre": PostingRole.RESIDENT_CADRE}
+    roles = {role.value: role for role in (PostingRole.FIRST_SECRETARY, PostingRole.RESIDENT_CADRE, *TEMPORARY_ROLES)}
     Posting.objects.bulk_create(
         [Posting(cadre_id=ids[c["person_id"]], village_id=c["village_code"], role=roles[c["role_2017"]], round=2017,
                  start=round_start(2017)) for c in new if c.get("village_code") and c.get("role_2017") in roles],
@@ -644,3 +647,58 @@ def cadre_ratings_record(*, actor: Actor | None, year: int, grades: dict[int, st
     Cadre.objects.bulk_update(changed, ["rating_prev", "rating_last", "rating_year"], batch_size=2000)
     audit_record_many(actor=actor, changes=audits)
     return len(changed)
+
+
+@transaction.atomic
+def temporary_post(*, actor: Actor | None, cadre: Cadre, area_code: str, role: str, start: date) -> Posting:
+    """A temporary post above the village (挂职): a province cadre as deputy Party secretary or deputy head of a poor
+    county, a prefecture cadre as deputy head of an extremely poor township — with the same eligibility as a first
+    secretary, and the same ratings and reports as every posting."""
+    area_code = codes.normalize(area_code)
+    require(actor, "cadres.manage", area_code)
+    if role not in TEMPORARY_ROLES:
+        raise ValidationError("挂职职务应为：挂职县委副书记、挂职副县长、挂职副乡（镇）长", extra={"field": "role"})
+    if codes.level_of(area_code) != TEMPORARY_ROLES[PostingRole(role)]:
+        level = codes.LEVEL_NAMES[TEMPORARY_ROLES[PostingRole(role)]]
+        raise ValidationError(f"{PostingRole(role).label}应挂职到{level}", extra={"field": "area"})
+    refused = eligibility(cadre, PostingRole.FIRST_SECRETARY, start.year)
+    if refused:
+        raise ValidationError(f"{cadre.name} 不能挂职：{'；'.join(refused)}", extra={"field": "cadre"})
+    if Posting.objects.filter(cadre=cadre, status=PostingStatus.ACTIVE).exists():
+        raise ValidationError(f"{cadre.name} 正在其他地方驻村或挂职", extra={"field": "cadre"})
+    posting = Posting.objects.create(cadre=cadre, village_id=area_code, role=role, round=start.year, start=start)
+    audit_record(actor=actor, action="cadres.temporary_post", entity=posting,
+                 changes={"role": [None, role], "area": [None, area_code], "start": [None, str(start)]})  # fmt: skip
+    return posting
+
+
+@transaction.atomic
+def promotion_record(*, actor: Actor | None, cadre: Cadre, on: date, post: str, note: str = "") -> Promotion:
+    """Record a cadre's promotion (提拔重用)."""
+    require(actor, "cadres.manage", cadre.area_id)
+    post = post.strip()
+    if not post or len(post) > 100:
+        raise ValidationError("请填写新任职务（100 字以内）", extra={"field": "post"})
+    if on > date.today() or on.year < 2013:  # noqa: DTZ011 - a calendar date
+        raise ValidationError("日期应在 2013 年到今天之间", extra={"field": "on"})
+    item = Promotion.objects.create(cadre=cadre, on=on, post=post, note=note.strip()[:200],
+                                    recorded_by=getattr(actor, "username", "") or "system")  # fmt: skip
+    audit_record(actor=actor, action="cadres.promotion", entity=item, area_code=cadre.area_id,
+                 changes={"post": [None, post], "on": [None, str(on)]})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def promotions_load(*, actor: Actor | None, rows: list[dict[str, Any]], source: str) -> int:
+    """Promotions from the province's records (person_id, on, post); those already there are skipped."""
+    require(actor, "cadres.manage")
+    ids = dict(Cadre.objects.filter(person_id__in=[r["person_id"] for r in rows]).values_list("person_id", "pk"))
+    have = set(Promotion.objects.filter(cadre_id__in=list(ids.values())).values_list("cadre_id", "on", "post"))
+    fresh = [r for r in rows if r["person_id"] in ids and (ids[r["person_id"]], r["on"], r["post"]) not in have]
+    new = [Promotion(cadre_id=ids[r["person_id"]], on=r["on"], post=r["post"], recorded_by="系统") for r in fresh]
+    Promotion.objects.bulk_create(new, batch_size=2000)
+    if new:
+        audit_record(actor=actor, action="cadres.promotions_load", entity=None, entity_type="cadres.batch",
+                     entity_id=source[:64], area_code="520000000000",
+                     changes={"promotions": [None, len(new)]})  # fmt: skip
+    return len(new)

@@ -23,7 +23,7 @@ from fupin.areas.loader import DEFAULT_SOURCE
 from fupin.areas.models import Area, Classification
 from fupin.areas.services import area_classifications_replace, areas_load
 from fupin.cadres.models import Posting, PostingRole, PostingStatus
-from fupin.cadres.services import cadre_account_link, cadres_load, work_teams_load
+from fupin.cadres.services import cadre_account_link, cadres_load, promotions_load, work_teams_load
 from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.external.services import KINDS, external_load
@@ -260,6 +260,10 @@ def synth_cadres_load(*, actor: Actor | None, out: Path, echo: Echo = _quiet) ->
     used = {c["unit_id"] for c in cadres}
     units = [u for u in pq.read_table(out / "helping_units.parquet").to_pylist() if u["unit_id"] in used]
     n = cadres_load(actor=actor, units=units, cadres=cadres, source=f"synth:{out.name}")
+    if (out / "promotions.parquet").exists():
+        promoted = promotions_load(actor=actor, rows=pq.read_table(out / "promotions.parquet").to_pylist(),
+                                   source=f"synth:{out.name}")  # fmt: skip
+        echo(f"提拔重用 {promoted} 人")
     groups = pq.read_table(out / "work_groups.parquet").to_pylist()
     teams = work_teams_load(actor=actor, groups=groups, round_year=2017, source=f"synth:{out.name}")
     echo(f"帮扶单位 {len(units)} 个，干部 {n} 人，工作队(组) {teams} 个已入库")

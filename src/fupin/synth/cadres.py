@@ -251,3 +251,69 @@ def generate_cadres(cadres: CadrePlan, county: str, seed: int) -> pa.Table:
             "county_team": pa.array(np.full(n, county in set(cadres.team_counties)), pa.bool_()),
         }
     )
+
+
+TEMPORARY_POSTS = 65  # the article: 65 province-level cadres as deputy county Party secretaries or county heads
+
+
+def temporary_posts(plan: ProvincePlan, cadre_plan: CadrePlan, county: str, seed: int) -> pa.Table:
+    """The county's temporary posts (挂职) of 2017, as cadres rows: a province unit's cadre as deputy county Party
+    secretary or deputy county head of each poor county still on the list (65: the 66 designated less 赤水), and a
+    prefecture unit's cadre as deputy head of each extremely poor township of the county."""
+    rng = np.random.default_rng([seed, int(county), 6])
+    poor = sorted({c[:6] for c, y, k in plan.classifications if k == "poor_county" and y == 2017})[:TEMPORARY_POSTS]
+    towns = sorted(c for c, y, k in plan.classifications if k == "extremely_poor_township" and c[:6] == county)
+    posts: list[tuple[str, str, str]] = []
+    if county in poor:
+        role = "deputy_county_secretary" if poor.index(county) % 2 == 0 else "deputy_county_head"
+        posts.append((role, county.ljust(12, "0"), f"P52{int(rng.integers(0, cal.UNITS_PROVINCE)):04d}"))
+    posts += [("deputy_township_head", t, f"M{county[:4]}{int(rng.integers(0, cal.UNITS_PER_PREFECTURE)):04d}")
+              for t in towns]  # fmt: skip
+    n = len(posts)
+    # They live where their unit is: an ID of 贵阳 (南明区), born on a day no other county's temporary cadre was (the
+    # county's rank × 7 + k days after 1975-01-01), so their numbers are unique across the province by construction.
+    rank = sorted(plan.counties).index(county)
+    birth = np.datetime64("1975-01-01") + (rank * 7 + np.arange(n)).astype("timedelta64[D]")
+    age = 2017 - birth.astype("datetime64[Y]").astype(int) - 1970
+    male = rng.random(n) < 0.75
+    sequence = 440 * 2 + np.arange(n) * 2 + male.astype(np.int64)
+    pid = id_numbers("520102", birth, sequence) if n else pa.array([], pa.string())
+    del cadre_plan
+    return pa.table(
+        {
+            "cadre_id": pa.array([f"T{county}{i:03d}" for i in range(n)], pa.string()),
+            "person_id": pid,
+            "name": names(rng, surname_indices(rng, n)),
+            "sex": pa.array(np.where(male, "男", "女").astype(object), pa.string()),
+            "birth_date": pa.array(birth.astype("datetime64[D]")),
+            "unit_id": pa.array([p[2] for p in posts], pa.string()),
+            "rank": pa.array(RANKS[rng.integers(3, 5, n)], pa.string()),
+            "cadre_type": pa.array(TYPES[rng.integers(0, 5, n)], pa.string()),
+            "specialty": pa.array(SPECIALTIES[rng.integers(0, len(SPECIALTIES), n)], pa.string()),
+            "years_of_work": pa.array(np.maximum(age - 23, 5), pa.int16()),
+            "staff_status": pa.array(np.full(n, "在编", dtype=object), pa.string()),
+            "rating_2016": pa.array(np.full(n, "称职", dtype=object), pa.string()),
+            "rating_2017": pa.array(np.full(n, "称职", dtype=object), pa.string()),
+            "role_2017": pa.array([p[0] for p in posts], pa.string()),
+            "village_code": pa.array([p[1] for p in posts], pa.string()),
+            "county_team": pa.array(np.zeros(n, dtype=bool), pa.bool_()),
+        }
+    )
+
+
+PROMOTED_POSTS = np.array(
+    ["提拔为副科级领导干部", "提拔为正科级领导干部", "提拔为副处级领导干部", "重用为乡镇党委书记"], dtype=object
+)
+
+
+def promotions(cadres: pa.Table, n: int, rng: np.random.Generator) -> pa.Table:
+    """``n`` of the county's cadres promoted (提拔重用) at some date of 2013–2018 (the article: 4,200+ since 2013)."""
+    people = cadres.column("person_id").to_pylist()
+    chosen = rng.choice(len(people), size=min(n, len(people)), replace=False) if people and n else np.array([], int)
+    first, last = np.datetime64("2013-03-01"), np.datetime64("2018-12-31")
+    days = rng.integers(0, int((last - first).astype(int)) + 1, len(chosen))
+    return pa.table({
+        "person_id": pa.array([people[i] for i in chosen], pa.string()),
+        "on": pa.array((first + days.astype("timedelta64[D]")).astype("datetime64[D]"), pa.date32()),
+        "post": pa.array(PROMOTED_POSTS[rng.integers(0, len(PROMOTED_POSTS), len(chosen))], pa.string()),
+    })  # fmt: skip

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from . import calibration as cal
 from .allocate import largest_remainder
-from .cadres import CadrePlan, generate_cadres, plan_cadres
+from .cadres import CadrePlan, generate_cadres, plan_cadres, promotions, temporary_posts
 from .county import county_seed, generate_county
 from .departments import SCHEMAS as DEPARTMENT_SCHEMAS
 from .departments import TABLES as DEPARTMENT_TABLES
@@ -31,7 +31,7 @@ from .province import ProvincePlan, plan_province
 FILES = (
     "area_classifications", "county_targets", "households", "members", "household_years",
     "answers", "vehicles", "real_estate", "businesses", "state_payroll", "deaths", "hukou",
-    "survey_households", "survey_members", "helping_units", "work_groups", "cadres", "party_orgs",
+    "survey_households", "survey_members", "helping_units", "work_groups", "cadres", "party_orgs", "promotions",
     *DEPARTMENT_TABLES, *FIELDWORK_SCHEMAS,
 )  # fmt: skip
 
@@ -102,6 +102,7 @@ def generate(  # noqa: PLR0915 - one linear recipe
 
     cadre_plan = plan_cadres(plan, seed)
     adjusted = adjusted_per_county(cadre_plan)
+    promoted = promoted_per_county(cadre_plan)
     groups, teams = _write_plan_tables(plan, cadre_plan, counties, out)
     writers: dict[str, pq.ParquetWriter] = {}
     counts = dict.fromkeys(FILES[2:], 0)
@@ -139,8 +140,10 @@ def generate(  # noqa: PLR0915 - one linear recipe
             write("state_payroll", pa.Table.from_pylist(planted.payroll, SCHEMAS["state_payroll"]))
             write("deaths", pa.Table.from_pylist(planted.deaths, SCHEMAS["deaths"]))
             write("hukou", _hukou(households, members, s_members, planted))
-            cadres = generate_cadres(cadre_plan, code, seed)
+            cadres = pa.concat_tables([generate_cadres(cadre_plan, code, seed),
+                                       temporary_posts(plan, cadre_plan, code, seed)])  # fmt: skip
             write("cadres", cadres)
+            write("promotions", promotions(cadres, promoted.get(code, 0), county_seed(seed, code, salt=7)))
             field = generate_fieldwork(cadres, households, adjusted=adjusted.get(code, 0),
                                        rng=county_seed(seed, code, salt=5))  # fmt: skip
             for name, table in field.items():
@@ -178,6 +181,16 @@ def adjusted_per_county(cadre_plan: CadrePlan) -> dict[str, int]:
         per[v[:6]] = per.get(v[:6], 0) + 1
     counties = sorted(per)
     shares = largest_remainder(cal.FIRST_SECRETARIES_ADJUSTED_2018, np.array([per[c] for c in counties], float))
+    return dict(zip(counties, shares.tolist(), strict=True))
+
+
+def promoted_per_county(cadre_plan: CadrePlan) -> dict[str, int]:
+    """The article's 4,200 cadres promoted since 2013, shared among the counties by their posted cadres."""
+    per: dict[str, int] = {}
+    for v, n in cadre_plan.resident_cadres.items():
+        per[v[:6]] = per.get(v[:6], 0) + n + (v in cadre_plan.first_secretary_villages)
+    counties = sorted(per)
+    shares = largest_remainder(cal.PROMOTED_SINCE_2013, np.array([per[c] for c in counties], float))
     return dict(zip(counties, shares.tolist(), strict=True))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.shortcuts import redirect, render
 
 from fupin.accounts.selectors import user_by_username
 from fupin.cadres import selectors as cadre_selectors
-from fupin.cadres.choices import PostingRole
+from fupin.cadres.choices import TEMPORARY_ROLES, PostingRole
 from fupin.cadres.services import (
     cadre_account_link,
     dispatch_plan,
@@ -21,7 +22,9 @@ from fupin.cadres.services import (
     plan_approve,
     plan_item_set,
     plan_summary_lines,
+    promotion_record,
     round_start,
+    temporary_post,
 )
 from fupin.core.actors import Actor
 from fupin.core.errors import ApplicationError
@@ -175,7 +178,10 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
     benefits = cadre_selectors.posting_benefits(postings=postings)
     active = next((p for p in postings if p.status == "active"), None)
     can_link = active is not None and allowed(viewer, "cadres.manage", active.village_id)
+    can_manage = allowed(viewer, "cadres.manage", cadre.area_id)
     link_error = ""
+    if request.method == "POST" and request.POST.get("form") in ("promotion", "temporary"):
+        return _cadre_record_post(request, cadre, can_manage)
     if request.method == "POST":
         if not can_link:
             raise PermissionDenied("只有县委组织部可以关联在岗干部的账号")
@@ -193,6 +199,31 @@ def cadre_detail(request: HttpRequest, cadre_id: int) -> HttpResponse:
         "cadre": cadre, "id_shown": shown_id(viewer, cadre.person_id), "year": year,
         "refusals": {label: eligibility(cadre, role, year) for role, label in PostingRole.choices[:2]},
         "postings": [(p, benefits.get(p.pk, [])) for p in postings],
-        "active": active, "can_link": can_link, "link_error": link_error,
+        "active": active, "can_link": can_link, "link_error": link_error, "can_manage": can_manage,
+        "promotions": cadre_selectors.cadre_promotions(viewer=viewer, cadre=cadre),
+        "temporary_roles": [(r, PostingRole(r).label) for r in TEMPORARY_ROLES],
         "can_adjust": active is not None and allowed(viewer, "fieldwork.adjust", active.village_id),
     }, status=400 if link_error else 200)  # fmt: skip
+
+
+def _cadre_record_post(request: HttpRequest, cadre: Any, can_manage: bool) -> HttpResponse:
+    """A promotion (提拔重用) recorded, or a temporary post above the village (挂职) arranged, from the cadre's page."""
+    viewer = viewer_of(request)
+    if not can_manage:
+        raise PermissionDenied("只有组织部可以记录提拔重用、安排挂职")
+    try:
+        on = date.fromisoformat(request.POST.get("on", "")[:10])
+    except ValueError:
+        messages.error(request, "日期应写成 年-月-日")
+        return redirect("cadre-detail", cadre.pk)
+    try:
+        if request.POST.get("form") == "promotion":
+            promotion_record(actor=viewer, cadre=cadre, on=on, post=request.POST.get("post", "")[:100])
+            messages.success(request, "已记录提拔重用")
+        else:
+            posting = temporary_post(actor=viewer, cadre=cadre, area_code=request.POST.get("area", "")[:12],
+                                     role=request.POST.get("role", ""), start=on)  # fmt: skip
+            messages.success(request, f"已安排{posting.get_role_display()}")
+    except (ApplicationError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", None) or "区划代码无效")
+    return redirect("cadre-detail", cadre.pk)

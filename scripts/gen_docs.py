@@ -67,6 +67,8 @@ def render_permissions() -> str:
 
 def render() -> str:
     _setup()
+    import fupin.fieldwork.services  # noqa: F401 - named in the workflows
+    from fupin.analytics import fieldwork
     from fupin.analytics.rules import FAMILIES
     from fupin.analytics.verdicts import cadre, county, household, village
     from fupin.checks.choices import FindingStatus
@@ -112,6 +114,18 @@ def render() -> str:
         ("干部选派资格 eligibility_reasons", cadre.eligibility_reasons),
     ):
         lines.append(f"| {name} | | {_doc(fn)} | `{_file(fn)}` |")
+    lines += ["", "## Field work (`fupin.analytics.fieldwork`)", "",
+              "Derived facts of the cadres' field work: one row per posting, on every engine. Parameters: "
+              "`village_days_month_min`, `leave_days_year_max`, `rating_weight_*`, `rating_quarters_weight`, "
+              "`rating_*_min`, `absence_cap_*` (docs: 政策参数).", "", "| fact | what it gives | file |",
+              "| --- | --- | --- |"]  # fmt: skip
+    for name, fn in (
+        ("在村天数 presence", fieldwork.presence),
+        ("年度请假 leave_over_limit", fieldwork.leave_over_limit),
+        ("年度考核 ratings", fieldwork.ratings),
+        ("召回调整 adjustments_due", fieldwork.adjustments_due),
+    ):
+        lines.append(f"| {name} | {_doc(fn)} | `{_file(fn)}` |")
     lines += ["", "### Which income line each rule and verdict uses", "",
               "| rule or verdict | line (policy parameter) | comparison |", "| --- | --- | --- |"]  # fmt: skip
     for name, line, comparison in INCOME_LINES:
@@ -123,6 +137,13 @@ def render() -> str:
             f"{s.title}（{level.get(s.level, s.level)}级{'，' + s.kind if s.kind != 'sign' else ''}）" for s in steps
         ))  # fmt: skip
     lines += ["", f"File: `{_file(sys.modules['fupin.registry.procedures'])}`", "",
+              "### Leave (`fupin.fieldwork.services.LEAVE_CHAIN`)", "",
+              "| step | decided by (level) | then |", "| --- | --- | --- |",
+              "| 待乡镇党委审批 | 乡镇（组织部门） | ≤ `leave_township_max_days` days: approved; "
+              "more: 待县委组织部审批 |",
+              "| 待县委组织部审批 | 县（组织部） | approved or not; an approval past `leave_days_year_max` in the year "
+              "proposes an adjustment |", "",
+              f"File: `{_file(sys.modules['fupin.fieldwork.services'])}`", "",
               "### Finding transitions (`fupin.checks.services.TRANSITIONS`)", "",
               "| from | to | lowest level | reason required |", "| --- | --- | --- | --- |"]  # fmt: skip
     for (a, b), lvl in TRANSITIONS.items():

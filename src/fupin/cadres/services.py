@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from fupin.analytics.verdicts.cadre import eligibility_reasons
 from fupin.areas.models import AreaClassification
@@ -598,16 +599,17 @@ def cadre_account_link(*, actor: Actor | None, cadre: Cadre, user: Any) -> Cadre
     """Link a cadre to their own login account (a first secretary's or resident cadre's account in the village of
     their active posting): the field work (民情日记, leave) is then written in their name. ``user=None`` unlinks."""
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
-    require(actor, "cadres.manage", cadre.area_id)
+    require(actor, "cadres.manage")
+    posting = Posting.objects.filter(cadre=cadre, status=PostingStatus.ACTIVE).select_related("village").first()
+    # the organization department where the cadre serves links them (whichever unit sent them)
+    require(actor, "cadres.manage", posting.village_id if posting is not None else cadre.area_id)
     if user is not None:
-        posting = Posting.objects.filter(cadre=cadre, status=PostingStatus.ACTIVE).first()
         if posting is None:
             raise ValidationError(f"{cadre.name} 目前不在岗驻村，不能关联账号")
-        require(actor, "cadres.manage", posting.village_id)
         wanted = "first_secretary" if posting.role == PostingRole.FIRST_SECRETARY else "resident_cadre"
         if user.role != wanted or user.area_id != posting.village_id:
             raise ValidationError(
-                f"账号 {user.username} 应为派驻村（{posting.village_id}）的"
+                f"账号 {user.username} 应为派驻村（{posting.village.name}）的"
                 f"{'第一书记' if wanted == 'first_secretary' else '驻村工作队员'}账号",
                 extra={"field": "account"},
             )
@@ -656,6 +658,7 @@ def temporary_post(*, actor: Actor | None, cadre: Cadre, area_code: str, role: s
     secretary, and the same ratings and reports as every posting."""
     area_code = codes.normalize(area_code)
     require(actor, "cadres.manage", area_code)
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)  # one arrangement at a time per cadre
     if role not in TEMPORARY_ROLES:
         raise ValidationError("挂职职务应为：挂职县委副书记、挂职副县长、挂职副乡（镇）长", extra={"field": "role"})
     if codes.level_of(area_code) != TEMPORARY_ROLES[PostingRole(role)]:
@@ -679,7 +682,7 @@ def promotion_record(*, actor: Actor | None, cadre: Cadre, on: date, post: str, 
     post = post.strip()
     if not post or len(post) > 100:
         raise ValidationError("请填写新任职务（100 字以内）", extra={"field": "post"})
-    if on > date.today() or on.year < 2013:  # noqa: DTZ011 - a calendar date
+    if on > timezone.localdate() or on.year < 2013:
         raise ValidationError("日期应在 2013 年到今天之间", extra={"field": "on"})
     item = Promotion.objects.create(cadre=cadre, on=on, post=post, note=note.strip()[:200],
                                     recorded_by=getattr(actor, "username", "") or "system")  # fmt: skip

@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from fupin.audit.services import audit_record
@@ -32,10 +33,13 @@ def _ids(keys: pa.Array, mapping: dict[str, int]) -> pa.Array:
     return pa.array([mapping.get(k) for k in keys.to_pylist()], pa.int64())
 
 
-def _keep(table: pa.Table, posting: pa.Array) -> pa.Table:
-    """The rows whose cadre has a fresh posting, with its id."""
-    table = table.append_column("posting_id", posting)
-    return table.filter(pc.is_valid(table.column("posting_id")))
+def _keep(table: pa.Table, posting_of: dict[str, int], village_of: dict[int, str]) -> pa.Table:
+    """The rows whose cadre has a fresh posting, with its id; their village is the posting's, whatever the file
+    says (nothing lands outside the areas checked)."""
+    table = table.append_column("posting_id", _ids(table.column("person_id"), posting_of))
+    table = table.filter(pc.is_valid(table.column("posting_id")))
+    villages = pa.array([village_of[p] for p in table.column("posting_id").to_pylist()], pa.string())
+    return table.set_column(table.column_names.index("village_code"), "village_code", villages)
 
 
 def _evening(dates: pa.Array) -> pa.Array:
@@ -53,20 +57,9 @@ def fieldwork_load(*, actor: Actor | None, tables: dict[str, pa.Table], year: in
     counties = sorted({str(v)[:6] for v in pc.unique(logs.column("village_code")).to_pylist()})
     for county in counties:
         require(actor, "cadres.manage", codes.normalize(county))
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    posting_of: dict[str, int] = {}
-    household_of: dict[str, int] = {}
-    for county in counties:
-        lo, hi = codes.code_range(county)
-        active = Posting.objects.filter(status=PostingStatus.ACTIVE, village_id__gte=lo, village_id__lte=hi)
-        touched = set(WorkLog.objects.filter(village_id__gte=lo, village_id__lte=hi, date__gte=first, date__lte=last)
-                      .values_list("posting_id", flat=True).distinct())  # fmt: skip
-        posting_of.update((pid, pk) for pid, pk in active.values_list("cadre__person_id", "pk") if pk not in touched)
-        household_of.update(
-            Household.objects.filter(village_id__gte=lo, village_id__lte=hi).values_list("household_no", "pk")
-        )
+    posting_of, village_of, household_of = _fresh(counties, year)
     progress.report("民情日记")
-    logs = _keep(logs, _ids(logs.column("person_id"), posting_of))
+    logs = _keep(logs, posting_of, village_of)
     when = _evening(logs.column("date"))
     amount = logs.column("amount_wan")
     bulk_insert(WorkLog, pa.table({
@@ -80,7 +73,7 @@ def fieldwork_load(*, actor: Actor | None, tables: dict[str, pa.Table], year: in
     _tallies(logs, year)
     progress.report("请假、暗访抽查、负面清单、考核评分")
     leave = tables["leave_requests"]
-    leave = _keep(leave, _ids(leave.column("person_id"), posting_of))
+    leave = _keep(leave, posting_of, village_of)
     span = pc.add(pc.cast(pc.subtract(pc.cast(leave.column("end"), pa.int32()),
                                       pc.cast(leave.column("start"), pa.int32())), pa.int32()), 1)  # fmt: skip
     decided = _evening(leave.column("start"))
@@ -95,7 +88,7 @@ def fieldwork_load(*, actor: Actor | None, tables: dict[str, pa.Table], year: in
         "county_by": pa.array([""] * leave.num_rows, pa.string()), "decided_at": decided, "created_at": decided,
     }))  # fmt: skip
     checks = tables["inspections"]
-    checks = _keep(checks, _ids(checks.column("person_id"), posting_of))
+    checks = _keep(checks, posting_of, village_of)
     at = _evening(checks.column("date"))
     bulk_insert(Inspection, pa.table({
         "posting_id": checks.column("posting_id"), "village_id": checks.column("village_code"),
@@ -105,7 +98,7 @@ def fieldwork_load(*, actor: Actor | None, tables: dict[str, pa.Table], year: in
     }))  # fmt: skip
     lines = dict(RedLine.objects.values_list("code", "pk"))
     crossed = tables["violations"]
-    crossed = _keep(crossed, _ids(crossed.column("person_id"), posting_of))
+    crossed = _keep(crossed, posting_of, village_of)
     bulk_insert(Violation, pa.table({
         "posting_id": crossed.column("posting_id"), "village_id": crossed.column("village_code"),
         "red_line_id": _ids(crossed.column("red_line"), lines), "date": crossed.column("date"),
@@ -115,7 +108,7 @@ def fieldwork_load(*, actor: Actor | None, tables: dict[str, pa.Table], year: in
         "created_at": _evening(crossed.column("date")),
     }))  # fmt: skip
     scores = tables["rating_scores"]
-    scores = _keep(scores, _ids(scores.column("person_id"), posting_of))
+    scores = _keep(scores, posting_of, village_of)
     now = pa.array([timezone.now()] * scores.num_rows, pa.timestamp("us", tz="UTC"))
     bulk_insert(RatingScore, pa.table({
         "posting_id": scores.column("posting_id"), "village_id": scores.column("village_code"),
@@ -136,6 +129,32 @@ def fieldwork_load(*, actor: Actor | None, tables: dict[str, pa.Table], year: in
         f"违反负面清单 {counts['violations']} 起，考核评分 {counts['scores']:,} 项；{year} 年度考核评定 "
         f"{counts['rated']:,} 人，提出调整建议 {counts['proposed']} 人")  # fmt: skip
     return counts
+
+
+def _fresh(counties: list[str], year: int) -> tuple[dict[str, int], dict[int, str], dict[str, int]]:
+    """The counties' active postings without any field work of ``year`` yet (by the cadre's ID number), their
+    villages, and the counties' households by number."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    posting_of: dict[str, int] = {}
+    village_of: dict[int, str] = {}
+    household_of: dict[str, int] = {}
+    for county in counties:
+        lo, hi = codes.code_range(county)
+        active = Posting.objects.filter(status=PostingStatus.ACTIVE, village_id__gte=lo, village_id__lte=hi)
+        touched: set[int] = set()  # postings with any field work of the year already: never loaded again
+        for model, day in ((WorkLog, "date"), (LeaveRequest, "start"), (Inspection, "date"), (Violation, "date")):
+            span = {f"{day}__gte": first, f"{day}__lte": last}
+            rows = model.objects.filter(village_id__gte=lo, village_id__lte=hi, **span)
+            touched.update(rows.values_list("posting_id", flat=True).distinct())
+        touched.update(RatingScore.objects.filter(village_id__gte=lo, village_id__lte=hi, year=year)
+                       .values_list("posting_id", flat=True).distinct())  # fmt: skip
+        for pid, pk, village in active.values_list("cadre__person_id", "pk", "village_id"):
+            if pk not in touched:
+                posting_of[pid], village_of[pk] = pk, village
+        household_of.update(
+            Household.objects.filter(village_id__gte=lo, village_id__lte=hi).values_list("household_no", "pk")
+        )
+    return posting_of, village_of, household_of
 
 
 def _tallies(logs: pa.Table, year: int) -> None:
@@ -161,13 +180,9 @@ def _tallies(logs: pa.Table, year: int) -> None:
         "count": pa.array([rows[k][0] for k in new], pa.int64()),
         "amount": pa.array([round(rows[k][1], 2) for k in new], pa.float64()),
     }))  # fmt: skip
-    changed = []
-    for key, tally in existing.items():
+    for key, tally in existing.items():  # rows entered meanwhile on the web: add, never overwrite
         n, a = rows[key]
-        tally.count += n
-        tally.amount += type(tally.amount)(str(round(a, 2)))
-        changed.append(tally)
-    LogTally.objects.bulk_update(changed, ["count", "amount"], batch_size=2000)
+        LogTally.objects.filter(pk=tally.pk).update(count=F("count") + n, amount=F("amount") + round(a, 2))
 
 
 def load_parquet_dir(out: Any) -> dict[str, pa.Table]:

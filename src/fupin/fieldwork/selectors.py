@@ -56,8 +56,9 @@ def household_choices(*, viewer: Actor | None, village: str) -> list[tuple[str, 
     """The village's registered households as (number, "户主（编号后 4 位）"), by head's name: the visit form's list."""
     from fupin.registry.selectors import households_visible
 
-    rows = households_visible(viewer=viewer).filter(village_id=village).values_list("household_no", "head_name")
-    return sorted(((no, f"{name or '（未填户主）'}（…{no[-4:]}）") for no, name in rows[:2000]), key=lambda r: r[1])
+    rows = households_visible(viewer=viewer).filter(village_id=village).order_by("head_name", "household_no")
+    return [(no, f"{name or '（未填户主）'}（…{no[-4:]}）")
+            for no, name in rows.values_list("household_no", "head_name")[:5000]]  # fmt: skip
 
 
 def requests_of_village(*, viewer: Actor | None, village: str, open_only: bool = False) -> list[ResidentRequest]:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from fupin.audit.services import audit_record
+from fupin.audit.services import Change, audit_record, audit_record_many
 from fupin.cadres.models import Posting, PostingStatus
 from fupin.cadres.services import posting_recall
 from fupin.core import codes, progress
@@ -210,9 +210,9 @@ def worklog_locked_reason(actor: Actor | None, log: WorkLog) -> str | None:
     if actor is None or log.author_id != actor.pk:
         return "只有填报人本人可以修改"
     days = int(param("worklog_edit_days", _today().year))
-    locked_on = timezone.localtime(log.created_at).date() + timedelta(days=days)
-    if _today() > locked_on:
-        return f"填报已超过 {days} 天，记录已于 {locked_on:%Y-%m-%d} 锁定"
+    last_day = timezone.localtime(log.created_at).date() + timedelta(days=days)
+    if _today() > last_day:
+        return f"填报已超过 {days} 天，记录已于 {last_day + timedelta(days=1):%Y-%m-%d} 锁定"
     return None
 
 
@@ -225,7 +225,7 @@ def worklog_edit(*, actor: Actor | None, log: WorkLog, data: LogInput) -> WorkLo
     if reason is not None or log.posting_id != posting.pk:
         raise PermissionDeniedError(reason or "只能修改本人在本次派驻中的记录")
     days = int(param("worklog_edit_days", _today().year))
-    values = _clean_log(posting, data, days + (_today() - log.created_at.date()).days)
+    values = _clean_log(posting, data, days + (_today() - timezone.localtime(log.created_at).date()).days)
     before = {k: getattr(log, k) for k in values}
     changed = {k: v for k, v in values.items() if before[k] != v}
     if not changed:
@@ -382,9 +382,9 @@ def leave_decider_reason(actor: Actor | None, leave: LeaveRequest) -> str | None
 
 @transaction.atomic
 def leave_decide(*, actor: Actor | None, leave: LeaveRequest, approve: bool, note: str = "") -> LeaveRequest:
-    """The township decides leave of up to ``leave_township_max_days`` days; a longer leave it approves goes on to
-    the county's organization department. A final approval that takes the cadre's leave in the year past
-    ``leave_days_year_max`` proposes their adjustment (recall)."""
+    """The township decides leave of up to ``leave_township_max_days`` days; a longer leave it approves, or one asked
+    for after it began (补假), goes on to the county's organization department. A final approval that takes the
+    cadre's leave in the year past ``leave_days_year_max`` proposes their adjustment (recall)."""
     require(actor, "fieldwork.leave_approve", leave.village_id)
     leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
     reason = leave_decider_reason(actor, leave)
@@ -392,11 +392,14 @@ def leave_decide(*, actor: Actor | None, leave: LeaveRequest, approve: bool, not
         raise PermissionDeniedError(reason)
     note = _text(note, "note", "审批意见", 200, required=not approve)
     before = leave.status
-    by = getattr(actor, "username", "") or "system"
+    by = _username(actor)
     limit = int(param("leave_township_max_days", leave.start.year))
     if before == LeaveStatus.PENDING_TOWNSHIP:
         leave.township_decision, leave.township_by = note or "同意", by
-        after = LeaveStatus.PENDING_COUNTY if approve and leave.days > limit else None
+        # longer leave, and leave asked for after it began (补假: it may excuse an absence a spot check found), go on
+        # to the county
+        late = leave.start < timezone.localtime(leave.created_at).date()
+        after = LeaveStatus.PENDING_COUNTY if approve and (leave.days > limit or late) else None
     else:
         leave.county_decision, leave.county_by = note or "同意", by
         after = None
@@ -430,20 +433,32 @@ def leave_cancel(*, actor: Actor | None, leave: LeaveRequest) -> LeaveRequest:
 
 
 def _propose_for_leave(actor: Actor | None, leave: LeaveRequest) -> Adjustment | None:
+    for year in sorted({leave.start.year, leave.end.year}):  # a leave across New Year counts in both
+        made = _propose_for_leave_year(actor, leave, year)
+        if made is not None:
+            return made
+    return None
+
+
+def _propose_for_leave_year(actor: Actor | None, leave: LeaveRequest, year: int) -> Adjustment | None:
     from .selectors import year_leave
 
-    year = leave.start.year
     limit = int(param("leave_days_year_max", year))
     taken = year_leave(posting_id=leave.posting_id, year=year)
     if taken <= limit:
         return None
-    if Adjustment.objects.filter(posting_id=leave.posting_id, status=AdjustmentStatus.PROPOSED).exists():
+    if (
+        Adjustment.objects.filter(posting_id=leave.posting_id)
+        .filter(Q(status=AdjustmentStatus.PROPOSED) | Q(year=year))
+        .exists()
+    ):
         return None
     item = Adjustment.objects.create(
         posting_id=leave.posting_id,
         village_id=leave.village_id,
         by_rule=True,
         proposed_by="系统",
+        year=year,
         reason=f"{year} 年请假 {taken} 天，超过 {limit} 天",
         evidence=f"最近一次：{leave.get_kind_display()} {leave.start:%Y-%m-%d} 至 {leave.end:%Y-%m-%d}"
         f"（{leave.days} 天）",
@@ -470,7 +485,7 @@ def adjustment_propose(*, actor: Actor | None, posting: Posting, reason: str, ev
         village_id=posting.village_id,
         reason=_text(reason, "reason", "调整理由", 200),
         evidence=_text(evidence, "evidence", "依据", 2000),
-        proposed_by=getattr(actor, "username", "") or "system",
+        proposed_by=_username(actor),
     )
     audit_record(actor=actor, action="fieldwork.adjust_propose", entity=item, changes={"reason": [None, item.reason]})
     return item
@@ -489,7 +504,7 @@ def adjustment_decide(*, actor: Actor | None, item: Adjustment, approve: bool, n
         posting_recall(actor=actor, posting=item.posting, reason=f"调整：{item.reason}"[:100], on=_today())
     before = item.status
     item.status = AdjustmentStatus.APPROVED if approve else AdjustmentStatus.REJECTED
-    item.decided_by, item.decision, item.decided_at = getattr(actor, "username", "") or "system", note, timezone.now()
+    item.decided_by, item.decision, item.decided_at = _username(actor), note, timezone.now()
     item.save()
     audit_record(
         actor=actor,
@@ -528,7 +543,7 @@ def inspection_record(
 
 
 def _username(actor: Actor | None) -> str:
-    return getattr(actor, "username", "") or "system"
+    return getattr(actor, "username", "") or "系统"
 
 
 @transaction.atomic
@@ -552,7 +567,7 @@ def violation_record(*, actor: Actor | None, posting: Posting, red_line: RedLine
         and not Adjustment.objects.filter(posting=posting, status=AdjustmentStatus.PROPOSED).exists()
     ):
         proposal = Adjustment.objects.create(
-            posting=posting, village_id=posting.village_id, by_rule=True, proposed_by="系统",
+            posting=posting, village_id=posting.village_id, by_rule=True, proposed_by="系统", year=on.year,
             reason=f"违反负面清单：{red_line.title}"[:200], evidence=f"{on:%Y-%m-%d}：{item.evidence}"[:2000],
         )  # fmt: skip
         audit_record(actor=actor, action="fieldwork.adjust_propose", entity=proposal,
@@ -683,6 +698,7 @@ def ratings_compute(*, actor: Actor | None, area_code: str, year: int) -> Rating
     capped = 0
     new: list[Rating] = []
     changed: list[Rating] = []
+    audits: list[Change] = []
     fields = ("score", "earned", "grade", "reasons", "absences")
     for row in result.to_pylist():
         posting = postings[row["posting_id"]]
@@ -695,7 +711,12 @@ def ratings_compute(*, actor: Actor | None, area_code: str, year: int) -> Rating
         rating = existing.get(posting.pk)
         if rating is None:
             new.append(Rating(posting=posting, village_id=posting.village_id, year=year, **values))
+            first: dict[str, list[Any]] = {"grade": [None, grade], "score": [None, str(values["score"])]}
+            audits.append(Change("fieldwork.rating", None, first, posting.village_id, "fieldwork.rating",
+                                 f"{posting.pk}/{year}"))  # fmt: skip
         elif any(getattr(rating, k) != v for k, v in values.items()):
+            audits.append(Change("fieldwork.rating", rating, {"grade": [rating.grade, grade],
+                                 "score": [str(rating.score), str(values["score"])]}, posting.village_id))  # fmt: skip
             for k, v in values.items():
                 setattr(rating, k, v)
             rating.computed_at = timezone.now()
@@ -703,6 +724,7 @@ def ratings_compute(*, actor: Actor | None, area_code: str, year: int) -> Rating
         if posting.role == "first_secretary" or posting.cadre_id not in grades_by_cadre:
             grades_by_cadre[posting.cadre_id] = grade
     Rating.objects.bulk_create(new, batch_size=2000)
+    audit_record_many(actor=actor, changes=audits)
     Rating.objects.bulk_update(changed, [*fields, "computed_at"], batch_size=2000)
     cadre_ratings_record(actor=actor, year=year, grades=grades_by_cadre)
     run = RatingRun(year, area_code, len(postings), tables["postings"].num_rows - len(postings), capped, counts)
@@ -793,6 +815,10 @@ def adjustments_review(*, actor: Actor | None, area_code: str, year: int) -> int
         for p in postings
     ]  # fmt: skip
     Adjustment.objects.bulk_create(made, batch_size=2000)
+    audit_record_many(actor=actor, changes=[
+        Change("fieldwork.adjust_propose", None, {"reason": [None, a.reason], "by_rule": [None, True]}, a.village_id,
+               "fieldwork.adjustment", f"{a.posting_id}/{year}") for a in made
+    ])  # fmt: skip
     if made:
         audit_record(actor=actor, action="fieldwork.adjust_review", entity=None, entity_type="fieldwork.adjustment",
                      entity_id=str(year), area_code=area_code,

@@ -482,7 +482,8 @@ def ratings(request: HttpRequest) -> HttpResponse:
     area_code = viewer.area_id or codes.normalize("52")
     year = year_param(request, default=selectors.latest_rating_year(viewer=viewer, area_code=area_code,
                                                                     default=_today().year))  # fmt: skip
-    can_rate = permissions.allowed(viewer, "fieldwork.rate", area_code)
+    # the province's 51,000 cadres are rated with `fupin field review` (minutes, not a page's seconds)
+    can_rate = permissions.allowed(viewer, "fieldwork.rate", area_code) and codes.level_of(area_code) > codes.PROVINCE
     if request.method == "POST":
         if not can_rate:
             raise PermissionDenied("只有组织部可以评定年度考核等次")
@@ -583,8 +584,10 @@ def guidance(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"已发布“{item.title}”（{item.items.count()} 项）")
                 return redirect("field-guidance-detail", item.pk)
+    published = selectors.guidance_published(viewer=viewer, area_code=area_code)
+    names = area_names(sorted({g.area_code for g in published}))
     return render(request, "web/fieldwork/guidance.html", {
-        "items": selectors.guidance_published(viewer=viewer, area_code=area_code),
+        "items": [(g, names.get(g.area_code, g.area_code)) for g in published],
         "form": form, "can_publish": can_publish,
     }, status=400 if form.errors else 200)  # fmt: skip
 

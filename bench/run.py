@@ -17,7 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -657,12 +658,11 @@ def bench_live_checks(smoke: bool, repeat: int) -> dict[str, object]:
     }
 
 
-def bench_dashboard(smoke: bool, repeat: int) -> dict[str, object]:  # noqa: PLR0915 - setup, load, teardown in order
+def bench_dashboard(smoke: bool, repeat: int) -> dict[str, object]:
     """20 virtual users (closed loop, no think time) on the dashboards of the province-scale PostgreSQL database,
     served by gunicorn with the production settings behind a (simulated) TLS proxy; smoke: 4 users, tiny county
     in SQLite. Latency of each dashboard page, p95 against the 300 ms goal."""
     import secrets
-    import signal
 
     users, seconds = (4, 3.0) if smoke else (20, 30.0)
     with tempfile.TemporaryDirectory() as tmp:
@@ -691,25 +691,11 @@ def bench_dashboard(smoke: bool, repeat: int) -> dict[str, object]:  # noqa: PLR
         cache = _redis_cache()
         if cache and not smoke:
             env["FUPIN_CACHE_URL"] = cache  # one cache for all workers, emptied: the warm-up renders every page once
-        port = _free_port()
         workers = "2" if smoke else "4"
-        server = subprocess.Popen(  # noqa: S603 - our own server
-            [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--chdir", str(ROOT / "src"),
-             "-b", f"127.0.0.1:{port}", "-w", workers, "--forwarded-allow-ips", "127.0.0.1"],
-            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        try:
-            import urllib.request
-
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with _gunicorn(env, workers) as (base, pid):
             results, runs = [], []
             for _ in range(1 if smoke else repeat):
-                load = [sys.executable, str(ROOT / "bench" / "dashboard_load.py"), f"http://127.0.0.1:{port}",
+                load = [sys.executable, str(ROOT / "bench" / "dashboard_load.py"), base,
                         "--users", str(users), "--seconds", str(seconds),
                         "--warmup", "1" if smoke else "20"]  # fmt: skip
                 run = run_child(load)
@@ -717,11 +703,8 @@ def bench_dashboard(smoke: bool, repeat: int) -> dict[str, object]:  # noqa: PLR
                 if out["errors"]:
                     raise SystemExit(f"dashboard load: {out['errors']} requests failed")
                 results.append(out)
-                runs.append(Run(out["p95_ms"] / 1000, _rss_mb(server.pid), ""))
+                runs.append(Run(out["p95_ms"] / 1000, _rss_mb(pid), ""))
             busy = _load_with_refreshes([*load[:-2], "--warmup", "1"], env)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(20)
     last = results[-1]
     row = _row(f"p95 latency, {users} users, no think time", runs,
                f"{size}; {last['requests']:,} requests in {seconds:.0f} s ({last['throughput']} req/s), "
@@ -744,6 +727,31 @@ def bench_dashboard(smoke: bool, repeat: int) -> dict[str, object]:  # noqa: PLR
         "peak memory = the server's workers",
         "rows": [row, busy_row],
     }
+
+
+@contextmanager
+def _gunicorn(env: dict[str, str], workers: str) -> Iterator[tuple[str, int]]:
+    """The app under gunicorn (sync workers) on a free loopback port, answering: (its URL, the master's pid)."""
+    import signal
+    import urllib.request
+
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own server
+        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--chdir", str(ROOT / "src"),
+         "-b", f"127.0.0.1:{port}", "-w", workers, "--forwarded-allow-ips", "127.0.0.1"],
+        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}", server.pid
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
 
 
 def _load_with_refreshes(load: list[str], env: dict[str, str]) -> dict[str, Any]:
@@ -837,14 +845,13 @@ FIELD = str(ROOT / "bench" / "fieldwork.py")
 FIELD_YEAR = "2018"
 
 
-def bench_fieldwork(smoke: bool, repeat: int) -> dict[str, object]:  # noqa: PLR0915 - setup, runs, load in order
+def bench_fieldwork(smoke: bool, repeat: int) -> dict[str, object]:
     """The field work (issue 17): the province's year-end review (ratings of every posted cadre, their records,
     the proposals) against the ratings hand-written in one SQL statement; the tallies rebuilt from the work log
     against a hand-written GROUP BY, and read from the monthly rows against counting the log; a log entry saved
     from the phone by 20 first secretaries at once (gunicorn, production settings). Smoke: the tiny county in
     SQLite, 4 users."""
     import secrets
-    import signal
 
     repeat = 1 if smoke else repeat
     users, seconds = (4, 3.0) if smoke else (20, 30.0)
@@ -896,34 +903,17 @@ def bench_fieldwork(smoke: bool, repeat: int) -> dict[str, object]:  # noqa: PLR
         keys = {"FUPIN_SECRET_KEY": secrets.token_urlsafe(40), "FUPIN_AUDIT_KEY": secrets.token_urlsafe(40)}
         prod = {**env, **keys, "DJANGO_SETTINGS_MODULE": "config.settings.production", "FUPIN_SSL_REDIRECT": "0"}
         run_child([FUPIN, "collectstatic", "--noinput", "-v0"], prod)
-        port = _free_port()
         workers = "2" if smoke else "4"
-        server = subprocess.Popen(  # noqa: S603 - our own server
-            [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--chdir", str(ROOT / "src"),
-             "-b", f"127.0.0.1:{port}", "-w", workers, "--forwarded-allow-ips", "127.0.0.1"],
-            env={**os.environ, **prod}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        try:
-            import urllib.request
-
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with _gunicorn(prod, workers) as (base, _):
             loads = []
             for _ in range(repeat):
-                load = [sys.executable, str(ROOT / "bench" / "field_load.py"), f"http://127.0.0.1:{port}", password,
+                load = [sys.executable, str(ROOT / "bench" / "field_load.py"), base, password,
                         "--users", str(users), "--seconds", str(seconds),
                         "--warmup", "1" if smoke else "5"]  # fmt: skip
                 out = json.loads(run_child(load).output)
                 if out["errors"]:
                     raise SystemExit(f"field load: {out['errors']} saves failed: {out['statuses']}")
                 loads.append(out)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(20)
     saved = loads[-1]
     save_row = _row(f"a work-log entry saved from the phone, p95, {users} first secretaries at once",
                     [Run(o["p95_ms"] / 1000, 0.0, "") for o in loads],

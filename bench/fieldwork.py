@@ -37,13 +37,12 @@ def review(area: str, year: int) -> dict[str, Any]:
     from django.db import connection
 
     from fupin.fieldwork.models import Rating, WorkLog
-    from fupin.fieldwork.services import adjustments_review, ratings_compute
+    from fupin.fieldwork.services import ratings_compute
 
     started = time.perf_counter()
-    run = ratings_compute(actor=None, area_code=area, year=year)
-    rated = time.perf_counter() - started
-    made = adjustments_review(actor=None, area_code=area, year=year)
+    run = ratings_compute(actor=None, area_code=area, year=year, proposals=True)
     seconds = time.perf_counter() - started
+    rated, made = seconds, run.proposed
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM fieldwork_worklog")
         logs = cursor.fetchone()[0]

@@ -3,12 +3,13 @@ its approval chain, adjustment proposals. Each checks its declared permission an
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -139,10 +140,23 @@ def _log_date(posting: Posting, value: date, edit_days: int) -> date:
     return value
 
 
+TALLY_UPSERT = (
+    "INSERT INTO fieldwork_logtally (village_id, year, month, kind, count, amount) VALUES (%s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (village_id, year, month, kind) DO UPDATE SET count = fieldwork_logtally.count + excluded.count, "
+    "amount = fieldwork_logtally.amount + excluded.amount"
+)
+
+
 def _tally(village: str, day: date, kind: str, count: int, amount: Decimal | int | None) -> None:
-    """Add ``count`` entries (and ``amount``) to the village's month; the row is created the first time."""
-    tally, _ = LogTally.objects.get_or_create(village_id=village, year=day.year, month=day.month, kind=kind)
-    LogTally.objects.filter(pk=tally.pk).update(count=F("count") + count, amount=F("amount") + (amount or 0))
+    """Add ``count`` entries (and ``amount``) to the village's month in one statement (PostgreSQL and SQLite both
+    upsert on the unique key), so concurrent entries of one village never lose a count."""
+    if count < 0:  # taking an entry away: its month's row exists (the candidate row of an upsert may not be negative)
+        LogTally.objects.filter(village_id=village, year=day.year, month=day.month, kind=kind).update(
+            count=F("count") + count, amount=F("amount") + Decimal(amount or 0)
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(TALLY_UPSERT, [village, day.year, day.month, kind, count, Decimal(amount or 0)])
 
 
 @dataclass(frozen=True)
@@ -666,22 +680,33 @@ class RatingRun:
     unscored: int
     capped: int
     grades: dict[str, int]
+    proposed: int = 0
 
 
 @transaction.atomic
-def ratings_compute(*, actor: Actor | None, area_code: str, year: int) -> RatingRun:
+def ratings_compute(*, actor: Actor | None, area_code: str, year: int, proposals: bool = False) -> RatingRun:
     """The year's rating of every cadre posted in the area (``analytics.fieldwork.ratings``): written per posting
-    with the caps' reasons, and recorded as the cadre's last rating (the next dispatch's eligibility)."""
-    from fupin.cadres.services import cadre_ratings_record
-
+    with the caps' reasons, and recorded as the cadre's last rating (the next dispatch's eligibility). With
+    ``proposals``, the year-end review's adjustment proposals too (``adjustments_review``), from the same reading."""
     from .tables import rating_tables
 
     area_code = codes.normalize(area_code)
     require(actor, "fieldwork.rate", area_code)
+    if proposals:
+        require(actor, "fieldwork.adjust", area_code)
     progress.report("读取考核评分、暗访抽查、请假和负面清单")
     tables = rating_tables(area_code, year)
     progress.report(f"评定等次（{tables['postings'].num_rows:,} 名干部）")
-    result = rate(tables, year)
+    computed = review(tables, year)
+    run = _ratings_save(actor, area_code, year, tables["postings"].num_rows, computed[0])
+    if proposals:
+        run = dataclasses.replace(run, proposed=_proposals_save(actor, area_code, year, computed))
+    return run
+
+
+def _ratings_save(actor: Actor | None, area_code: str, year: int, posted: int, result: Any) -> RatingRun:
+    from fupin.cadres.services import cadre_ratings_record
+
     progress.report("保存评定结果")
     ids = result.column("posting_id").to_pylist()
     postings: dict[int, Posting] = {}
@@ -727,7 +752,7 @@ def ratings_compute(*, actor: Actor | None, area_code: str, year: int) -> Rating
     audit_record_many(actor=actor, changes=audits)
     Rating.objects.bulk_update(changed, [*fields, "computed_at"], batch_size=2000)
     cadre_ratings_record(actor=actor, year=year, grades=grades_by_cadre)
-    run = RatingRun(year, area_code, len(postings), tables["postings"].num_rows - len(postings), capped, counts)
+    run = RatingRun(year, area_code, len(postings), posted - len(postings), capped, counts)
     audit_record(actor=actor, action="fieldwork.ratings", entity=None, entity_type="fieldwork.rating",
                  entity_id=str(year), area_code=area_code,
                  changes={"ratings": [None, {"rated": run.rated, "capped": capped, **counts}]})  # fmt: skip
@@ -794,7 +819,11 @@ def adjustments_review(*, actor: Actor | None, area_code: str, year: int) -> int
 
     area_code = codes.normalize(area_code)
     require(actor, "fieldwork.adjust", area_code)
-    rated, leave, due = review(rating_tables(area_code, year), year)
+    return _proposals_save(actor, area_code, year, review(rating_tables(area_code, year), year))
+
+
+def _proposals_save(actor: Actor | None, area_code: str, year: int, computed: tuple[Any, Any, Any]) -> int:
+    rated, leave, due = computed
     rows = {r["posting_id"]: r for r in rated.to_pylist()}
     if due.num_rows == 0:
         return 0
@@ -830,28 +859,25 @@ def adjustments_review(*, actor: Actor | None, area_code: str, year: int) -> int
 def tallies_rebuild(*, actor: Actor | None, area_code: str, year: int) -> int:
     """Recount the area's monthly tallies of ``year`` from the work log itself (after a bulk load by another
     system, or to verify them): the rows are replaced in one transaction. Returns the rows written."""
-    from django.db.models import Count, Sum
-    from django.db.models.functions import ExtractMonth
-
     area_code = codes.normalize(area_code)
     require(actor, "cadres.manage", area_code)
     lo, hi = codes.code_range(area_code)
-    progress.report("按村、月、类型汇总民情日记")
-    rows = (
-        WorkLog.objects.filter(village_id__gte=lo, village_id__lte=hi, date__year=year)
-        .annotate(month=ExtractMonth("date"))
-        .values("village_id", "month", "kind")
-        .annotate(n=Count("pk"), a=Sum("amount"))
-        .order_by()
+    month = (
+        "EXTRACT(MONTH FROM date)" if connection.vendor == "postgresql" else "CAST(strftime('%%m', date) AS INTEGER)"
     )
-    made = [LogTally(village_id=r["village_id"], year=year, month=r["month"], kind=r["kind"], count=r["n"],
-                     amount=r["a"] or 0) for r in rows.iterator(chunk_size=20_000)]  # fmt: skip
-    progress.report("写入统计")
+    progress.report("按村、月、类型汇总民情日记")
     before = LogTally.objects.filter(year=year, village_id__gte=lo, village_id__lte=hi).delete()[0]
-    LogTally.objects.bulk_create(made, batch_size=5000)
+    with connection.cursor() as cursor:  # the database aggregates and writes: no row comes to Python
+        cursor.execute(
+            "INSERT INTO fieldwork_logtally (village_id, year, month, kind, count, amount) "  # noqa: S608 - fixed text
+            f"SELECT village_id, %s, {month}, kind, COUNT(*), COALESCE(SUM(amount), 0) FROM fieldwork_worklog "
+            "WHERE village_id BETWEEN %s AND %s AND date BETWEEN %s AND %s GROUP BY village_id, 3, kind",
+            [year, lo, hi, date(year, 1, 1), date(year, 12, 31)],
+        )
+        made = cursor.rowcount
     audit_record(actor=actor, action="fieldwork.tallies_rebuild", entity=None, entity_type="fieldwork.logtally",
-                 entity_id=str(year), area_code=area_code, changes={"rows": [before, len(made)]})  # fmt: skip
-    return len(made)
+                 entity_id=str(year), area_code=area_code, changes={"rows": [before, made]})  # fmt: skip
+    return int(made)
 
 
 @dataclass(frozen=True)

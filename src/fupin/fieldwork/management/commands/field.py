@@ -35,11 +35,15 @@ class Command(FupinCommand):
         if options["action"] == "review":
             if not options["year"]:
                 raise CommandError("请用 --year 指定考核年度")
-            run = services.ratings_compute(actor=actor, area_code=area, year=year)
-            made = services.adjustments_review(actor=actor, area_code=area, year=year)
+            from fupin.core.permissions import allowed
+
+            proposals = allowed(actor, "fieldwork.adjust", area)  # the county's organization department proposes
+            run = services.ratings_compute(actor=actor, area_code=area, year=year, proposals=proposals)
+            made = run.proposed
             grades = "，".join(f"{g} {n:,} 人" for g, n in sorted(run.grades.items())) or "无"
             self.stdout.write(f"{year} 年度考核：评定 {run.rated:,} 人（{grades}），受限制等次 {run.capped:,} 人，"
-                              f"尚无评分 {run.unscored:,} 人；新提出调整建议 {made} 人")  # fmt: skip
+                              f"尚无评分 {run.unscored:,} 人；"
+                              + (f"新提出调整建议 {made} 人" if proposals else "调整建议由县委组织部提出"))  # fmt: skip
         elif options["action"] == "tallies":
             if options["rebuild"]:
                 n = services.tallies_rebuild(actor=actor, area_code=area, year=year)

@@ -161,13 +161,24 @@ def accounts(n: int, password: str) -> dict[str, Any]:
     from fupin.cadres.services import cadre_account_link
 
     made = 0
-    postings = Posting.objects.filter(status="active", role="first_secretary", cadre__account__isnull=True)
-    for k, posting in enumerate(postings.select_related("cadre").order_by("village_id")[:n], start=1):
+    free = Posting.objects.filter(status="active", role="first_secretary", cadre__account__isnull=True)
+    free = free.select_related("cadre").order_by("village_id")
+    for k in range(1, n + 1):
         name = f"bench-fs-{k}"
-        user = User.objects.filter(username=name).first() or user_create(
-            actor=None, username=name, password=password, role="first_secretary", area_code=posting.village_id,
-            check_password=False,
-        )  # fmt: skip
+        user = User.objects.filter(username=name).first()
+        if user is not None:  # an earlier run's account: this run's password, and a posting if it lost its own
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            if Posting.objects.filter(cadre__account=user, status="active").exists():
+                continue
+        posting = free.first()
+        assert posting is not None, "no first secretary left to link"
+        if user is None:
+            user = user_create(actor=None, username=name, password=password, role="first_secretary",
+                               area_code=posting.village_id, check_password=False)  # fmt: skip
+        elif user.area_id != posting.village_id:
+            User.objects.filter(pk=user.pk).update(area_id=posting.village_id)
+            user.refresh_from_db()
         cadre_account_link(actor=None, cadre=posting.cadre, user=user)
         made += 1
     return {"accounts": made}

@@ -210,3 +210,15 @@ def test_only_the_province_edits_the_red_lines(client, people, province_admin):
                                                  "rating_cap": "不称职", "active": "on"})  # fmt: skip
     assert response.status_code == 302
     assert "违规经商办企业" in client.get("/field/red-lines/").content.decode()
+
+
+def test_the_overview_totals_benefits_by_sending_unit(client, people):
+    from fupin.cadres.services import benefit_add
+
+    year = timezone.localdate().year
+    benefit_add(actor=None, posting=people["posting"], kind="living_subsidy", year=year, amount="3600")
+    benefit_add(actor=None, posting=people["posting"], kind="insurance", year=year, amount="200.5")
+    client.force_login(people["county"])
+    text = _text(client.get("/field/overview/", {"year": year}))
+    assert "县农业农村局" in text
+    assert "3,800.50" in text

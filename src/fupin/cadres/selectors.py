@@ -13,6 +13,7 @@ from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
 from fupin.core.permissions import allowed
 
+from .choices import BenefitKind
 from .models import Benefit, Cadre, DispatchPlan, PlanItem, Posting, PostingStatus
 from .optimizer import PREFERRED
 
@@ -73,6 +74,26 @@ def posting_benefits(*, postings: list[Posting]) -> dict[int, list[Benefit]]:
     for b in Benefit.objects.filter(posting__in=postings).order_by("year", "kind"):
         out.setdefault(b.posting_id, []).append(b)
     return out
+
+
+def benefit_totals(*, viewer: Actor | None, area_code: str, year: int, limit: int = 50) -> list[dict[str, Any]]:
+    """Benefits paid in ``year`` for postings in the area, per sending unit: the total and each kind, largest first."""
+    from django.db.models import Sum
+
+    lo, hi = codes.code_range(area_code)
+    rows = (
+        scoping.scoped(Benefit, viewer).filter(year=year, village_id__gte=lo, village_id__lte=hi)
+        .values("posting__cadre__unit__name", "kind").annotate(total=Sum("amount"))
+    )  # fmt: skip
+    units: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        unit = units.setdefault(r["posting__cadre__unit__name"], {"unit": r["posting__cadre__unit__name"],
+                                                                   "total": 0, "kinds": {}})  # fmt: skip
+        unit["total"] += r["total"] or 0
+        unit["kinds"][r["kind"]] = r["total"] or 0
+    for unit in units.values():
+        unit["amounts"] = [unit["kinds"].get(k, 0) for k in BenefitKind.values]
+    return sorted(units.values(), key=lambda u: -u["total"])[:limit]
 
 
 def cadre_search_after(

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from fupin.areas.selectors import area_get, area_names
 from fupin.cadres import selectors as cadre_selectors
+from fupin.cadres.choices import BenefitKind
 from fupin.core import codes, permissions
 from fupin.core.errors import ApplicationError
 from fupin.core.parsing import ascii_int
@@ -350,6 +351,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "can_adjust": permissions.allowed(viewer, "fieldwork.adjust"),
             "short": short,
             "team": team,
+            "benefits": cadre_selectors.benefit_totals(viewer=viewer, area_code=area.code, year=year),
+            "benefit_kinds": BenefitKind.choices,
             "today": today,
             "is_discipline": getattr(viewer, "department", "") == "discipline"
             and permissions.allowed(viewer, "fieldwork.inspect"),

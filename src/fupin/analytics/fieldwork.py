@@ -96,7 +96,6 @@ VIOLATIONS = pa.schema(
 )
 # A weighted mean of scores exactly at a grade line is at the line, whatever the floating-point sum gives.
 EPSILON = 1e-6
-RATED = pa.schema([("posting_id", pa.int64())])
 
 
 def ratings(

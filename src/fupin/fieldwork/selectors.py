@@ -346,19 +346,21 @@ def violations_of_posting(*, viewer: Actor | None, posting: Posting) -> list[Vio
     return list(scoping.scoped(Violation, viewer).filter(posting=posting).select_related("red_line").order_by("-date"))
 
 
-def latest_year(*, viewer: Actor | None, area_code: str, default: int) -> int:
-    """The latest year with field work recorded in the area (the pages open on it), else ``default``."""
+def _latest(model: type[LogTally] | type[Rating], viewer: Actor | None, area_code: str, default: int) -> int:
     lo, hi = codes.code_range(area_code)
-    qs = scoping.scoped(LogTally, viewer).filter(village_id__gte=lo, village_id__lte=hi)
+    qs = scoping.scoped(model, viewer).filter(village_id__gte=lo, village_id__lte=hi)
     year = qs.order_by("-year").values_list("year", flat=True).first()
     return int(year) if year else default
+
+
+def latest_year(*, viewer: Actor | None, area_code: str, default: int) -> int:
+    """The latest year with field work recorded in the area (the pages open on it), else ``default``."""
+    return _latest(LogTally, viewer, area_code, default)
 
 
 def latest_rating_year(*, viewer: Actor | None, area_code: str, default: int) -> int:
-    lo, hi = codes.code_range(area_code)
-    qs = scoping.scoped(Rating, viewer).filter(village_id__gte=lo, village_id__lte=hi)
-    year = qs.order_by("-year").values_list("year", flat=True).first()
-    return int(year) if year else default
+    """The latest year with ratings in the area (the ratings page opens on it), else ``default``."""
+    return _latest(Rating, viewer, area_code, default)
 
 
 def guidance_for(

@@ -769,11 +769,6 @@ def rating_params(year: int) -> dict[str, Any]:
             "grade_min": grade_min, "absence_caps": caps}  # fmt: skip
 
 
-def rate(tables: dict[str, Any], year: int, engine: str = "duckdb") -> Any:
-    """The ratings rule over the area's tables on an engine (DuckDB in memory by default)."""
-    return review(tables, year, engine)[0]
-
-
 def review(tables: dict[str, Any], year: int, engine: str = "duckdb", *, pg_url: str = "") -> tuple[Any, Any, Any]:
     """The year-end review over the area's tables: the ratings, the leave per posting (with ``over``) and the
     postings due for adjustment with their reasons (``analytics.fieldwork``), as Arrow tables."""

@@ -35,6 +35,19 @@ from fupin.fieldwork.models import (
     WorkLog,
 )
 from fupin.jobs.models import Job
+from fupin.partyorg.models import (
+    Election,
+    Guarantee,
+    OrgYear,
+    PartyOrg,
+    Reserve,
+    Review,
+    Seat,
+    SecretaryAdjustment,
+    VillageCadre,
+    Visit,
+    WeakCase,
+)
 from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
 from fupin.stats.models import AreaStatistic, IndicatorDue, IndicatorRefresh, IndicatorValue
 from tests.factories import make_household, set_year
@@ -341,6 +354,41 @@ def _make_promotion() -> models.Model:
     return Promotion.objects.create(cadre=_make_cadre(), on=date(2016, 5, 1), post="提拔为副科级", recorded_by="x")
 
 
+def _village_cadre() -> models.Model:
+    from fupin.partyorg.models import VillageCadre
+
+    village = first_village(COUNTY_B)
+    n = VillageCadre.objects.count()
+    return VillageCadre.objects.create(ref=f"K{village}{n:03d}", village_id=village, name="王", gender="男",
+                                       birth_year=1975, education="senior", source="other")  # fmt: skip
+
+
+def _party(model_name: str, **extra: Any) -> Callable[[], models.Model]:
+    def make() -> models.Model:
+        from datetime import date
+
+        from fupin.partyorg import models as m
+
+        person = _village_cadre()
+        common: dict[str, Any] = {"village_id": person.village_id}
+        needs = {
+            "PartyOrg": {"members": 20},
+            "Seat": {"person": person, "committee": "branch", "post": "secretary", "start": date(2017, 3, 1)},
+            "Reserve": {"person": person, "added": date(2017, 3, 1)},
+            "Election": {"round": 10, "branch_seats": 3, "villagers_seats": 3},
+            "OrgYear": {"year": 2018},
+            "Review": {"year": 2018, "person": person, "grade": "good"},
+            "SecretaryAdjustment": {"year": 2018, "person": person, "reason": "negligent", "evidence": "x"},
+            "WeakCase": {"year": 2018},
+            "Visit": {"date": date(2018, 4, 2), "visitor": "王", "visitor_title": "部长", "committees": "x",
+                      "team": "x", "three_people": "x"},
+            "Guarantee": {"year": 2018, "secretary_pay": 20000, "office_funds": 2},
+        }  # fmt: skip
+        return getattr(m, model_name).objects.create(**common, **needs[model_name], **extra)
+
+    return make
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -379,6 +427,17 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Rating: _make_rating,
     GuidanceDone: _make_guidance_done,
     Promotion: _make_promotion,
+    VillageCadre: _village_cadre,
+    PartyOrg: _party("PartyOrg"),
+    Seat: _party("Seat"),
+    Reserve: _party("Reserve"),
+    Election: _party("Election"),
+    OrgYear: _party("OrgYear"),
+    Review: _party("Review"),
+    SecretaryAdjustment: _party("SecretaryAdjustment"),
+    WeakCase: _party("WeakCase"),
+    Visit: _party("Visit"),
+    Guarantee: _party("Guarantee"),
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -419,6 +478,17 @@ ADMIN = {
     RatingScore: "fieldwork/ratingscore",
     Rating: "fieldwork/rating",
     GuidanceDone: "fieldwork/guidancedone",
+    VillageCadre: "partyorg/villagecadre",
+    PartyOrg: "partyorg/partyorg",
+    Seat: "partyorg/seat",
+    Reserve: "partyorg/reserve",
+    Election: "partyorg/election",
+    OrgYear: "partyorg/orgyear",
+    Review: "partyorg/review",
+    SecretaryAdjustment: "partyorg/secretaryadjustment",
+    WeakCase: "partyorg/weakcase",
+    Visit: "partyorg/visit",
+    Guarantee: "partyorg/guarantee",
     Promotion: "cadres/promotion",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]

@@ -45,6 +45,8 @@ from fupin.fieldwork.services import (
     worklog_add,
 )
 from fupin.lib.tabular import FileUnreadable
+from fupin.partyorg import services as party
+from fupin.partyorg.models import PartyOrg, Seat, SecretaryAdjustment, VillageCadre, WeakCase
 from fupin.policy.services import parameter_set
 from fupin.registry.choices import ProcedureKind
 from fupin.registry.imports import import_households
@@ -71,8 +73,15 @@ def _world() -> dict[str, Any]:
     posting = make_posting(village)
     leave = LeaveRequest.objects.create(posting=posting, village_id=village, kind="personal", start=date(2017, 5, 2),
                                         end=date(2017, 5, 3), days=2, reason="家事")  # fmt: skip
+    person = VillageCadre.objects.create(ref=f"K{village}001", village_id=village, name="王", gender="男",
+                                         birth_year=1975, education="senior", source="other")  # fmt: skip
+    PartyOrg.objects.create(village_id=village, members=20)
+    Seat.objects.create(person=person, village_id=village, committee="branch", post="secretary", start=date(2017, 3, 1))
+    adjustment = SecretaryAdjustment.objects.create(village_id=village, year=2017, person=person, reason="negligent",
+                                                    evidence="x")  # fmt: skip
+    case = WeakCase.objects.create(village_id=village, year=2017)
     return {"village": village, "household": household, "finding": finding, "plan": plan, "posting": posting,
-            "leave": leave, "n": iter(range(10**6))}  # fmt: skip
+            "leave": leave, "adjustment": adjustment, "case": case, "n": iter(range(10**6))}  # fmt: skip
 
 
 # action → how its service is called by ``u`` on the world ``w`` (reads return whether the user was let in)
@@ -111,6 +120,20 @@ CALLS: dict[str, Callable[[Any, dict[str, Any]], object]] = {
                                                      title="2017 年驻村工作责任清单", year=2017, quarter=None,
                                                      items=[ItemInput("走访全部贫困户")]),
     "fieldwork.red_lines": lambda u, w: red_line_set(actor=u, code="RL99", title="违规经商", severity="warning"),
+    "partyorg.manage": lambda u, w: party.org_set(actor=u, village_code=w["village"], kind="branch", members=30),
+    "partyorg.elect": lambda u, w: party.election_open(actor=u, village_code=w["village"], round=10 + next(w["n"]),
+                                                       branch_seats=3, villagers_seats=3),
+    "partyorg.review": lambda u, w: party.review_record(actor=u, village_code=w["village"], year=2017, grade="good"),
+    "partyorg.adjust": lambda u, w: party.adjustment_decide(actor=u, item=w["adjustment"], approve=False, note="否"),
+    "partyorg.identify": lambda u, w: party.weak_identify(actor=u, area_code=w["village"], year=2017),
+    "partyorg.rectify": lambda u, w: party.case_progress(actor=u, case=w["case"], note="进展", on=date(2017, 12, 1)),
+    "partyorg.accept": lambda u, w: party.case_accept(actor=u, case=w["case"], score=80, surveyed=30, dissatisfied=0,
+                                                      on=date(2018, 3, 1)),
+    "partyorg.visit": lambda u, w: party.visit_record(actor=u, village_code=w["village"], data=party.VisitInput(
+        date(2018, 4, 2), "王", "部长", "班子团结", "工作队在岗", "书记能力强")),
+    "partyorg.guarantee": lambda u, w: party.guarantee_set(actor=u, village_code=w["village"], year=2017,
+                                                           secretary_pay=20000, pay_paid=True, office_funds=2,
+                                                           funds_paid=True),
     "audit.read": lambda u, w: audit_readable(u),
 }  # fmt: skip
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "fupin.stats",
     "fupin.cadres",
     "fupin.fieldwork",
+    "fupin.partyorg",
     "fupin.seed",
     "fupin.web",
     "fupin.api",

@@ -79,6 +79,15 @@ ACTIONS: dict[str, Permission] = {
     "fieldwork.rate": _p("录入驻村干部考核评分、评定年度等次", {ORGANIZATION}, {P, D, T}),
     "fieldwork.red_lines": _p("修改驻村干部负面清单", roles=ADMIN),
     "fieldwork.guide": _p("发布驻村工作责任清单、季度工作指导要点", {ORGANIZATION}, {P, D, T}),
+    "partyorg.manage": _p("维护村党组织、两委成员和后备力量", {ORGANIZATION}, {T, C}),
+    "partyorg.elect": _p("办理村两委换届（推荐、考察、选举、报备）", {ORGANIZATION}, {T, C}),
+    "partyorg.review": _p("村党组织书记年度评议、提出调整建议", {ORGANIZATION}, {T, C}),
+    "partyorg.adjust": _p("审核、审批村党组织书记调整（乡镇党委审核、县委组织部审批）", {ORGANIZATION}, {T, C}),
+    "partyorg.identify": _p("排查认定软弱涣散村党组织", {ORGANIZATION}, {P, D, T}),
+    "partyorg.rectify": _p("登记软弱涣散村整顿措施和进展", {ORGANIZATION}, {T, C}),
+    "partyorg.accept": _p("软弱涣散村整顿验收", {ORGANIZATION}, {D, T}),
+    "partyorg.visit": _p("登记组织部门领导遍访", {ORGANIZATION}, {P, D, T}),
+    "partyorg.guarantee": _p("登记村干部报酬和村级组织办公经费", {ORGANIZATION}, {T, C}),
     "audit.read": _p("查看审计记录", ALL_DEPARTMENTS, {P, D, T}, {Role.INSPECTOR}, write=False),
 }
 

@@ -111,6 +111,36 @@ def area_classification_remove(*, actor: Actor | None, area_code: str, year: int
 
 
 @transaction.atomic
+def area_classifications_follow(
+    *, actor: Actor | None, area_codes: list[str], year: int, kind: str, present: bool, note: str = ""
+) -> int:
+    """Set (``present``) or clear ``kind`` for these areas as the outcome of another domain's decision that its
+    own service authorised (the year's 软弱涣散 list, a failed rectification): no ``areas.classify`` check here,
+    the caller has checked its own permission over each area. Audited per area changed; returns how many."""
+    wanted = sorted({codes.normalize(c) for c in area_codes})
+    current = set(
+        AreaClassification.objects.filter(area_id__in=wanted, year=year, kind=kind).values_list("area_id", flat=True)
+    )
+    changes: list[Change] = []
+    if present:
+        areas = Area.objects.in_bulk([c for c in wanted if c not in current])
+        for area in areas.values():
+            _validate_classification(area, year, kind)
+        add = [AreaClassification(area_id=c, year=year, kind=kind, note=note) for c in sorted(areas)]
+        AreaClassification.objects.bulk_create(add, batch_size=2000)
+        changes = [
+            Change("area.classify", obj, {"year": [None, year], "kind": [None, kind]}, obj.area_id) for obj in add
+        ]
+    else:
+        gone = list(AreaClassification.objects.filter(area_id__in=sorted(current), year=year, kind=kind))
+        changes = [Change("area.unclassify", obj, {"year": [year, None], "kind": [kind, None]}, obj.area_id)
+                   for obj in gone]  # fmt: skip
+        AreaClassification.objects.filter(pk__in=[o.pk for o in gone]).delete()
+    audit_record_many(actor=actor, changes=changes)
+    return len(changes)
+
+
+@transaction.atomic
 def area_classifications_replace(
     *, actor: Actor | None, year: int, kind: str, area_codes: list[str], note: str = "", within: str | None = None
 ) -> tuple[int, int]:

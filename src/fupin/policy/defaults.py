@@ -39,6 +39,7 @@ VILLAGE_LAW = "《中华人民共和国村民委员会组织法》第二十六�
 COUNTY_CHECK_2017 = "国务院扶贫开发领导小组《贫困县退出专项评估检查实施办法（试行）》（2017 年）"
 TEAMS_2017 = "《关于加强贫困村驻村工作队选派管理工作的指导意见》（中共中央办公厅、国务院办公厅，2017 年）"
 MONITORING_2020 = "国务院扶贫开发领导小组《关于建立防止返贫监测和帮扶机制的指导意见》（2020 年）"
+WEAK_ORGS = "中共中央组织部《关于持续整顿软弱涣散村党组织的通知》及各省软弱涣散村党组织认定标准（3 类 17 项）"
 GUIZHOU_2018 = "贵州省同步小康驻村工作要求（见《贵州：抓好党建促脱贫 感恩奋进奔小康》，2018 年）"
 
 
@@ -464,6 +465,89 @@ SPECS: dict[str, ParameterSpec] = {
             {2014: 36},
             minimum=0,
             maximum=365,
+        ),
+        ParameterSpec(
+            "secretary_vacancy_days_max",
+            "村党组织书记空缺预警天数",
+            "天",
+            f"{WEAK_ORGS}：村党组织书记长期缺职的列为软弱涣散；超过本天数即预警，天数为{ASSUMPTION}",
+            int,
+            {2014: 30},
+            minimum=0,
+            maximum=365,
+            assumption=True,
+        ),
+        ParameterSpec(
+            "weak_vacancy_days",
+            "软弱涣散：村党组织书记空缺天数",
+            "天",
+            f"{WEAK_ORGS}：村党组织书记缺职 3 个月以上（超过本天数）",
+            int,
+            {2014: 90},
+            minimum=0,
+            maximum=730,
+        ),
+        ParameterSpec(
+            "weak_no_member_years",
+            "软弱涣散：连续未发展党员年数",
+            "年",
+            f"{WEAK_ORGS}：连续 2 年以上未发展党员",
+            int,
+            {2014: 2},
+            minimum=1,
+            maximum=10,
+        ),
+        ParameterSpec(
+            "weak_satisfaction_min",
+            "软弱涣散：群众满意度下限",
+            "%",
+            f"{WEAK_ORGS}：群众对村党组织满意度低于 60%",
+            float,
+            {2014: 60},
+            minimum=0,
+            maximum=100,
+        ),
+        ParameterSpec(
+            "weak_accept_score_min",
+            "软弱涣散村整顿验收合格分数线",
+            "分",
+            f"{WEAK_ORGS}：整顿验收得分 70 分以上为合格",
+            float,
+            {2014: 70},
+            minimum=0,
+            maximum=100,
+        ),
+        ParameterSpec(
+            "weak_accept_dissatisfied_max",
+            "软弱涣散村整顿验收：不满意比例上限（超过即不合格）",
+            RATIO,
+            f"{WEAK_ORGS}：群众测评“不满意”超过半数的，直接认定为不合格",
+            float,
+            {2014: 0.5},
+            minimum=0,
+            maximum=1,
+        ),
+        ParameterSpec(
+            "secretary_pay_min",
+            "村党组织书记基本报酬下限",
+            "元/年",
+            "各省村干部报酬保障规定：村党组织书记基本报酬一般不低于当地上年度农村居民人均可支配收入的 2 倍"
+            "（贵州 2017 年农村居民人均可支配收入 8,869 元）",
+            float,
+            {2014: 17738},
+            minimum=0,
+            maximum=1_000_000,
+        ),
+        ParameterSpec(
+            "village_office_funds_min",
+            "村级组织办公经费下限",
+            "万元/年",
+            f"村级组织运转经费保障制度（以本省文件为准）；数额为{ASSUMPTION}",
+            float,
+            {2014: 2.0},
+            minimum=0,
+            maximum=1000,
+            assumption=True,
         ),
     ]
 }

@@ -187,6 +187,7 @@ def synth_into_db(*, actor: Actor | None, scale: str, seed: int, out: Path | Non
         synth_external_load(actor=actor, out=out, echo=echo)
         synth_cadres_load(actor=actor, out=out, echo=echo)
         synth_fieldwork_load(actor=actor, out=out, echo=echo)
+        synth_partyorg_load(actor=actor, out=out, echo=echo)
 
 
 def synth_classifications_load(*, actor: Actor | None, scale: str, seed: int, echo: Echo = _quiet) -> None:
@@ -278,3 +279,13 @@ def synth_fieldwork_load(*, actor: Actor | None, out: Path, echo: Echo = _quiet)
     if not (out / "work_logs.parquet").exists():
         return
     fieldwork_load(actor=actor, tables=load_parquet_dir(out), year=YEAR, source=f"synth:{out.name}", echo=echo)
+
+
+def synth_partyorg_load(*, actor: Actor | None, out: Path, echo: Echo = _quiet) -> None:
+    """The generated counties' village Party organizations, their two committees, reserve pools, the 10th
+    election, reviews, guarantees and the 2018 adjustments, then the 软弱涣散 lists (``fupin.partyorg.loading``)."""
+    from fupin.partyorg.loading import load_parquet_dir, partyorg_load
+
+    if not (out / "village_cadres.parquet").exists():
+        return
+    partyorg_load(actor=actor, tables=load_parquet_dir(out), source=f"synth:{out.name}", echo=echo)

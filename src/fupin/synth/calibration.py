@@ -73,3 +73,16 @@ SCALES = {
     "county": Scale("county", None, prefecture="5205", notes="毕节市"),
     "province": Scale("province", None, notes="贵州省全省"),
 }
+
+# The village Party organizations' 10th election of the 两委 (2017) and the 2018 review (the article): of the 13,615
+# secretaries, 5,857 newly chosen in the villages (627 of them brought back from migrant work, 3,847 from the
+# 致富能手) and 1,518 sent down by organs; 342 replaced in 2018 as incompetent, negligent or unqualified.
+SECRETARIES_NEW_2017 = 5_857
+SECRETARIES_SENT_DOWN_2017 = 1_518
+SECRETARIES_MIGRANT_2017 = 627
+SECRETARIES_CAPABLE_2017 = 3_847
+SECRETARIES_ADJUSTED_2018 = 342
+# 基层保障 standards (synthetic, mirrored by the policy parameters): a secretary's pay in 元/年 at least, and a village
+# organization's office funds in 万元/年 at least.
+SECRETARY_PAY_MIN = 17_738.0
+OFFICE_FUNDS_MIN_WAN = 2.0

@@ -24,7 +24,8 @@ from .departments import department_tables
 from .facts import plant_flag_faults
 from .fieldwork import SCHEMAS as FIELDWORK_SCHEMAS
 from .fieldwork import generate_fieldwork
-from .party import party_orgs
+from .party import TABLES as PARTY_TABLES
+from .party import party_orgs, party_tables
 from .planted import plant, survey
 from .province import ProvincePlan, plan_province
 
@@ -32,7 +33,7 @@ FILES = (
     "area_classifications", "county_targets", "households", "members", "household_years",
     "answers", "vehicles", "real_estate", "businesses", "state_payroll", "deaths", "hukou",
     "survey_households", "survey_members", "helping_units", "work_groups", "cadres", "party_orgs", "promotions",
-    *DEPARTMENT_TABLES, *FIELDWORK_SCHEMAS,
+    *DEPARTMENT_TABLES, *FIELDWORK_SCHEMAS, *PARTY_TABLES,
 )  # fmt: skip
 
 SCHEMAS = {
@@ -112,6 +113,9 @@ def generate(  # noqa: PLR0915 - one linear recipe
     orgs = party_orgs(plan, seed, counties)
     pq.write_table(orgs, out / "party_orgs.parquet")
     counts["party_orgs"] = orgs.num_rows
+    for name, table in party_tables(plan, seed, counties).items():  # the organizations' people and yearly facts
+        pq.write_table(table, out / f"{name}.parquet")
+        counts[name] = table.num_rows
 
     def write(name: str, table: pa.Table) -> None:
         if name not in writers:

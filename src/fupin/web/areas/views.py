@@ -19,6 +19,7 @@ from fupin.cadres import selectors as cadre_selectors
 from fupin.core import codes, scoping
 from fupin.core.actors import Actor
 from fupin.core.permissions import allowed
+from fupin.partyorg import selectors as party_selectors
 from fupin.registry import selectors as registry_selectors
 from fupin.stats.dashboard import dashboard
 from fupin.stats.selectors import county_exit_verdict, indicators_pending, indicators_stamp, village_exit_verdict
@@ -80,6 +81,7 @@ def area_detail(request: HttpRequest, code: str, *, todo: bool = False) -> HttpR
         "pending": indicators_pending(area.code),  # a write's refresh still queued: the numbers may lag
         "may_check": allowed(viewer, "checks.run", area.code),
         "may_refresh": allowed(viewer, "stats.refresh", area.code),
+        "party": party_selectors.village_org(viewer=viewer, village=area.code) if area.level == codes.VILLAGE else None,
     }
     return render(request, "web/areas/area_detail.html", context)
 

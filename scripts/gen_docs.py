@@ -67,13 +67,15 @@ def render_permissions() -> str:
 
 def render() -> str:
     _setup()
-    import fupin.fieldwork.services  # noqa: F401 - named in the workflows
-    from fupin.analytics import fieldwork
+    import fupin.fieldwork.services
+    import fupin.partyorg.services  # noqa: F401 - named in the workflows
+    from fupin.analytics import fieldwork, partyorg
     from fupin.analytics.rules import FAMILIES
     from fupin.analytics.verdicts import cadre, county, household, village
     from fupin.checks.choices import FindingStatus
     from fupin.checks.services import NEEDS_REASON, TRANSITIONS
     from fupin.core import codes
+    from fupin.partyorg.procedures import STEPS as ELECTION_STEPS
     from fupin.registry.models import ProcedureKind, Status
     from fupin.registry.procedures import STARTS_FROM, STEPS
 
@@ -126,6 +128,20 @@ def render() -> str:
         ("召回调整 adjustments_due", fieldwork.adjustments_due),
     ):
         lines.append(f"| {name} | {_doc(fn)} | `{_file(fn)}` |")
+    lines += ["", "## Village Party organizations (`fupin.analytics.partyorg`)", "",
+              "软弱涣散 criteria, the vacancy warning, the basic guarantees and the acceptance, on every "
+              "engine. Parameters: `weak_vacancy_days`, `weak_no_member_years`, `weak_satisfaction_min`, "
+              "`secretary_vacancy_days_max`, `secretary_pay_min`, `village_office_funds_min`, "
+              "`weak_accept_score_min`, `weak_accept_dissatisfied_max` (docs: 政策参数).", "",
+              "| rule | what it gives | file |", "| --- | --- | --- |"]  # fmt: skip
+    for name, fn in (
+        ("书记空缺 vacancies", partyorg.vacancies),
+        ("书记空缺预警 vacancy_flags", partyorg.vacancy_flags),
+        ("软弱涣散认定 weak", partyorg.weak),
+        ("基层保障 guarantee_short", partyorg.guarantee_short),
+        ("整顿验收 acceptance", partyorg.acceptance),
+    ):
+        lines.append(f"| {name} | {_doc(fn)} | `{_file(fn)}` |")
     lines += ["", "### Which income line each rule and verdict uses", "",
               "| rule or verdict | line (policy parameter) | comparison |", "| --- | --- | --- |"]  # fmt: skip
     for name, line, comparison in INCOME_LINES:
@@ -144,6 +160,15 @@ def render() -> str:
               "| 待县委组织部审批 | 县（组织部） | approved or not; an approval past `leave_days_year_max` in the year "
               "proposes an adjustment |", "",
               f"File: `{_file(sys.modules['fupin.fieldwork.services'])}`", "",
+              "### 村两委换届 (`fupin.partyorg.procedures.STEPS`)", "",
+              "启动 → " + " → ".join(s.title for s in ELECTION_STEPS) + "（each dated no earlier than the one before; "
+              "选举 with its results), by the township or county organization department", "",
+              "### 村党组织书记调整 (`fupin.partyorg.services.adjustment_decide`)", "",
+              "| step | decided by (level) | then |", "| --- | --- | --- |",
+              "| 待乡镇党委审核 | 乡镇（组织部门） | agreed: 待县委组织部审批; refused: 未同意 |",
+              "| 待县委组织部审批 | 县（组织部） | approved with a replacement from the village's reserve pool, who "
+              "takes the secretary's seat as the old secretary leaves it; or refused |", "",
+              f"File: `{_file(sys.modules['fupin.partyorg.services'])}`", "",
               "### Finding transitions (`fupin.checks.services.TRANSITIONS`)", "",
               "| from | to | lowest level | reason required |", "| --- | --- | --- | --- |"]  # fmt: skip
     for (a, b), lvl in TRANSITIONS.items():

@@ -83,7 +83,8 @@ def weak(
     satisfaction_min: float,
 ) -> ir.Table:
     """The year's criteria hit, one row per (village_code, criterion) with the value that hit: vacant days, the
-    years without a new member, the satisfaction, the rank."""
+    years without a new member, the satisfaction, the rank (中组部整顿软弱涣散村党组织的通知及各省认定标准：书记
+    缺职 3 个月以上；连续 2 年以上未发展党员；群众满意度低于 60%；年度评议排名末位且评价为“差”)."""
     vac = vacancy_flags(orgs, seats, as_of=date(year, 12, 31), limit=vacancy_days)
     first = year - no_member_years + 1
     span = org_years.filter((org_years.year >= first) & (org_years.year <= year))
@@ -104,7 +105,8 @@ def weak(
 
 
 def guarantee_short(guarantees: ir.Table, *, year: int, pay_min: float, funds_min: float) -> ir.Table:
-    """One row per (village_code, criterion) short of the year's standard: pay, funds, pay_unpaid, funds_unpaid."""
+    """One row per (village_code, criterion) short of the year's standard: pay, funds, pay_unpaid, funds_unpaid
+    (村干部基本报酬不低于当地农村居民人均可支配收入 2 倍；村级组织办公经费按本省标准足额拨付)."""
     g = guarantees.filter(guarantees.year == year)
     return ibis.union(
         _hits(g.filter(g.secretary_pay < pay_min), "pay", g.secretary_pay),
@@ -115,7 +117,8 @@ def guarantee_short(guarantees: ir.Table, *, year: int, pay_min: float, funds_mi
 
 
 def acceptance(cases: ir.Table, *, score_min: float, dissatisfied_max: float) -> ir.Table:
-    """Each accepted case (score and survey given): passed, and the criteria it failed (score, dissatisfied)."""
+    """Each accepted case (score and survey given): passed, and the criteria it failed (score, dissatisfied)
+    (整顿验收：70 分以上为合格；群众测评“不满意”超过半数的直接认定为不合格)."""
     c = cases.filter(cases.score.notnull() & cases.surveyed.notnull() & (cases.surveyed > 0))
     low = c.score < score_min
     # more than the share say 不满意: dissatisfied / surveyed > max, compared in integers' terms exactly

@@ -930,6 +930,68 @@ def bench_fieldwork(smoke: bool, repeat: int) -> dict[str, object]:
     }
 
 
+PARTY = str(ROOT / "bench" / "partyorg.py")
+PARTY_DB = "fupin_party"
+
+
+def bench_partyorg(smoke: bool, repeat: int) -> dict[str, object]:
+    """The village Party organizations (issue 18): the year's 软弱涣散 identification (read the organizations,
+    seats, yearly facts and reviews, judge the four criteria in Ibis on DuckDB, write the cases, their audit and
+    the classification) over the province's 13,615 organizations in PostgreSQL and SQLite, against the criteria
+    hand-written in one SQL statement; the list identical to the SQL's and scored against the planted answers.
+    Smoke: one county (威宁) in SQLite."""
+    repeat = 1 if smoke else repeat
+    year = "2018"
+    rows = []
+    engines = [("sqlite", "520526")] if smoke else [("postgresql", "province"), ("sqlite", "province")]
+    for vendor, counties in engines:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {"FUPIN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+            if vendor == "sqlite":
+                env["FUPIN_DATABASE_URL"] = f"sqlite:///{tmp}/party.sqlite3"
+            else:
+                _pg_admin(f"DROP DATABASE IF EXISTS {PARTY_DB} WITH (FORCE)", f"CREATE DATABASE {PARTY_DB}")
+                env["FUPIN_DATABASE_URL"] = _pg(PARTY_DB)
+            for args in (["migrate", "-v0"], ["areas", "load"]):
+                run_child([FUPIN, *args], env)
+            loaded = json.loads(run_child([sys.executable, PARTY, "load", counties], env).output)
+            area = "520000000000" if counties == "province" else f"{counties}000000"
+            label = f"{'province' if counties == 'province' else 'county ' + counties} ({vendor})"
+            runs, judged = [], []
+            for _ in range(repeat):
+                run = run_child([sys.executable, PARTY, "identify", area, year], env)
+                out = json.loads(run.output)
+                runs.append(Run(out["seconds"], run.peak_mb, ""))
+                judged.append(Run(out["judge_seconds"], run.peak_mb, ""))
+            floors = [json.loads(run_child([sys.executable, PARTY, "floor", area, year], env).output)
+                      for _ in range(repeat)]  # fmt: skip
+            f = floors[-1]
+            if f["differ"] or f["recall"] < 1 or f["precision"] < 1 or f["near_flagged"]:
+                raise SystemExit(f"partyorg ({vendor}): {f}")
+            floor_s = statistics.median(x["seconds"] for x in floors)
+            size = (f"{label}: {out['organizations']:,} organizations, {out['seats']:,} secretaries' seats, "
+                    f"{out['weak']:,} weak villages of {year} ({out['hits']:,} criteria hit); list identical to the "
+                    f"SQL's; planted {f['planted']} hits found (recall {f['recall']:.0%}, precision "
+                    f"{f['precision']:.0%}), {f['near_misses']} near misses left alone")  # fmt: skip
+            rows.append(_row(f"the year's 软弱涣散 identification (`fupin party identify`), {vendor}", runs, size,
+                             ("the four criteria hand-written in SQL, run by the database", floor_s)))  # fmt: skip
+            rows.append(_row(f"… its read-and-judge part alone (tables as Arrow, Ibis on DuckDB), {vendor}", judged,
+                             size, ("the same SQL", floor_s)))  # fmt: skip
+            rows.append(_row(f"loading the synthetic organizations (`partyorg_load`, incl. the 2017 and 2018 "
+                             f"lists), {vendor}", [Run(loaded["load_seconds"], 0.0, "")],
+                             f"{label}: {loaded['rows']:,} rows",
+                             ("generating them", loaded["generate_seconds"])))  # fmt: skip
+            print(f"  partyorg {vendor}: identify {[round(r.seconds, 2) for r in runs]} s, floor {floor_s:.3f} s")  # noqa: T201
+        if vendor == "postgresql":
+            _pg_admin(f"DROP DATABASE IF EXISTS {PARTY_DB} WITH (FORCE)")
+    return {
+        "name": "partyorg",
+        "title": "Village Party organizations (建强组织): the province's yearly 软弱涣散 identification against "
+        "hand-written SQL",
+        "rows": rows,
+    }
+
+
 def _row(label: str, runs: list[Run], size: str, baseline: tuple[str, float]) -> dict[str, object]:
     secs = [r.seconds for r in runs]
     median = statistics.median(secs)
@@ -959,6 +1021,7 @@ BENCHMARKS: dict[str, Callable[[bool, int], dict[str, object]]] = {
     "scale": bench_scale,
     "national": bench_national,
     "fieldwork": bench_fieldwork,
+    "partyorg": bench_partyorg,
 }
 
 

@@ -22,3 +22,4 @@ def test_every_benchmark_runs_at_tiny_scale():
     assert "import xlsx → PostgreSQL: median" in out.stdout
     assert "all rules + indicators, Ibis on DuckDB: median" in out.stdout
     assert "province plan: min-cost flows: median" in out.stdout
+    assert "软弱涣散 identification (`fupin party identify`), sqlite: median" in out.stdout

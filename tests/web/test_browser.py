@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import socket
 import subprocess
@@ -319,3 +320,107 @@ def test_dashboard_charts_and_a_click_on_the_map_drills_down(browser, server):
     assert data["current"]["poor_people"] > 0
     assert f"{data['current']['poor_people']:.0f}" in page.locator(".cards .num").first.inner_text().replace(",", "")
     page.close()
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A full-page screenshot into $FUPIN_SCREENSHOTS (when set) for a person to look at."""
+    folder = os.environ.get("FUPIN_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_a_township_records_an_election_and_an_adjustment_the_county_approves(browser, server):
+    """建强组织 on a phone: the township's organization officer registers the village's organization and people,
+    takes the election through its steps, records the results (一肩挑), reviews the secretary and proposes an
+    adjustment, agrees to it; the county's organization department approves it with a replacement from the pool;
+    the village page and the county dashboard show it."""
+    today = datetime.date.today().isoformat()  # noqa: DTZ011 - the server's local date is the machine's
+    page = _login(browser, server, "township-zzb")
+    page.goto(f"{server}/areas/520526004000/")
+    page.click("text=阳关村村民委员会")
+    page.click("text=村党组织和两委班子 ›")
+    assert "没有在任的两委成员记录" in page.locator("main").inner_text()
+    village_url = page.url
+
+    def submit(form_name: str, values: dict[str, str], selects: dict[str, str] | None = None) -> None:
+        form = page.locator(f"form:has(input[name=form][value={form_name}])")
+        summary = page.locator(f"details:has(input[name=form][value={form_name}]) > summary")
+        if summary.count() and not form.is_visible():
+            summary.click()
+        for name, value in values.items():
+            form.locator(f"[name={name}]").fill(value)
+        for name, value in (selects or {}).items():
+            form.locator(f"[name={name}]").select_option(value)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+
+    submit("org", {"members": "36"}, {"kind": "branch"})
+    people = [("张德明", "local_capable", False), ("李秀英", "graduate", False), ("王小军", "veteran", True)]
+    for i, (name, source, reserve) in enumerate(people):
+        form = page.locator("form:has(input[name=form][value=person])")
+        if not form.is_visible():
+            page.locator("details:has(input[name=form][value=person]) > summary").click()
+        if not reserve:
+            form.locator("[name=reserve]").uncheck()
+        submit("person", {"name": name, "birth_year": str(1972 + i)}, {"source": source, "education": "senior"})
+    assert "王小军" in page.locator("main").inner_text()
+    submit("election", {"round": "11", "branch_seats": "3", "villagers_seats": "3"})
+    page.click("text=第11届")
+    for step in ("推荐", "考察"):
+        page.fill("input[name=on]", today)
+        assert f"办理“{step}”" in page.locator("main h2").last.inner_text()
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+    page.fill("input[name=on]", today)
+    options = {
+        o.inner_text().split("（")[0]: o.get_attribute("value") for o in page.locator("#id_person_0 option").all()
+    }
+    # two secretaries: refused, nothing written, the rows stay filled
+    page.select_option("#id_person_0", options["张德明"])
+    page.select_option("#id_seat_0", "branch/secretary")
+    page.select_option("#id_person_1", options["李秀英"])
+    page.select_option("#id_seat_1", "branch/secretary")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "村党组织委员会只能有一名书记" in page.locator("main").inner_text()
+    page.select_option("#id_seat_1", "branch/member")
+    page.select_option("#id_person_2", options["张德明"])
+    page.select_option("#id_seat_2", "villagers/director")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "已登记选举结果" in page.locator(".messages").inner_text()
+    page.goto(village_url)
+    board = page.locator("main").inner_text()
+    assert "一肩挑" in board
+    assert "第11届新任" in board
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the village page fits a phone"
+    _shot(page, "party-village-phone")
+    submit("review", {"township_rank": "12", "township_size": "12", "findings": "群众反映办事拖拉"},
+           {"grade": "poor"})  # fmt: skip
+    submit("propose", {"evidence": "年度评议为差，排名末位"}, {"reason": "negligent"})
+    page.goto(f"{server}/party/adjustments/")
+    page.select_option("select[name=decision]", "approve")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "待县委组织部审批" in page.locator("main").inner_text()
+    page.close()
+
+    county = _login(browser, server, "weining-zzb")
+    county.set_viewport_size({"width": 1280, "height": 900})
+    county.goto(f"{server}/party/adjustments/?area=520526000000")
+    county.select_option("select[name=decision]", "approve")
+    county.select_option("select[name=replacement]", label="王小军（复员退伍军人）")
+    county.fill("input[name=on]", today)
+    with county.expect_navigation():
+        county.click("main form button[type=submit]")
+    assert "由 王小军 接任" in county.locator("main").inner_text()
+    county.goto(village_url)
+    board = county.locator("main").inner_text()
+    assert "调整：不尽职" in board
+    assert "王小军" in board.split("村“两委”班子")[1].split("后备力量")[0]
+    county.goto(f"{server}/party/?area=520526000000")
+    cards = county.locator(".cards").inner_text()
+    assert "调整书记" in cards
+    _shot(county, "party-county-desktop")
+    assert "陕桥街道" in county.locator("main table").first.inner_text()
+    county.close()

@@ -155,7 +155,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
         "p": picture,
         "may": may,
         "forms": {**blank, **form_of},
-        "seat_end_form": SeatEndForm(initial={"on": today}),
+        "seat_end_form": SeatEndForm(initial={"on": today}, auto_id=False),
         "open_election": next((e for e in picture.elections if e.step != ElectionStep.FILED), None),
         "today": today,
     })  # fmt: skip

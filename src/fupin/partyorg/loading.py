@@ -180,15 +180,22 @@ def _yearly(tables: dict[str, pa.Table], fresh: pa.Array, person_of: dict[str, i
             "adjustments": n}  # fmt: skip
 
 
+def _common_area(counties: list[str]) -> str:
+    """The smallest area holding every county: the county itself, their prefecture or the province."""
+    for width in (6, 4, 2):
+        if len({c[:width] for c in counties}) == 1:
+            return codes.normalize(counties[0][:width])
+    return codes.normalize("52")
+
+
 def _weak(actor: Actor | None, tables: dict[str, pa.Table], fresh: pa.Array, counties: list[str]) -> dict[str, int]:
     """The 2017 list by the rules, its acceptance results from the file (each judged by the acceptance rule; a
     failed village classified 软弱涣散 for 2018), then the 2018 list."""
     from fupin.areas.models import Classification
     from fupin.areas.services import area_classifications_follow
 
-    listed = 0
-    for county in counties:
-        listed += weak_identify(actor=actor, area_code=codes.normalize(county), year=2017).weak
+    area = _common_area(counties)  # one identification over the loaded counties (idempotent elsewhere)
+    listed = weak_identify(actor=actor, area_code=area, year=2017).weak
     results = _only(tables["weak_cases"], fresh) if "weak_cases" in tables else None
     cases = {c.village_id: c for c in WeakCase.objects.filter(village_id__in=fresh.to_pylist(), year=2017)}
     failed = []
@@ -208,5 +215,5 @@ def _weak(actor: Actor | None, tables: dict[str, pa.Table], fresh: pa.Array, cou
                                  batch_size=2000)  # fmt: skip
     area_classifications_follow(actor=actor, area_codes=failed, year=2018, kind=Classification.WEAK_VILLAGE,
                                 present=True, note="2017 年软弱涣散村整顿验收不合格")  # fmt: skip
-    listed_2018 = sum(weak_identify(actor=actor, area_code=codes.normalize(c), year=2018).weak for c in counties)
+    listed_2018 = weak_identify(actor=actor, area_code=area, year=2018).weak
     return {"weak_2017": listed, "accept_failed": len(failed), "weak_2018": listed_2018}

@@ -357,3 +357,27 @@ def guarantees_short(*, viewer: Actor | None, area_code: str, year: int) -> list
     for code, criterion in zip(hits["village_code"].to_pylist(), hits["criterion"].to_pylist(), strict=True):
         out.setdefault(code, []).append(labels[criterion])
     return [{"code": c, "reasons": out[c]} for c in sorted(out)]
+
+
+def visit_coverage(*, viewer: Actor | None, area_code: str, year: int) -> dict[str, int]:
+    """遍访 in ``year``: how many of the area's deep-poverty villages and extremely poor townships (the latest lists
+    up to that year) an organization department leader visited."""
+    from fupin.areas.models import AreaClassification, Classification
+
+    lo, hi = codes.code_range(codes.normalize(area_code))
+    lists = scoping.scoped(AreaClassification, viewer).filter(area_id__gte=lo, area_id__lte=hi, year__lte=year)
+    out: dict[str, int] = {}
+    visited = set(
+        scoping.scoped(Visit, viewer).filter(village_id__gte=lo, village_id__lte=hi, date__year=year)
+        .values_list("village_id", flat=True).distinct()
+    )  # fmt: skip
+    targets_of = (
+        ("villages", Classification.DEEP_POVERTY_VILLAGE, codes.CODE_LENGTH),
+        ("townships", Classification.EXTREMELY_POOR_TOWNSHIP, codes.LEVEL_DIGITS[codes.TOWNSHIP]),
+    )
+    for key, kind, width in targets_of:
+        latest = lists.filter(kind=kind).aggregate(y=Max("year"))["y"]
+        targets = set(lists.filter(kind=kind, year=latest).values_list("area_id", flat=True)) if latest else set()
+        reached = {codes.normalize(v[:width]) for v in visited}
+        out[key], out[f"{key}_visited"] = len(targets), len(targets & reached)
+    return out

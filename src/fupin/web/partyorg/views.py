@@ -21,6 +21,7 @@ from fupin.areas.selectors import area_get, area_names
 from fupin.core import codes, permissions
 from fupin.core.actors import Actor
 from fupin.core.errors import ApplicationError
+from fupin.fieldwork.selectors import village_team
 from fupin.jobs.services import job_start
 from fupin.partyorg import selectors, services
 from fupin.partyorg.choices import CaseStatus, ElectionStep
@@ -103,6 +104,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "vacancies": selectors.vacancies(viewer=viewer, area_code=area.code, limit=50) if near else None,
         "guarantees": selectors.guarantees_short(viewer=viewer, area_code=area.code, year=year) if near else None,
         "pending": selectors.adjustments_pending(viewer=viewer, area_code=area.code).count(),
+        "visits": selectors.visit_coverage(viewer=viewer, area_code=area.code, year=year),
         "child_level": codes.LEVEL_NAMES.get(area.level + 1, ""),
     })  # fmt: skip
 
@@ -156,6 +158,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
         "may": may,
         "forms": {**blank, **form_of},
         "seat_end_form": SeatEndForm(initial={"on": today}, auto_id=False),
+        "team": village_team(viewer=viewer, village=area.code)["postings"],
         "open_election": next((e for e in picture.elections if e.step != ElectionStep.FILED), None),
         "today": today,
     })  # fmt: skip

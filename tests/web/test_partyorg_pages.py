@@ -76,6 +76,7 @@ def test_election_adjustment_and_the_pages_through_the_web(client):
     assert client.post(url, {"form": "propose", "year": year, "reason": "incompetent",
                              "evidence": "评议为差"}).status_code == 302  # fmt: skip
     item = SecretaryAdjustment.objects.get()
+    assert "不胜任）：待乡镇党委审核" in _ok(client.get("/"))  # the township's to-do list
     page = _ok(client.get("/party/adjustments/"))
     assert "待乡镇党委审核" in page
     assert "提交" in page
@@ -83,6 +84,7 @@ def test_election_adjustment_and_the_pages_through_the_web(client):
     page = _ok(client.get("/party/adjustments/"))
     assert "须由县" in page  # the township waits for the county now
     client.force_login(county)
+    assert "不胜任）：待县委组织部审批" in _ok(client.get("/"))
     page = _ok(client.get(f"/party/adjustments/?area={COUNTY_A}"))
     assert "王后备" in page
     reserve = re.search(r'<option value="(\d+)">王后备', page).group(1)

@@ -1,9 +1,9 @@
 """The home page's to-do list (待办): what waits for the signed-in user, and only what they may act on.
 
-Three kinds, each through the owning app's selectors and the same permission rules its services enforce:
+Four kinds, each through the owning app's selectors and the same permission rules its services enforce:
 findings in a workflow status the user's level may move on (``checks.services.TRANSITIONS``); procedures whose
 公示/公告 has ended or ends within ``NOTICE_DAYS`` and whose next step the user may record; dispatch plans still
-drafts that the user may approve."""
+drafts that the user may approve; village secretaries' adjustments at the user's stage."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from fupin.checks.choices import FindingStatus
 from fupin.checks.services import TRANSITIONS
 from fupin.core.actors import Actor
 from fupin.core.permissions import allowed
+from fupin.partyorg import selectors as party_selectors
+from fupin.partyorg.services import adjustment_stage_reason
 from fupin.registry import selectors as registry_selectors
 
 NOTICE_DAYS = 7
@@ -113,8 +115,23 @@ def _plans(viewer: Actor) -> Group | None:
     return group
 
 
+def _adjustments(viewer: Actor) -> Group | None:
+    """Secretaries' adjustments at the stage the viewer's level decides (乡镇党委审核, then 县委组织部审批)."""
+    if not allowed(viewer, "partyorg.adjust"):
+        return None
+    pending = party_selectors.adjustments_pending(viewer=viewer)[: SHOWN * 4]
+    mine = [a for a in pending if adjustment_stage_reason(viewer, a) is None]
+    url = reverse("party-adjustments")
+    items = [Item(f"{a.village.name} {a.person.name}（{a.get_reason_display()}）：{a.get_status_display()}", url)
+             for a in mine[:SHOWN]]  # fmt: skip
+    group = Group("村党组织书记调整", items) if items else None
+    if group and len(mine) > SHOWN:
+        group.more, group.more_url = f"另有 {len(mine) - SHOWN} 条", url
+    return group
+
+
 def todo_for(viewer: Actor, *, today: date | None = None) -> list[Group]:
     """The viewer's to-do groups, empty ones left out."""
     today = today or date.today()  # noqa: DTZ011 - notice periods are calendar dates
-    groups = (_findings(viewer), _notices(viewer, today), _plans(viewer))
+    groups = (_findings(viewer), _notices(viewer, today), _plans(viewer), _adjustments(viewer))
     return [g for g in groups if g is not None]

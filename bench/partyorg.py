@@ -132,7 +132,7 @@ def floor(area: str, year: int) -> dict[str, Any]:
         (c.village_id, r["criterion"])
         for c in WeakCase.objects.filter(year=year, village_id__gte=lo, village_id__lte=hi)
         for r in c.reasons
-        if r["criterion"] != "manual"
+        if r["criterion"] not in ("manual", "carried", "cleared")
     }
     answers = pq.read_table(_answers()).to_pylist()
     planted = {(a["village_code"], a["criterion"]) for a in answers if a["kind"] == "weak" and a["planted"]

@@ -38,6 +38,7 @@ from fupin.jobs.models import Job
 from fupin.partyorg.models import (
     Election,
     Guarantee,
+    IdentifyRun,
     OrgYear,
     PartyOrg,
     Reserve,
@@ -438,6 +439,7 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     WeakCase: _party("WeakCase"),
     Visit: _party("Visit"),
     Guarantee: _party("Guarantee"),
+    IdentifyRun: lambda: IdentifyRun.objects.create(area_code=COUNTY_B, year=2018, organizations=10, weak=1),
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -489,6 +491,7 @@ ADMIN = {
     WeakCase: "partyorg/weakcase",
     Visit: "partyorg/visit",
     Guarantee: "partyorg/guarantee",
+    IdentifyRun: "partyorg/identifyrun",
     Promotion: "cadres/promotion",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
@@ -550,6 +553,12 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         f"/field/adjustments/new/{_make_posting().pk}/",
         f"/field/postings/{_make_posting().pk}/",
         f"/field/violations/{_make_violation().pk}/statement/",
+        f"/party/?area={COUNTY_B}",
+        f"/party/village/{village_b}/",
+        f"/party/weak/?area={COUNTY_B}",
+        f"/party/adjustments/?area={COUNTY_B}",
+        f"/party/weak/{_party('WeakCase')().pk}/",
+        f"/party/elections/{_party('Election')().pk}/",
     ):
         assert client.get(url).status_code == 404, url
     # A search for the other county's name finds nothing

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from fupin.accounts.choices import Department
 from fupin.accounts.models import Role
@@ -98,8 +99,11 @@ def test_an_election_step_by_step_with_its_refusals_and_tallies():
         services.election_step(actor=township, election=nxt, step=step, on=later)
     services.election_results(actor=township, election=nxt, on=later, results=[
         ResultInput(people[0].pk, "branch", "secretary"), ResultInput(people[3].pk, "branch", "member")])  # fmt: skip
-    assert Seat.objects.filter(end__isnull=True).count() == 2
-    assert Seat.objects.filter(end=later).count() == 4
+    # only the branch committee was elected: its two seats end, the villagers' committee keeps its members
+    assert Seat.objects.filter(end=later).count() == 2
+    assert set(Seat.objects.filter(end__isnull=True).values_list("committee", "person_id")) == {
+        ("branch", people[0].pk), ("branch", people[3].pk), ("villagers", people[0].pk), ("villagers", people[2].pk),
+    }  # fmt: skip
     tallies = selectors.election_tallies(viewer=township, area_code=village[:9] + "000", round=12)
     assert (tallies["secretaries"], tallies["newly_chosen"], tallies["re_elected"]) == (1, 0, 1)
     assert selectors.election_tallies(viewer=township, area_code=village[:9] + "000", round=11)["local_capable"] == 1
@@ -150,7 +154,10 @@ def test_an_adjustment_goes_township_then_county_and_the_replacement_comes_from_
         services.adjustment_decide(actor=county, item=item, approve=True)
     assert Seat.objects.filter(post="secretary", end__isnull=True).get().person_id == people[0].pk
     pick = Reserve.objects.get(person=reserves[1])
-    on = date(2024, 6, 1)
+    with pytest.raises(ValidationError, match="调整日期不能早于"):  # before the replacement joined the pool
+        services.adjustment_decide(actor=county, item=item, approve=True, replacement=Reserve.objects.get(
+            person=reserves[1]), on=date(2024, 6, 1))  # fmt: skip
+    on = timezone.localdate()
     item = services.adjustment_decide(actor=county, item=item, approve=True, replacement=pick, on=on)
     assert (item.status, item.replacement_id, item.township_by, item.county_by) == (
         "approved", reserves[1].pk, "zz-t2", "zz-c2")  # fmt: skip
@@ -160,15 +167,39 @@ def test_an_adjustment_goes_township_then_county_and_the_replacement_comes_from_
     # the old secretary still directs the villagers' committee (一肩挑 ends, the seat stays)
     assert Seat.objects.get(post="director").end is None
     assert [r.person_id for r in selectors.reserves_available(viewer=county, village=village)] == [reserves[0].pk]
-    summary = selectors.area_summary(viewer=county, area_code=COUNTY_A, year=2024)
-    assert (summary["total"]["adjusted"], summary["total"]["secretaries"], summary["total"]["one_shoulder"]) == (
-        1,
-        1,
-        0,
-    )
+    # at the end of 2024 the adjusted secretary still served both committees; today the replacement serves
+    totals = [selectors.area_summary(viewer=county, area_code=COUNTY_A, year=y)["total"] for y in (2024, on.year)]
+    assert [(t["adjusted"], t["secretaries"], t["one_shoulder"]) for t in totals] == [(1, 1, 1), (0, 1, 0)]
     # a vacancy: the new secretary leaves, the post is open
-    services.seat_end(actor=township, seat=secretary, on=date(2024, 7, 1), reason="辞职")
+    services.seat_end(actor=township, seat=secretary, on=on, reason="辞职")
     vacant = selectors.vacancies(viewer=county, area_code=COUNTY_A)
-    assert (vacant[0]["code"], vacant[0]["since"], vacant[0]["flagged"]) == (village, date(2024, 7, 1), True)
+    assert (vacant[0]["code"], vacant[0]["since"], vacant[0]["days"], vacant[0]["flagged"]) == (village, on, 0, False)
     with pytest.raises(ValidationError, match="党员 50 人以上"):
         services.org_set(actor=township, village_code=village, kind="general_branch", members=49)
+
+
+def test_an_election_dated_before_the_sitting_board_is_refused_and_a_deputy_made_secretary_is_new():
+    village = first_village(COUNTY_A)
+    township = make_user("zz-t3", Role.TOWNSHIP_OFFICER, village[:9] + "000", department=ORG)
+    people = _people(township, village, 3)
+    services.org_set(actor=township, village_code=village, kind="branch", members=30)
+    first = services.election_open(actor=township, village_code=village, round=11, branch_seats=3, villagers_seats=3)
+    for step in ("recommend", "inspect"):
+        services.election_step(actor=township, election=first, step=step, on=DAY)
+    services.election_results(actor=township, election=first, on=DAY, results=[
+        ResultInput(people[0].pk, "branch", "secretary"), ResultInput(people[1].pk, "branch", "deputy")])  # fmt: skip
+    services.election_step(actor=township, election=first, step="file", on=DAY)
+    early = date(2020, 1, 1)
+    second = services.election_open(actor=township, village_code=village, round=12, branch_seats=3, villagers_seats=3)
+    for step in ("recommend", "inspect"):
+        services.election_step(actor=township, election=second, step=step, on=early)
+    with pytest.raises(ValidationError, match="选举日期不能早于 2024-03-01"):
+        services.election_results(actor=township, election=second, on=early,
+                                  results=[ResultInput(people[2].pk, "branch", "secretary")])  # fmt: skip
+    assert Seat.objects.filter(end__isnull=False).count() == 0  # nothing ended
+    later = date(2025, 3, 1)
+    services.election_results(actor=township, election=second, on=later, results=[
+        ResultInput(people[1].pk, "branch", "secretary"), ResultInput(people[0].pk, "branch", "deputy")])  # fmt: skip
+    tallies = selectors.election_tallies(viewer=township, area_code=village[:9] + "000", round=12)
+    assert (tallies["secretaries"], tallies["newly_chosen"], tallies["re_elected"]) == (1, 1, 0)
+    assert Reserve.objects.count() == 0

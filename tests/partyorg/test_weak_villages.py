@@ -3,9 +3,10 @@ pass mark and the survey's threshold, and the village's classification following
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from fupin.accounts.choices import Department
 from fupin.accounts.models import Role
@@ -69,14 +70,28 @@ def test_identification_rectification_and_acceptance():
     services.case_plan(actor=township, case=case_a, measures="发展党员 2 名，规范三会一课", leader="王书记",
                        first_secretary_part="指导发展党员", deadline=date(YEAR + 1, 6, 30))  # fmt: skip
     services.case_progress(actor=township, case=case_a, note="确定入党积极分子 3 名", on=date(YEAR, 12, 20))
+    # the data corrected: b's satisfaction was 85, a developed a member after all; a re-run takes b off the list
+    # (no plan yet) and keeps a, whose rectification is planned, marked for the acceptance to close
+    services.org_year_set(actor=county, village_code=b, year=YEAR, new_members=0, satisfaction="85")
+    services.org_year_set(actor=county, village_code=a, year=YEAR, new_members=1, satisfaction="80")
+    rerun = services.weak_identify(actor=county, area_code=COUNTY_A, year=YEAR)
+    assert (rerun.weak, rerun.removed, rerun.updated) == (2, 1, 1)
+    assert not WeakCase.objects.filter(village_id=b).exists()
+    assert [r["criterion"] for r in WeakCase.objects.get(village_id=a).reasons] == ["cleared"]
+    assert [r["criterion"] for r in WeakCase.objects.get(village_id=c).reasons] == ["manual"]  # kept
+    weak = set(AreaClassification.objects.filter(year=YEAR, kind="weak_village").values_list("area_id", flat=True))
+    assert weak == {a, c, d, f}
+    # next year's identification lists a (say): a pass this year must not clear it
+    services.org_year_set(actor=county, village_code=a, year=YEAR + 1, new_members=0, satisfaction="50")
+    assert services.weak_identify(actor=county, area_code=COUNTY_A, year=YEAR + 1).weak >= 1
     with pytest.raises(PermissionDeniedError):
         services.case_accept(
             actor=township, case=case_a, score=80, surveyed=30, dissatisfied=0, on=date(YEAR + 1, 6, 1)
         )
-    cases = {w.village_id: w for w in WeakCase.objects.all()}
+    cases = {w.village_id: w for w in WeakCase.objects.filter(year=YEAR)}
     outcomes = {  # village: (score, surveyed, dissatisfied) → status
         a: ((70, 30, 15), "passed"),  # at the pass mark, exactly half 不满意
-        b: (("69.9", 30, 0), "failed"),
+        f: (("69.9", 30, 0), "failed"),
         d: ((95, 30, 16), "failed"),  # more than half 不满意
     }
     for village, ((score, surveyed, unhappy), status) in outcomes.items():
@@ -90,10 +105,30 @@ def test_identification_rectification_and_acceptance():
     with pytest.raises(ValidationError, match="不能再登记进展"):
         services.case_progress(actor=township, case=cases[a], note="x", on=date(YEAR + 1, 6, 2))
     following = AreaClassification.objects.filter(year=YEAR + 1, kind="weak_village").values_list("area_id", flat=True)
-    assert set(following) == {b, d}
+    assert {a, d, f} <= set(following)  # a from next year's own identification, d and f carried by their failure
+    carried = {w.village_id: [r["text"] for r in w.reasons] for w in WeakCase.objects.filter(year=YEAR + 1)}
+    assert carried[d] == [f"{YEAR} 年整顿验收不合格"]
+    assert f"{YEAR} 年整顿验收不合格" in carried[f]
     summary = selectors.area_summary(viewer=county, area_code=COUNTY_A, year=YEAR)
-    assert (summary["total"]["weak"], summary["total"]["passed"], summary["total"]["failed"]) == (5, 1, 2)
+    assert (summary["total"]["weak"], summary["total"]["passed"], summary["total"]["failed"]) == (4, 1, 2)
     assert summary["total"]["vacant"] == 1
+    run = selectors.identify_run(viewer=township, area_code=a[:9] + "000", year=YEAR)
+    assert run is not None
+    assert (run["own"], run["weak"]) == (False, None)  # the county's run: the township sees that it happened
+
+
+def test_a_vacancy_this_year_is_counted_to_today_not_to_the_end_of_the_year():
+    v70, v91 = _villages(2)
+    county = make_user("zz-cy", Role.COUNTY_OFFICER, COUNTY_A, department=ORG)
+    today = timezone.localdate()
+    for v, days in ((v70, 70), (v91, 91)):
+        services.org_set(actor=county, village_code=v, kind="branch", members=20)
+        _elect(county, v, _people(county, v, 3), on=today - timedelta(days=400))
+        secretary = selectors.village_org(viewer=county, village=v).seats[0]
+        services.seat_end(actor=county, seat=secretary, on=today - timedelta(days=days), reason="辞职")
+    services.weak_identify(actor=county, area_code=COUNTY_A, year=today.year)
+    listed = {w.village_id: [r["text"] for r in w.reasons] for w in WeakCase.objects.filter(year=today.year)}
+    assert listed == {v91: ["书记缺职 91 天"]}
 
 
 def test_basic_guarantees_short_of_the_standard():

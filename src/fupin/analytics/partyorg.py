@@ -81,11 +81,13 @@ def weak(
     vacancy_days: int,
     no_member_years: int,
     satisfaction_min: float,
+    as_of: date | None = None,
 ) -> ir.Table:
     """The year's criteria hit, one row per (village_code, criterion) with the value that hit: vacant days, the
-    years without a new member, the satisfaction, the rank (中组部整顿软弱涣散村党组织的通知及各省认定标准：书记
+    years without a new member, the satisfaction, the rank; vacancies counted on ``as_of`` (the year's last day by
+    default) (中组部整顿软弱涣散村党组织的通知及各省认定标准：书记
     缺职 3 个月以上；连续 2 年以上未发展党员；群众满意度低于 60%；年度评议排名末位且评价为“差”)."""
-    vac = vacancy_flags(orgs, seats, as_of=date(year, 12, 31), limit=vacancy_days)
+    vac = vacancy_flags(orgs, seats, as_of=as_of or date(year, 12, 31), limit=vacancy_days)
     first = year - no_member_years + 1
     span = org_years.filter((org_years.year >= first) & (org_years.year <= year))
     span = span.semi_join(orgs, "village_code")

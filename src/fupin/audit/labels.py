@@ -111,6 +111,9 @@ ACTIONS: dict[str, str] = {
     "partyorg.visit": "登记遍访",
     "partyorg.guarantee": "登记基层保障",
     "partyorg.load": "批量载入村级党组织数据",
+    "partyorg.weak_identify": "软弱涣散村党组织排查",
+    "partyorg.weak_unlisted": "复查后移出软弱涣散村名单",
+    "partyorg.reserve_promote": "后备人选选任",
     # statistics
     "stats.indicators_refresh": "重新计算指标",
     "stats.area_statistics_load": "载入区划统计数据",
@@ -132,6 +135,7 @@ ENTITIES: dict[str, str] = {
     "fieldwork.batch": "驻村工作记录批次",
     "fieldwork.adjustment": "调整建议",
     "fieldwork.logtally": "民情日记统计",
+    "partyorg.batch": "村级党组织数据批次",
 }
 
 # The models whose fields an action's changes name, besides the entity's own (a household's history records its
@@ -147,6 +151,17 @@ ACTION_MODELS: dict[str, tuple[str, ...]] = {
 
 # Keys of the changes that are not model fields (or read better otherwise), and the keys of values that are dicts.
 KEYS: dict[str, str] = {
+    "organizations": "村党组织",
+    "counties": "县数",
+    "seats": "两委任职",
+    "reserves": "后备力量",
+    "org_years": "年度情况",
+    "reviews": "年度评议",
+    "guarantees": "基层保障",
+    "adjustments": "书记调整",
+    "weak_2017": "2017 年软弱涣散村",
+    "accept_failed": "整顿验收不合格",
+    "weak_2018": "2018 年软弱涣散村",
     "procedure": "程序",
     "vetoes": "否决项",
     "override_reason": "批准理由",

@@ -5,6 +5,7 @@ from fupin.core.admin_base import ScopedReadOnlyAdmin
 from .models import (
     Election,
     Guarantee,
+    IdentifyRun,
     OrgYear,
     PartyOrg,
     Reserve,
@@ -78,4 +79,10 @@ class VisitAdmin(ScopedReadOnlyAdmin):
 @admin.register(Guarantee)
 class GuaranteeAdmin(ScopedReadOnlyAdmin):
     list_display = ("village", "year", "secretary_pay", "pay_paid", "office_funds", "funds_paid")
+    list_filter = ("year",)
+
+
+@admin.register(IdentifyRun)
+class IdentifyRunAdmin(ScopedReadOnlyAdmin):
+    list_display = ("area_code", "year", "organizations", "weak", "at")
     list_filter = ("year",)

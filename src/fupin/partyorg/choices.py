@@ -96,6 +96,12 @@ class Criterion(models.TextChoices):
     SATISFACTION = "satisfaction", "群众满意度低"
     RANKING = "ranking", "评议排名末位且评价为差"
     MANUAL = "manual", "其他情形（人工认定）"
+    CARRIED = "carried", "上年度整顿验收不合格"
+    CLEARED = "cleared", "复查已不符合认定标准（待验收销号）"
+
+
+# Reasons people (or last year's acceptance) gave, which a re-run of the identification keeps.
+KEPT_REASONS = frozenset({Criterion.MANUAL, Criterion.CARRIED})
 
 
 class CaseStatus(models.TextChoices):

@@ -25,7 +25,7 @@ from fupin.core.permissions import require
 
 from .choices import AdjustStatus, CaseStatus, ElectionStep, OrgKind
 from .models import Election, PartyOrg, Seat, VillageCadre, WeakCase
-from .services import acceptance_table, weak_identify
+from .services import acceptance_table, carry_failed, weak_identify
 
 Echo = Callable[[str], None]
 NAMES = ("party_orgs", "village_cadres", "seats", "reserves", "adjustments", "org_years", "reviews", "guarantees",
@@ -174,6 +174,7 @@ def _yearly(tables: dict[str, pa.Table], fresh: pa.Array, person_of: dict[str, i
         "replacement_id": _map(a.column("replacement_id"), person_of),
         "proposed_by": _const("乡镇党委", n, pa.string()), "township_by": _const("乡镇党委", n, pa.string()),
         "county_by": _const("县委组织部", n, pa.string()), "note": _const("同意", n, pa.string()),
+        "township_note": _const("同意", n, pa.string()),
         "decided_on": a.column("decided"), "created_at": _const(now, n, STAMP),
     }))  # fmt: skip
     return {"reserves": r.num_rows, "org_years": y.num_rows, "reviews": v.num_rows, "guarantees": g.num_rows,
@@ -191,9 +192,6 @@ def _common_area(counties: list[str]) -> str:
 def _weak(actor: Actor | None, tables: dict[str, pa.Table], fresh: pa.Array, counties: list[str]) -> dict[str, int]:
     """The 2017 list by the rules, its acceptance results from the file (each judged by the acceptance rule; a
     failed village classified 软弱涣散 for 2018), then the 2018 list."""
-    from fupin.areas.models import Classification
-    from fupin.areas.services import area_classifications_follow
-
     area = _common_area(counties)  # one identification over the loaded counties (idempotent elsewhere)
     listed = weak_identify(actor=actor, area_code=area, year=2017).weak
     results = _only(tables["weak_cases"], fresh) if "weak_cases" in tables else None
@@ -213,7 +211,6 @@ def _weak(actor: Actor | None, tables: dict[str, pa.Table], fresh: pa.Array, cou
                 failed.append(case.village_id)
     WeakCase.objects.bulk_update(list(cases.values()), ["status", "score", "surveyed", "dissatisfied", "accepted_on"],
                                  batch_size=2000)  # fmt: skip
-    area_classifications_follow(actor=actor, area_codes=failed, year=2018, kind=Classification.WEAK_VILLAGE,
-                                present=True, note="2017 年软弱涣散村整顿验收不合格")  # fmt: skip
+    carry_failed(actor=actor, villages=failed, year=2017)
     listed_2018 = weak_identify(actor=actor, area_code=area, year=2018).weak
     return {"weak_2017": listed, "accept_failed": len(failed), "weak_2018": listed_2018}

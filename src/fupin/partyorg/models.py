@@ -7,6 +7,8 @@ organization departments change it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -27,11 +29,11 @@ from .choices import (
 )
 
 
-def _village(related: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
+def _village(related: str = "+") -> models.ForeignKey[Any, Any]:
     return models.ForeignKey("areas.Area", verbose_name="村", on_delete=models.PROTECT, related_name=related)
 
 
-def _by() -> models.ForeignKey:  # type: ignore[type-arg]
+def _by() -> models.ForeignKey[Any, Any]:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -203,7 +205,8 @@ class SecretaryAdjustment(models.Model):
     proposed_by = models.CharField("提出人", max_length=150, blank=True)
     township_by = models.CharField("乡镇审核人", max_length=150, blank=True)
     county_by = models.CharField("县级审批人", max_length=150, blank=True)
-    note = models.CharField("审批意见", max_length=200, blank=True)
+    township_note = models.CharField("乡镇审核意见", max_length=200, blank=True)
+    note = models.CharField("县级审批意见", max_length=200, blank=True)
     decided_on = models.DateField("调整日期", null=True, blank=True)
     created_at = models.DateTimeField("提出时间", auto_now_add=True)
 
@@ -242,6 +245,27 @@ class WeakCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.year}"
+
+
+@scoping.register("area_code")
+class IdentifyRun(models.Model):
+    """One run of the year's 软弱涣散 identification over an area: when, by whom, how many judged and listed (the
+    list page says so even when nobody was listed)."""
+
+    area_code = models.CharField("区划代码", max_length=12)
+    year = models.PositiveSmallIntegerField("年度")
+    organizations = models.PositiveIntegerField("排查村党组织数")
+    weak = models.PositiveIntegerField("认定数")
+    by = _by()
+    at = models.DateTimeField("排查时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "软弱涣散排查记录"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["area_code", "year"], name="identifyrun_area_year")]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.year}"
 
 
 @scoping.register("village_id")

@@ -23,6 +23,7 @@ from .choices import PENDING_ADJUST, AdjustStatus, CaseStatus, Education, Gender
 from .models import (
     Election,
     Guarantee,
+    IdentifyRun,
     OrgYear,
     PartyOrg,
     Reserve,
@@ -236,7 +237,7 @@ def election_tallies(*, viewer: Actor | None, area_code: str, round: int) -> dic
 def election_rounds(*, viewer: Actor | None, area_code: str) -> list[int]:
     lo, hi = codes.code_range(area_code)
     qs = scoping.scoped(Election, viewer).filter(village_id__gte=lo, village_id__lte=hi)
-    return sorted(set(qs.values_list("round", flat=True)), reverse=True)
+    return list(qs.order_by("-round").values_list("round", flat=True).distinct())
 
 
 def weak_list(*, viewer: Actor | None, area_code: str, year: int, status: str = "") -> QuerySet[WeakCase]:
@@ -254,8 +255,18 @@ def case_get(*, viewer: Actor | None, case_id: int) -> WeakCase:
     return item
 
 
-def adjustments_pending(*, viewer: Actor | None, area_code: str | None = None) -> QuerySet[SecretaryAdjustment]:
+STAGE_OF_LEVEL = {codes.TOWNSHIP: AdjustStatus.PENDING_TOWNSHIP, codes.COUNTY: AdjustStatus.PENDING_COUNTY}
+
+
+def adjustments_pending(
+    *, viewer: Actor | None, area_code: str | None = None, own_stage: bool = False
+) -> QuerySet[SecretaryAdjustment]:
+    """Adjustments waiting for a decision, oldest first; ``own_stage``: only those at the stage the viewer's level
+    decides (a township's, then a county's; a superuser's: all)."""
     qs = scoping.scoped(SecretaryAdjustment, viewer).filter(status__in=PENDING_ADJUST)
+    if own_stage and viewer is not None and not viewer.is_superuser:
+        stage = STAGE_OF_LEVEL.get(viewer.scope_level or 0)
+        qs = qs.filter(status=stage) if stage else qs.none()
     if area_code:
         lo, hi = codes.code_range(codes.normalize(area_code))
         qs = qs.filter(village_id__gte=lo, village_id__lte=hi)
@@ -329,9 +340,33 @@ def vacancies(*, viewer: Actor | None, area_code: str, limit: int = 200) -> list
 
 
 def reserves_available(*, viewer: Actor | None, village: str) -> list[Reserve]:
+    return reserves_of(viewer=viewer, villages=[village]).get(codes.normalize(village), [])
+
+
+def reserves_of(*, viewer: Actor | None, villages: list[str]) -> dict[str, list[Reserve]]:
+    """The reserve pools of several villages today, in one query, each by name."""
     today = timezone.localdate()
-    qs = scoping.scoped(Reserve, viewer).filter(village_id=codes.normalize(village)).filter(_in_pool(today))
-    return list(qs.select_related("person").order_by("person__name"))
+    qs = scoping.scoped(Reserve, viewer).filter(village_id__in=[codes.normalize(v) for v in villages])
+    out: dict[str, list[Reserve]] = {}
+    for r in qs.filter(_in_pool(today)).select_related("person").order_by("person__name"):
+        out.setdefault(r.village_id, []).append(r)
+    return out
+
+
+def identify_run(*, viewer: Actor | None, area_code: str, year: int) -> dict[str, Any] | None:
+    """The latest identification of ``year`` covering the area: over the area itself (with its counts), or over an
+    area holding it — a province's or prefecture's run, of which a county sees only that and when it happened (an
+    ancestor's totals are outside its scope)."""
+    code = codes.normalize(area_code)
+    require_area(viewer, code)
+    own = scoping.scoped(IdentifyRun, viewer).filter(year=year, area_code=code).first()
+    above = IdentifyRun.objects.filter(year=year, area_code__in=codes.ancestor_codes(code)).first()
+    run = max((r for r in (own, above) if r is not None), key=lambda r: r.at, default=None)
+    if run is None:
+        return None
+    mine = run is own
+    return {"at": run.at, "own": mine, "organizations": run.organizations if mine else None,
+            "weak": run.weak if mine else None}  # fmt: skip
 
 
 def guarantees_short(*, viewer: Actor | None, area_code: str, year: int) -> list[dict[str, Any]]:

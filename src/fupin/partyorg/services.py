@@ -13,6 +13,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fupin.analytics import partyorg as rules
@@ -28,6 +29,7 @@ from fupin.policy.selectors import param
 from . import procedures
 from .choices import (
     HEADS,
+    KEPT_REASONS,
     POSTS,
     AdjustReason,
     AdjustStatus,
@@ -45,6 +47,7 @@ from .choices import (
 from .models import (
     Election,
     Guarantee,
+    IdentifyRun,
     OrgYear,
     PartyOrg,
     Reserve,
@@ -304,16 +307,8 @@ class ResultInput:
     post: str
 
 
-@transaction.atomic
-def election_results(*, actor: Actor | None, election: Election, on: date, results: list[ResultInput]) -> list[Seat]:
-    """The 选举 step with its results: every open seat of the village ends on ``on`` and the elected take theirs.
-    Refused, with nothing written, when the results are impossible: more people than seats, two heads of one
-    committee, a person twice on one committee, a person of another village or holding a seat elsewhere."""
-    require(actor, "partyorg.elect", election.village_id)
-    election = Election.objects.select_for_update().get(pk=election.pk)
-    if not results:
-        raise ValidationError("请登记选举结果")
-    wanted = procedures.BY_NAME["elect"]
+def _check_results(election: Election, results: list[ResultInput]) -> dict[int, VillageCadre]:
+    """The elected, refused row by row when the results are impossible (see ``election_results``)."""
     people = VillageCadre.objects.in_bulk([r.person_id for r in results])
     seats_of = {Committee.BRANCH: election.branch_seats, Committee.VILLAGERS: election.villagers_seats}
     per_committee: Counter[str] = Counter()
@@ -349,27 +344,56 @@ def election_results(*, actor: Actor | None, election: Election, on: date, resul
     )
     if elsewhere is not None:
         raise ValidationError(f"{elsewhere.person.name}现任其他村（{elsewhere.village_id}）职务，不能同时在两个村任职")
+    return people
+
+
+@transaction.atomic
+def election_results(*, actor: Actor | None, election: Election, on: date, results: list[ResultInput]) -> list[Seat]:
+    """The 选举 step with its results: the open seats of each committee elected end on ``on`` and the elected take
+    theirs (a committee absent from the results keeps its members). Refused, with nothing written, when the results
+    are impossible: more people than seats, two heads of one committee, a person twice on one committee, a person
+    of another village or holding a seat elsewhere, a date before the sitting members' or the last election's."""
+    require(actor, "partyorg.elect", election.village_id)
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    if not results:
+        raise ValidationError("请登记选举结果")
+    wanted = procedures.BY_NAME["elect"]
+    people = _check_results(election, results)
+    committees = {r.committee for r in results}
+    current = list(
+        Seat.objects.select_for_update().filter(village_id=election.village_id, end__isnull=True,
+                                                committee__in=committees)
+    )  # fmt: skip
+    previous = Election.objects.filter(village_id=election.village_id, elected_on__isnull=False).exclude(pk=election.pk)
+    floor = max([s.start for s in current] + [e.elected_on for e in previous if e.elected_on], default=None)
+    if floor is not None and on is not None and on < floor:
+        raise ValidationError(f"选举日期不能早于 {floor:%Y-%m-%d}（现任成员任职或上届选举的日期）")
     election = _advance(actor, election, wanted, on)
     day = election.elected_on
     assert day is not None
-    current = list(Seat.objects.select_for_update().filter(village_id=election.village_id, end__isnull=True))
-    held = {(s.person_id, s.committee) for s in current}
+    # the committees elected this time are renewed: their open seats end today; a committee absent from the results
+    # keeps its members. Someone keeping the same post is re-elected (连任); a new post is new (新任).
+    held = {(s.person_id, s.committee, s.post) for s in current}
     for s in current:
         s.end, s.end_reason = day, f"第{election.round}届换届"
     Seat.objects.bulk_update(current, ["end", "end_reason"])
     seats = [
         Seat(person_id=r.person_id, village_id=election.village_id, committee=r.committee, post=r.post, start=day,
-             election=election, new=(r.person_id, r.committee) not in held)
+             election=election, new=(r.person_id, r.committee, r.post) not in held)
         for r in results
     ]  # fmt: skip
     Seat.objects.bulk_create(seats)
-    Reserve.objects.filter(person_id__in=list(people), promoted__isnull=True, removed__isnull=True).update(promoted=day)
+    promoted = list(Reserve.objects.filter(person_id__in=list(people), promoted__isnull=True, removed__isnull=True))
+    for reserve in promoted:
+        reserve.promoted = day
+    Reserve.objects.bulk_update(promoted, ["promoted"])
     changes = [Change("partyorg.seat_end", s, {"end": [None, day]}, s.village_id) for s in current]
     changes += [
         Change("partyorg.seat", s, {"person": [None, people[s.person_id].name], "post": [None, s.post],
                                     "committee": [None, s.committee], "new": [None, s.new]}, s.village_id)
         for s in seats
     ]  # fmt: skip
+    changes += [Change("partyorg.reserve_promote", x, {"promoted": [None, day]}, x.village_id) for x in promoted]
     audit_record_many(actor=actor, changes=changes)
     return seats
 
@@ -388,12 +412,12 @@ def seat_end(*, actor: Actor | None, seat: Seat, on: date, reason: str) -> Seat:
     return seat
 
 
-def _secretary_seat(village_id: str) -> Seat | None:
-    return (
-        Seat.objects.select_related("person")
-        .filter(village_id=village_id, post=Post.SECRETARY, end__isnull=True)
-        .first()
-    )
+def _secretary_seat(village_id: str, on: date | None = None) -> Seat | None:
+    """The village's secretary's seat: open now, or (``on``) the one held that day."""
+    qs = Seat.objects.select_related("person").filter(village_id=village_id, post=Post.SECRETARY)
+    if on is None:
+        return qs.filter(end__isnull=True).first()
+    return qs.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on)).first()
 
 
 # —— the yearly review and adjustment (排查研判) ——
@@ -407,9 +431,10 @@ def review_record(
     """The year's review of the village's secretary in post: the grade, the township's ranking, the findings."""
     area = _village(actor, "partyorg.review", village_code)
     y = _year(year)
-    seat = _secretary_seat(area.code)
+    day = min(date(y, 12, 31), _today())
+    seat = _secretary_seat(area.code, on=day)
     if seat is None:
-        raise ValidationError("该村党组织书记空缺，没有可评议的书记")
+        raise ValidationError(f"{day:%Y-%m-%d} 该村党组织书记空缺，没有可评议的书记")
     size = None if township_size in (None, "") else _int(township_size, "参评村数", 1, 999)
     rank = None if township_rank in (None, "") else _int(township_rank, "乡镇排名", 1, size or 999)
     if (rank is None) != (size is None):
@@ -482,15 +507,14 @@ def adjustment_decide(
     note = _text(note, "审批意见", 200, required=not approve)
     before = item.status
     if before == AdjustStatus.PENDING_TOWNSHIP:
-        item.township_by = _username(actor)
+        item.township_by, item.township_note = _username(actor), note
         item.status = AdjustStatus.PENDING_COUNTY if approve else AdjustStatus.REJECTED
     else:
-        item.county_by = _username(actor)
+        item.county_by, item.note = _username(actor), note
         if approve:
             _replace(actor, item, replacement, on)
         else:
             item.status = AdjustStatus.REJECTED
-    item.note = note
     item.save()
     changes: dict[str, list[Any]] = {"status": [before, item.status]}
     if note:
@@ -510,7 +534,8 @@ def _replace(actor: Actor | None, item: SecretaryAdjustment, replacement: Reserv
     seat = _secretary_seat(item.village_id)
     if seat is None or seat.person_id != item.person_id:
         raise ValidationError("被调整的书记已不在任，本建议不再适用")
-    day = _date(on or _today(), "调整日期", earliest=seat.start)
+    # not before the old secretary took office, the replacement joined the pool, or the year the review found it
+    day = _date(on or _today(), "调整日期", earliest=max(seat.start, pick.added, date(item.year, 1, 1)))
     elsewhere = Seat.objects.filter(person=pick.person, end__isnull=True).exclude(village_id=item.village_id).exists()
     if elsewhere:
         raise ValidationError(f"{pick.person.name}现任其他村职务，不能接任")
@@ -528,6 +553,7 @@ def _replace(actor: Actor | None, item: SecretaryAdjustment, replacement: Reserv
             Change(
                 "partyorg.seat", new, {"person": [None, pick.person.name], "post": [None, new.post]}, new.village_id
             ),
+            Change("partyorg.reserve_promote", pick, {"promoted": [None, day]}, pick.village_id),
         ],
     )
 
@@ -542,6 +568,7 @@ class IdentifyResult:
     weak: int = 0
     added: int = 0
     updated: int = 0
+    removed: int = 0
     by_criterion: Counter[str] = field(default_factory=Counter)
 
 
@@ -554,11 +581,14 @@ def weak_params(year: int) -> dict[str, Any]:
 
 
 def weak_compute(tables: dict[str, pa.Table], year: int, engine: str = "duckdb") -> pa.Table:
-    """The year's criteria hit over the given tables (the same rule on whichever engine)."""
+    """The year's criteria hit over the given tables (the same rule on whichever engine), judged on the year's last
+    day — or today, while the year runs (a vacancy is counted to now, never to a day still to come)."""
     from fupin.analytics import engines
 
+    as_of = min(date(year, 12, 31), _today())
     with engines.load(tables, engine) as t:
-        expr = rules.weak(t["orgs"], t["seats"], t["org_years"], t["reviews"], year=year, **weak_params(year))
+        expr = rules.weak(t["orgs"], t["seats"], t["org_years"], t["reviews"], year=year, as_of=as_of,
+                          **weak_params(year))  # fmt: skip
         return expr.to_pyarrow()
 
 
@@ -576,14 +606,29 @@ def reason_text(criterion: str, value: float | None) -> str:
         return f"群众满意度 {value:.1f}%"
     if criterion == Criterion.RANKING:
         return f"年度评议排名末位（第 {int(value or 0)} 名）且评价为“差”"
-    return Criterion(criterion).label if criterion in Criterion.values else criterion
+    return criterion_label(criterion)
+
+
+def _kept(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reasons a re-run keeps: given by hand, or carried from last year's failed acceptance."""
+    return [r for r in reasons if r.get("criterion") in KEPT_REASONS]
+
+
+def _auto(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in reasons if r.get("criterion") not in KEPT_REASONS]
+
+
+CLEARED_REASON = {"criterion": Criterion.CLEARED.value, "value": None, "text": Criterion.CLEARED.label}
 
 
 @transaction.atomic
 def weak_identify(*, actor: Actor | None, area_code: str, year: Any) -> IdentifyResult:
     """The year's 软弱涣散 identification over the area: every organization judged by the criteria, a
-    rectification case opened for each village hit (its reasons refreshed if already listed), and the villages
-    classified 软弱涣散村 for the year. A case already accepted keeps its result; manual listings stay."""
+    rectification case opened for each village hit and classified 软弱涣散村 for the year. A re-run refreshes the
+    reasons of the cases still in rectification: a village no longer hit (the data corrected) leaves the list —
+    its case and classification removed, audited — unless people gave it a reason of their own or already planned
+    its rectification (then it stays, marked 复查已不符合认定标准, to be closed by the acceptance). Accepted cases
+    keep their result."""
     area_code = codes.normalize(area_code)
     require(actor, "partyorg.identify", area_code)
     y = _year(year)
@@ -598,34 +643,66 @@ def weak_identify(*, actor: Actor | None, area_code: str, year: Any) -> Identify
                                                 "text": reason_text(criterion, value)})  # fmt: skip
         result.by_criterion[criterion] += 1
     progress.report("生成整顿台账", 2, 3)
-    existing = {c.village_id: c for c in WeakCase.objects.filter(village_id__in=list(reasons), year=y)}
-    add, update, changes = [], [], []
-    for village in sorted(reasons):
-        found = sorted(reasons[village], key=lambda r: str(r["criterion"]))
+    lo, hi = codes.code_range(area_code)
+    existing = {c.village_id: c for c in WeakCase.objects.filter(village_id__gte=lo, village_id__lte=hi, year=y)}
+    add, update, drop, changes = [], [], [], []
+    for village in sorted(set(reasons) | set(existing)):
+        found = sorted(reasons.get(village, []), key=lambda r: str(r["criterion"]))
         case = existing.get(village)
         if case is None:
             add.append(WeakCase(village_id=village, year=y, reasons=found))
-        elif case.status == CaseStatus.RECTIFYING and _auto(case.reasons) != found:
-            update.append(case)
-            changes.append(Change("partyorg.weak_listed", case, {"reasons": [case.reasons, found]}, village))
-            case.reasons = _manual(case.reasons) + found
+            continue
+        if case.status != CaseStatus.RECTIFYING or _auto(case.reasons) == found:
+            continue
+        kept = _kept(case.reasons)
+        if not found and not kept and not case.measures and not case.progress:
+            drop.append(case)
+            changes.append(Change("partyorg.weak_unlisted", case, {"reasons": [case.reasons, None]}, village))
+            continue
+        stored = kept + (found or ([] if kept else [CLEARED_REASON]))
+        changes.append(Change("partyorg.weak_listed", case, {"reasons": [case.reasons, stored]}, village))
+        case.reasons = stored
+        update.append(case)
     WeakCase.objects.bulk_create(add, batch_size=2000)
     WeakCase.objects.bulk_update(update, ["reasons"], batch_size=2000)
+    WeakCase.objects.filter(pk__in=[c.pk for c in drop]).delete()
     changes += [Change("partyorg.weak_listed", c, {"reasons": [None, c.reasons]}, c.village_id) for c in add]
+    run = IdentifyRun.objects.create(area_code=area_code, year=y, organizations=result.organizations,
+                                     weak=len(reasons), by_id=getattr(actor, "pk", None))  # fmt: skip
+    changes.append(Change("partyorg.weak_identify", run, {"year": [None, y], "weak": [None, len(reasons)]},
+                          area_code))  # fmt: skip
     audit_record_many(actor=actor, changes=changes)
     area_classifications_follow(actor=actor, area_codes=sorted(reasons), year=y, kind=Classification.WEAK_VILLAGE,
                                 present=True, note="软弱涣散村党组织排查认定")  # fmt: skip
-    result.weak, result.added, result.updated = len(reasons), len(add), len(update)
+    area_classifications_follow(actor=actor, area_codes=[c.village_id for c in drop], year=y,
+                                kind=Classification.WEAK_VILLAGE, present=False)  # fmt: skip
+    result.weak, result.added, result.updated, result.removed = len(reasons), len(add), len(update), len(drop)
     progress.report("完成", 3, 3)
     return result
 
 
-def _manual(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [r for r in reasons if r.get("criterion") == Criterion.MANUAL]
-
-
-def _auto(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [r for r in reasons if r.get("criterion") != Criterion.MANUAL]
+def carry_failed(*, actor: Actor | None, villages: list[str], year: int) -> int:
+    """Villages whose rectification of ``year`` failed stay on the next year's list: their next-year case opened (or
+    the reason added) and the village classified 软弱涣散 for it. The caller has checked its permission."""
+    nxt = year + 1
+    entry = {"criterion": Criterion.CARRIED.value, "value": None, "text": f"{year} 年整顿验收不合格"}
+    cases = {c.village_id: c for c in WeakCase.objects.filter(village_id__in=villages, year=nxt)}
+    add, update, changes = [], [], []
+    for village in sorted(set(villages)):
+        case = cases.get(village)
+        if case is None:
+            add.append(WeakCase(village_id=village, year=nxt, reasons=[entry]))
+        elif case.status == CaseStatus.RECTIFYING and entry not in case.reasons:
+            case.reasons = [*case.reasons, entry]
+            update.append(case)
+            changes.append(Change("partyorg.weak_listed", case, {"reasons": [None, entry["text"]]}, village))
+    WeakCase.objects.bulk_create(add, batch_size=2000)
+    WeakCase.objects.bulk_update(update, ["reasons"], batch_size=2000)
+    changes += [Change("partyorg.weak_listed", c, {"reasons": [None, entry["text"]]}, c.village_id) for c in add]
+    audit_record_many(actor=actor, changes=changes)
+    area_classifications_follow(actor=actor, area_codes=villages, year=nxt, kind=Classification.WEAK_VILLAGE,
+                                present=True, note=f"{year} 年软弱涣散村整顿验收不合格")  # fmt: skip
+    return len(add) + len(update)
 
 
 @transaction.atomic
@@ -640,7 +717,7 @@ def weak_add(*, actor: Actor | None, village_code: str, year: Any, reason: str) 
     elif case.status != CaseStatus.RECTIFYING:
         raise ValidationError("该村本年度整顿已验收，不能再增加认定情形")
     else:
-        case.reasons = [*case.reasons, entry]
+        case.reasons = [*(r for r in case.reasons if r.get("criterion") != Criterion.CLEARED), entry]
         case.save(update_fields=["reasons"])
     audit_record(actor=actor, action="partyorg.weak_listed", entity=case, changes={"reasons": [None, entry["text"]]})
     area_classifications_follow(actor=actor, area_codes=[area.code], year=y, kind=Classification.WEAK_VILLAGE,
@@ -736,9 +813,8 @@ def case_accept(
     audit_record(actor=actor, action="partyorg.case_accept", entity=case,
                  changes={"status": [before, case.status], "score": [None, points],
                           "dissatisfied": [None, f"{unhappy}/{asked}"]})  # fmt: skip
-    area_classifications_follow(actor=actor, area_codes=[case.village_id], year=case.year + 1,
-                                kind=Classification.WEAK_VILLAGE, present=not passed,
-                                note=f"{case.year} 年软弱涣散村整顿验收不合格")  # fmt: skip
+    if not passed:  # a pass clears nothing: next year's list is the next identification's
+        carry_failed(actor=actor, villages=[case.village_id], year=case.year)
     return case
 
 

@@ -20,7 +20,6 @@ from fupin.checks.services import TRANSITIONS
 from fupin.core.actors import Actor
 from fupin.core.permissions import allowed
 from fupin.partyorg import selectors as party_selectors
-from fupin.partyorg.services import adjustment_stage_reason
 from fupin.registry import selectors as registry_selectors
 
 NOTICE_DAYS = 7
@@ -119,14 +118,15 @@ def _adjustments(viewer: Actor) -> Group | None:
     """Secretaries' adjustments at the stage the viewer's level decides (乡镇党委审核, then 县委组织部审批)."""
     if not allowed(viewer, "partyorg.adjust"):
         return None
-    pending = party_selectors.adjustments_pending(viewer=viewer)[: SHOWN * 4]
-    mine = [a for a in pending if adjustment_stage_reason(viewer, a) is None]
+    pending = party_selectors.adjustments_pending(viewer=viewer, own_stage=True)
     url = reverse("party-adjustments")
     items = [Item(f"{a.village.name} {a.person.name}（{a.get_reason_display()}）：{a.get_status_display()}", url)
-             for a in mine[:SHOWN]]  # fmt: skip
+             for a in pending[:SHOWN]]  # fmt: skip
     group = Group("村党组织书记调整", items) if items else None
-    if group and len(mine) > SHOWN:
-        group.more, group.more_url = f"另有 {len(mine) - SHOWN} 条", url
+    if group and len(items) == SHOWN:
+        more = pending.count() - SHOWN
+        if more > 0:
+            group.more, group.more_url = f"另有 {more} 条", url
     return group
 
 

@@ -21,6 +21,7 @@ from fupin.areas.selectors import area_get, area_names
 from fupin.core import codes, permissions
 from fupin.core.actors import Actor
 from fupin.core.errors import ApplicationError
+from fupin.core.parsing import ascii_int
 from fupin.fieldwork.selectors import village_team
 from fupin.jobs.services import job_start
 from fupin.partyorg import selectors, services
@@ -50,6 +51,9 @@ from .forms import (
     VisitForm,
 )
 
+LIST_LIMIT = 200  # adjustments waiting in one area: a county has at most a few dozen a year
+WEAK_LIMIT = 2000  # the province's list (≈1,200 in 2017) fits one page
+
 
 def _today() -> date:
     return timezone.localdate()
@@ -77,6 +81,11 @@ def _submit(request: HttpRequest, form: forms.Form, call: Callable[[dict[str, An
     return True
 
 
+def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = area_names([r["code"] for r in rows]) if rows else {}
+    return [{**r, "name": names.get(r["code"], r["code"])} for r in rows]
+
+
 def _errors(form: forms.Form) -> str:
     return "；".join(str(e) for errs in form.errors.values() for e in errs)
 
@@ -102,7 +111,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         "rows": [{**r, "name": names.get(r["code"], r["code"])} for r in summary["rows"]],
         "election": selectors.election_tallies(viewer=viewer, area_code=area.code, round=rounds[0]) if rounds else None,
         "vacancies": selectors.vacancies(viewer=viewer, area_code=area.code, limit=50) if near else None,
-        "guarantees": selectors.guarantees_short(viewer=viewer, area_code=area.code, year=year) if near else None,
+        "guarantees": _named(selectors.guarantees_short(viewer=viewer, area_code=area.code, year=year))
+        if near
+        else None,
         "pending": selectors.adjustments_pending(viewer=viewer, area_code=area.code).count(),
         "visits": selectors.visit_coverage(viewer=viewer, area_code=area.code, year=year),
         "child_level": codes.LEVEL_NAMES.get(area.level + 1, ""),
@@ -264,7 +275,10 @@ def adjustments(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     area = _area(request, viewer)
     if request.method == "POST":
-        item = selectors.adjustment_get(viewer=viewer, adjustment_id=int(request.POST.get("id", "0") or 0))
+        item_id = ascii_int(request.POST.get("id"))
+        if item_id is None:
+            raise Http404("调整建议不存在")
+        item = selectors.adjustment_get(viewer=viewer, adjustment_id=item_id)
         reserves = selectors.reserves_available(viewer=viewer, village=item.village_id)
         form = DecideForm(request.POST, reserves=[(r.pk, r.person.name) for r in reserves])
         pick = {str(r.pk): r for r in reserves}
@@ -278,20 +292,23 @@ def adjustments(request: HttpRequest) -> HttpResponse:
             return redirect(f"/party/adjustments/?area={area.code}")
         messages.error(request, _errors(form))
     rows: list[dict[str, Any]] = []
-    for pending in selectors.adjustments_pending(viewer=viewer, area_code=area.code)[:200]:
+    pending_qs = selectors.adjustments_pending(viewer=viewer, area_code=area.code)
+    shown = list(pending_qs[:LIST_LIMIT])
+    pools = selectors.reserves_of(viewer=viewer, villages=[p.village_id for p in shown if p.status == "pending_county"])
+    for pending in shown:
         reason = services.adjustment_stage_reason(viewer, pending)
         allowed = reason is None and permissions.allowed(viewer, "partyorg.adjust", pending.village_id)
         county = pending.status == "pending_county"
-        village_ = pending.village_id
-        reserves = selectors.reserves_available(viewer=viewer, village=village_) if allowed and county else []
+        reserves = pools.get(pending.village_id, []) if allowed and county else []
         form = DecideForm(reserves=[(r.pk, f"{r.person.name}（{r.person.get_source_display()}）") for r in reserves]
                           if county else None, initial={"on": _today()})  # fmt: skip
-        rows.append({"item": pending, "may": allowed, "form": form, "waiting": reason, "code": village_})
+        rows.append({"item": pending, "may": allowed, "form": form, "waiting": reason, "code": pending.village_id})
     names = area_names([r["code"] for r in rows]) if rows else {}
     year = year_param(request, default=_today().year)
     return render(request, "web/partyorg/adjustments.html", {
         "area": area, "rows": [{**r, "village": names.get(r["code"], "")} for r in rows],
         "decided": selectors.adjustments_decided(viewer=viewer, area_code=area.code, year=year), "year": year,
+        "total": pending_qs.count() if len(shown) == LIST_LIMIT else len(shown), "limit": LIST_LIMIT,
     })  # fmt: skip
 
 
@@ -330,9 +347,12 @@ def weak(request: HttpRequest) -> HttpResponse:
                              f"已完成 {y} 年排查"):  # fmt: skip
                     return redirect(f"/party/weak/?area={area.code}&year={y}")
     status = request.GET.get("status", "")
-    cases = list(selectors.weak_list(viewer=viewer, area_code=area.code, year=year, status=status)[:500])
+    listed = selectors.weak_list(viewer=viewer, area_code=area.code, year=year, status=status)
+    cases = list(listed[:WEAK_LIMIT])
     return render(request, "web/partyorg/weak.html", {
         "area": area, "year": year, "years": list(range(_today().year, 2013, -1)), "cases": cases,
+        "total": listed.count() if len(cases) == WEAK_LIMIT else len(cases), "limit": WEAK_LIMIT,
+        "run": selectors.identify_run(viewer=viewer, area_code=area.code, year=year),
         "status": status, "statuses": CaseStatus.choices, "may_identify": may_identify,
         "identify_form": identify_form, "manual_form": manual_form,
     })  # fmt: skip
@@ -351,7 +371,8 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     progress_form, accept_form = ProgressForm(initial={"on": _today()}), AcceptForm(initial={"on": _today()})
     if request.method == "POST":
         which = request.POST.get("form")
-        if (which in ("plan", "progress") and not may_rectify) or (which == "accept" and not may_accept) or not open_:
+        may = {"plan": may_rectify, "progress": may_rectify, "accept": may_accept}
+        if not may.get(str(which), False) or not open_:
             raise PermissionDenied("您没有办理此事项的权限")
         if which == "plan":
             plan_form = PlanForm(request.POST)

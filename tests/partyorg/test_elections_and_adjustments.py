@@ -27,7 +27,8 @@ DAY = date(2024, 3, 1)
 def _people(actor, village: str, n: int, source: str = "local_capable", reserve: bool = False):
     return [
         services.person_add(actor=actor, village_code=village, reserve=reserve,
-                            data=PersonInput(f"村民{village[-3:]}{i}", "男", 1975 + i, "senior", source))
+                            data=PersonInput(f"村民{village[-3:]}{source[:2]}{i}", "男", 1975 + i,
+                                             "college" if source == "graduate" else "senior", source))
         for i in range(n)
     ]  # fmt: skip
 
@@ -69,7 +70,9 @@ def test_an_election_step_by_step_with_its_refusals_and_tallies():
     services.election_step(actor=township, election=election, step="inspect", on=DAY)
     other = _people(make_user("zz-b", Role.COUNTY_OFFICER, COUNTY_B, department=ORG), first_village(COUNTY_B), 1)
     bad = {
-        "超过职数 2 人": [ResultInput(p.pk, "branch", "member") for p in people[:3]],
+        "超过职数 2 人": [ResultInput(people[0].pk, "branch", "secretary"),
+                          *(ResultInput(p.pk, "branch", "member") for p in people[1:3])],
+        "未选出书记": [ResultInput(people[1].pk, "branch", "member")],
         "只能有一名书记": [ResultInput(people[0].pk, "branch", "secretary"),
                            ResultInput(people[1].pk, "branch", "secretary")],
         "只能担任一个职务": [ResultInput(people[0].pk, "branch", "secretary"),
@@ -191,11 +194,12 @@ def test_an_election_dated_before_the_sitting_board_is_refused_and_a_deputy_made
     services.election_step(actor=township, election=first, step="file", on=DAY)
     early = date(2020, 1, 1)
     second = services.election_open(actor=township, village_code=village, round=12, branch_seats=3, villagers_seats=3)
+    with pytest.raises(ValidationError, match="推荐日期不能早于 2024-03-01"):  # before the last election's vote
+        services.election_step(actor=township, election=second, step="recommend", on=early)
+    with pytest.raises(ValidationError, match="新的换届应为第13届或以后"):
+        services.election_open(actor=township, village_code=village, round=12, branch_seats=3, villagers_seats=3)
     for step in ("recommend", "inspect"):
-        services.election_step(actor=township, election=second, step=step, on=early)
-    with pytest.raises(ValidationError, match="选举日期不能早于 2024-03-01"):
-        services.election_results(actor=township, election=second, on=early,
-                                  results=[ResultInput(people[2].pk, "branch", "secretary")])  # fmt: skip
+        services.election_step(actor=township, election=second, step=step, on=date(2025, 2, 1))
     assert Seat.objects.filter(end__isnull=False).count() == 0  # nothing ended
     later = date(2025, 3, 1)
     services.election_results(actor=township, election=second, on=later, results=[
@@ -203,3 +207,18 @@ def test_an_election_dated_before_the_sitting_board_is_refused_and_a_deputy_made
     tallies = selectors.election_tallies(viewer=township, area_code=village[:9] + "000", round=12)
     assert (tallies["secretaries"], tallies["newly_chosen"], tallies["re_elected"]) == (1, 1, 0)
     assert Reserve.objects.count() == 0
+
+
+def test_an_election_started_by_mistake_is_withdrawn_and_the_round_started_again():
+    village = first_village(COUNTY_A)
+    township = make_user("zz-t4", Role.TOWNSHIP_OFFICER, village[:9] + "000", department=ORG)
+    services.org_set(actor=township, village_code=village, kind="branch", members=30)
+    wrong = services.election_open(actor=township, village_code=village, round=11, branch_seats=9, villagers_seats=9)
+    with pytest.raises(ValidationError, match="请填写撤销理由"):
+        services.election_cancel(actor=township, election=wrong, reason="")
+    services.election_cancel(actor=township, election=wrong, reason="职数填错")
+    with pytest.raises(ValidationError, match="已撤销，不能撤销"):
+        services.election_cancel(actor=township, election=wrong, reason="再撤")
+    again = services.election_open(actor=township, village_code=village, round=11, branch_seats=3, villagers_seats=3)
+    assert Election.objects.filter(village_id=village).count() == 2
+    assert again.step == "opened"

@@ -89,6 +89,15 @@ def test_identification_rectification_and_acceptance():
             actor=township, case=case_a, score=80, surveyed=30, dissatisfied=0, on=date(YEAR + 1, 6, 1)
         )
     cases = {w.village_id: w for w in WeakCase.objects.filter(year=YEAR)}
+    with pytest.raises(ValidationError, match="尚未制定整顿方案"):
+        services.case_accept(
+            actor=county, case=cases[d], score=95, surveyed=30, dissatisfied=0, on=date(YEAR + 1, 6, 1)
+        )
+    for v in (d, f):
+        services.case_plan(actor=county, case=cases[v], measures="选优配强班子", leader="李部长",
+                           first_secretary_part="", deadline=date(YEAR + 1, 6, 30))  # fmt: skip
+    with pytest.raises(ValidationError, match="验收日期不能早于"):  # before the last progress entry
+        services.case_accept(actor=county, case=cases[a], score=95, surveyed=30, dissatisfied=0, on=date(YEAR, 12, 1))
     outcomes = {  # village: (score, surveyed, dissatisfied) → status
         a: ((70, 30, 15), "passed"),  # at the pass mark, exactly half 不满意
         f: (("69.9", 30, 0), "failed"),

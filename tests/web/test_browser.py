@@ -355,7 +355,7 @@ def test_a_township_records_an_election_and_an_adjustment_the_county_approves(br
             form.locator("button[type=submit]").click()
 
     submit("org", {"members": "36"}, {"kind": "branch"})
-    people = [("张德明", "local_capable", False), ("李秀英", "graduate", False), ("王小军", "veteran", True)]
+    people = [("张德明", "local_capable", False), ("李秀英", "doctor_teacher", False), ("王小军", "veteran", True)]
     for i, (name, source, reserve) in enumerate(people):
         form = page.locator("form:has(input[name=form][value=person])")
         if not form.is_visible():

@@ -111,8 +111,14 @@ def test_election_adjustment_and_the_pages_through_the_web(client):
     page = _ok(client.get(f"/party/weak/?area={COUNTY_A}&year={year}"))
     assert "评议排名末位" in page
     page = _ok(client.get(f"/party/weak/{case.pk}/"))
-    assert "登记验收结果" in page
     assert "登记进展" in page
+    assert "制定整顿方案后才能验收" in page
+    plan = {"form": "plan", "measures": "选优配强书记", "leader": "县委组织部王部长", "first_secretary_part": "",
+            "deadline": f"{year + 1}-06-30"}  # fmt: skip
+    assert client.post(f"/party/weak/{case.pk}/", plan).status_code == 302
+    bad = _ok(client.post(f"/party/weak/{case.pk}/", {"form": "accept", "score": "69.95", "surveyed": 30,
+                                                      "dissatisfied": 0, "on": today}))  # fmt: skip
+    assert "验收得分最多 1 位小数" in bad
     response = client.post(f"/party/weak/{case.pk}/", {"form": "accept", "score": "69.9", "surveyed": 30,
                                                        "dissatisfied": 0, "on": today})  # fmt: skip
     assert response.status_code == 302

@@ -99,6 +99,7 @@ ACTIONS: dict[str, str] = {
     "partyorg.org_year": "登记村党组织年度情况",
     "partyorg.election_open": "启动村两委换届",
     "partyorg.election_step": "办理换届步骤",
+    "partyorg.election_cancel": "撤销换届",
     "partyorg.seat": "两委任职",
     "partyorg.seat_end": "两委离任",
     "partyorg.review": "村党组织书记年度评议",

@@ -27,6 +27,12 @@ class Post(models.TextChoices):
 POSTS = {Committee.BRANCH: (Post.SECRETARY, Post.DEPUTY, Post.MEMBER),
          Committee.VILLAGERS: (Post.DIRECTOR, Post.DEPUTY, Post.MEMBER)}  # fmt: skip
 HEADS = {Committee.BRANCH: Post.SECRETARY, Committee.VILLAGERS: Post.DIRECTOR}
+# a seat's title as people say it
+TITLES = {
+    (Committee.BRANCH, Post.SECRETARY): "村党组织书记", (Committee.BRANCH, Post.DEPUTY): "村党组织副书记",
+    (Committee.BRANCH, Post.MEMBER): "村党组织委员", (Committee.VILLAGERS, Post.DIRECTOR): "村委会主任",
+    (Committee.VILLAGERS, Post.DEPUTY): "村委会副主任", (Committee.VILLAGERS, Post.MEMBER): "村委会委员",
+}  # fmt: skip
 
 
 class Source(models.TextChoices):
@@ -61,6 +67,7 @@ class ElectionStep(models.TextChoices):
     INSPECTED = "inspected", "已考察"
     ELECTED = "elected", "已选举"
     FILED = "filed", "已报备"
+    CANCELLED = "cancelled", "已撤销"
 
 
 class Grade(models.TextChoices):

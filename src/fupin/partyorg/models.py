@@ -15,6 +15,7 @@ from django.db import models
 from fupin.core import scoping
 
 from .choices import (
+    TITLES,
     AdjustReason,
     AdjustStatus,
     CaseStatus,
@@ -95,7 +96,10 @@ class Election(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "村两委换届"
-        constraints = [models.UniqueConstraint(fields=["village", "round"], name="election_village_round")]
+        constraints = [  # one election of a round per village, a withdrawn one aside
+            models.UniqueConstraint(fields=["village", "round"], condition=~models.Q(step="cancelled"),
+                                    name="election_village_round")
+        ]  # fmt: skip
         ordering = ["-round"]
 
     def __str__(self) -> str:
@@ -127,7 +131,14 @@ class Seat(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_committee_display()}{self.get_post_display()}"
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """村党组织书记, 村委会副主任 …"""
+        return TITLES.get(
+            (Committee(self.committee), Post(self.post)), f"{self.get_committee_display()}{self.get_post_display()}"
+        )
 
 
 @scoping.register("village_id")

@@ -77,6 +77,12 @@ class VillageOrg:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def others(self) -> list[VillageCadre]:
+        """People registered in the village holding no seat now and not in the pool (candidates, former members)."""
+        busy = {s.person_id for s in self.seats} | {r.person_id for r in self.reserves}
+        return [p for p in self.people if p.pk not in busy]
+
+    @property
     def vacant_days(self) -> int | None:
         return (timezone.localdate() - self.vacant_since).days if self.vacant_since else None
 
@@ -107,7 +113,7 @@ def village_org(*, viewer: Actor | None, village: str) -> VillageOrg:
         reserves=list(
             scoping.scoped(Reserve, viewer).filter(village_id=village).filter(_in_pool(today)).select_related("person")
         ),
-        people=list(scoping.scoped(VillageCadre, viewer).filter(village_id=village).order_by("name")[:200]),
+        people=list(scoping.scoped(VillageCadre, viewer).filter(village_id=village).order_by("name")[:500]),
         elections=list(scoping.scoped(Election, viewer).filter(village_id=village).order_by("-round")[:5]),
         reviews=list(
             scoping.scoped(Review, viewer).filter(village_id=village).select_related("person").order_by("-year")[:5]

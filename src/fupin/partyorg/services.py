@@ -4,6 +4,7 @@ and basic guarantees. Each checks its declared permission over the village and a
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,7 +69,10 @@ def _today() -> date:
 
 
 def _username(actor: Actor | None) -> str:
-    return actor.username if actor is not None else "system"
+    """Who acted, as the pages show it: the account's name (姓名/单位), else its login."""
+    if actor is None:
+        return "系统"
+    return str(getattr(actor, "display_name", "") or actor.username)
 
 
 def _text(value: Any, label: str, limit: int, *, required: bool = True) -> str:
@@ -121,7 +125,11 @@ def _year(value: Any) -> int:
 
 
 def _village(actor: Actor | None, action: str, village_code: str) -> Area:
-    code = codes.normalize(village_code)
+    text = unicodedata.normalize("NFKC", str(village_code or "")).strip()  # full-width digits from an input method
+    try:
+        code = codes.normalize(text)
+    except codes.AreaCodeError:
+        raise ValidationError(f"村代码“{village_code}”无效：应为 12 位数字", extra={"field": "village"}) from None
     require(actor, action, code)
     area = Area.objects.filter(code=code, level=codes.VILLAGE).first()
     if area is None:
@@ -166,13 +174,16 @@ class PersonInput:
 
 def _clean_person(data: PersonInput) -> dict[str, Any]:
     year = _today().year
-    return {
+    values = {
         "name": _text(data.name, "姓名", 40),
         "gender": _choice(data.gender, Gender, "性别"),
         "birth_year": _int(data.birth_year, "出生年份", year - 80, year - 18),
         "education": _choice(data.education, Education, "文化程度"),
         "source": _choice(data.source, Source, "来源"),
     }
+    if values["source"] == Source.GRADUATE and values["education"] != Education.COLLEGE:
+        raise ValidationError("返乡大学生的文化程度应为大专及以上", extra={"field": "education"})
+    return values
 
 
 @transaction.atomic
@@ -180,6 +191,11 @@ def person_add(*, actor: Actor | None, village_code: str, data: PersonInput, res
     """Register a person of the village (a 两委 member to be, or — ``reserve`` — a reserve in the pool)."""
     area = _village(actor, "partyorg.manage", village_code)
     values = _clean_person(data)
+    same = {k: values[k] for k in ("name", "gender", "birth_year")}
+    if VillageCadre.objects.filter(village=area, **same).exists():
+        raise ValidationError(
+            f"本村已登记{values['name']}（{values['gender']}，{values['birth_year']} 年生），请勿重复登记"
+        )
     serial = VillageCadre.objects.filter(village=area).count() + 1
     ref = f"K{area.code}{serial:03d}"
     while VillageCadre.objects.filter(ref=ref).exists():
@@ -251,9 +267,12 @@ def election_open(
     if not PartyOrg.objects.filter(village=area).exists():
         raise ValidationError("该村还没有登记村党组织，请先登记组织类型和党员人数")
     number = _int(round, "届次", 1, 99)
-    if Election.objects.filter(village=area, round=number).exists():
-        raise ValidationError(f"该村第{number}届换届已经启动")
-    open_ = Election.objects.filter(village=area).exclude(step=ElectionStep.FILED).first()
+    latest = Election.objects.filter(village=area).exclude(step=ElectionStep.CANCELLED).order_by("-round").first()
+    if latest is not None and number <= latest.round:
+        raise ValidationError(
+            f"该村已有第{latest.round}届换届，新的换届应为第{latest.round + 1}届或以后", extra={"field": "round"}
+        )
+    open_ = Election.objects.filter(village=area).exclude(step__in=[ElectionStep.FILED, ElectionStep.CANCELLED]).first()
     if open_ is not None:
         raise ValidationError(f"该村第{open_.round}届换届尚未报备，不能再启动新的换届")
     item = Election.objects.create(
@@ -286,8 +305,11 @@ def _advance(actor: Actor | None, election: Election, wanted: procedures.Step, o
         now = "已全部完成" if expected is None else f"下一步应为“{expected.title}”"
         raise ValidationError(f"换届进度为“{election.get_step_display()}”，{now}，不能办理“{wanted.title}”")
     earlier = [getattr(election, s.date_field) for s in procedures.STEPS if getattr(election, s.date_field)]
-    day = _date(on, f"{wanted.title}日期", earliest=max(earlier) if earlier else None)
-    before = election.step
+    before = Election.objects.filter(village_id=election.village_id, round__lt=election.round, elected_on__isnull=False)
+    last_vote = before.order_by("-elected_on").values_list("elected_on", flat=True).first()
+    floor = max([*earlier, *([last_vote] if last_vote else [])], default=None)
+    day = _date(on, f"{wanted.title}日期", earliest=floor)
+    step_before = election.step
     setattr(election, wanted.date_field, day)
     election.step = wanted.target
     election.save()
@@ -295,8 +317,24 @@ def _advance(actor: Actor | None, election: Election, wanted: procedures.Step, o
         actor=actor,
         action="partyorg.election_step",
         entity=election,
-        changes={"step": [before, election.step], wanted.date_field: [None, day]},
+        changes={"step": [step_before, election.step], wanted.date_field: [None, day]},
     )
+    return election
+
+
+@transaction.atomic
+def election_cancel(*, actor: Actor | None, election: Election, reason: str) -> Election:
+    """Withdraw an election not yet voted (started by mistake, or to be redone); its record stays, marked 已撤销."""
+    require(actor, "partyorg.elect", election.village_id)
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    if election.step not in (ElectionStep.OPENED, ElectionStep.RECOMMENDED, ElectionStep.INSPECTED):
+        raise ValidationError(f"换届{election.get_step_display()}，不能撤销")
+    text = _text(reason, "撤销理由", 200)
+    before = election.step
+    election.step = ElectionStep.CANCELLED
+    election.save(update_fields=["step"])
+    audit_record(actor=actor, action="partyorg.election_cancel", entity=election,
+                 changes={"step": [before, election.step], "reason": [None, text]})  # fmt: skip
     return election
 
 
@@ -332,6 +370,11 @@ def _check_results(election: Election, results: list[ResultInput]) -> dict[int, 
         heads[committee] += r.post == HEADS[committee]
     for key, count in per_committee.items():
         body = Committee(key)
+        if heads[key] == 0:
+            raise ValidationError(
+                f"{body.label}未选出{Post(HEADS[body]).label}：换届须同时登记{Post(HEADS[body]).label}；"
+                f"该组织未完成选举的，请先不登记其结果"
+            )
         if count > seats_of[body]:
             raise ValidationError(f"{body.label}当选 {count} 人，超过职数 {seats_of[body]} 人")
         if heads[key] > 1:
@@ -435,7 +478,8 @@ def review_record(
     seat = _secretary_seat(area.code, on=day)
     if seat is None:
         raise ValidationError(f"{day:%Y-%m-%d} 该村党组织书记空缺，没有可评议的书记")
-    size = None if township_size in (None, "") else _int(township_size, "参评村数", 1, 999)
+    in_township = Area.objects.filter(parent_id=area.parent_id, level=codes.VILLAGE).count() or 999
+    size = None if township_size in (None, "") else _int(township_size, "参评村数", 1, in_township)
     rank = None if township_rank in (None, "") else _int(township_rank, "乡镇排名", 1, size or 999)
     if (rank is None) != (size is None):
         raise ValidationError("乡镇排名和参评村数须同时填写")
@@ -463,12 +507,17 @@ def adjustment_propose(
     seat = _secretary_seat(area.code)
     if seat is None:
         raise ValidationError("该村党组织书记空缺，无需调整")
+    y = _year(year)
+    if not Review.objects.filter(village=area, year=y, person_id=seat.person_id).exists():
+        raise ValidationError(
+            f"{seat.person.name}{y} 年尚未评议：调整建议须在年度评议（排查研判）后提出", extra={"field": "year"}
+        )
     if SecretaryAdjustment.objects.filter(village=area, status__in=[AdjustStatus.PENDING_TOWNSHIP,
                                                                     AdjustStatus.PENDING_COUNTY]).exists():  # fmt: skip
         raise ValidationError("该村已有待审批的书记调整建议")
     item = SecretaryAdjustment.objects.create(
         village=area,
-        year=_year(year),
+        year=y,
         person=seat.person,
         reason=_choice(reason, AdjustReason, "调整原因"),
         evidence=_text(evidence, "研判依据", 2000),
@@ -756,7 +805,8 @@ def case_progress(*, actor: Actor | None, case: WeakCase, note: str, on: date) -
     case = WeakCase.objects.select_for_update().get(pk=case.pk)
     if case.status != CaseStatus.RECTIFYING:
         raise ValidationError(f"该村整顿{case.get_status_display()}，不能再登记进展")
-    entry = {"date": _date(on, "进展日期").isoformat(), "note": _text(note, "整顿进展", 500), "by": _username(actor)}
+    day = _date(on, "进展日期", earliest=date(case.year, 1, 1))
+    entry = {"date": day.isoformat(), "note": _text(note, "整顿进展", 500), "by": _username(actor)}
     case.progress = [*case.progress, entry]
     case.save(update_fields=["progress"])
     audit_record(actor=actor, action="partyorg.case_progress", entity=case, changes={"progress": [None, entry["note"]]})
@@ -801,10 +851,13 @@ def case_accept(
     case = WeakCase.objects.select_for_update().get(pk=case.pk)
     if case.status != CaseStatus.RECTIFYING:
         raise ValidationError(f"该村整顿{case.get_status_display()}，不能重复验收")
+    if not case.measures:
+        raise ValidationError("该村尚未制定整顿方案，不能验收")
     points = _decimal(score, "验收得分", Decimal(0), Decimal(100)).quantize(Decimal("0.1"))
     asked = _int(surveyed, "测评人数", 1, 9999)
     unhappy = _int(dissatisfied, "不满意人数", 0, asked)
-    day = _date(on, "验收日期", earliest=date(case.year, 1, 1))
+    last = max((date.fromisoformat(p["date"]) for p in case.progress), default=date(case.year, 1, 1))
+    day = _date(on, "验收日期", earliest=max(last, date(case.year, 1, 1)))
     passed, _ = acceptance_judge(points, asked, unhappy, case.year)
     before = case.status
     case.status = CaseStatus.PASSED if passed else CaseStatus.FAILED

@@ -26,6 +26,14 @@ SEAT_CHOICES = [
 RESULT_ROWS = 12
 
 
+def _decimal(label: str, places: int, **kwargs: Any) -> forms.DecimalField:
+    """A decimal field whose errors are Chinese sentences (Django's own end in an English full stop)."""
+    return forms.DecimalField(label=label, decimal_places=places, error_messages={
+        "max_decimal_places": f"{label}最多 {places} 位小数", "invalid": f"{label}须为数字",
+        "max_digits": f"{label}位数过多",
+    }, **kwargs)  # fmt: skip
+
+
 class OrgForm(forms.Form):
     kind = forms.ChoiceField(label="组织类型", choices=OrgKind.choices)
     members = forms.IntegerField(label="党员人数", min_value=0, widget=YEAR)
@@ -117,8 +125,12 @@ class IdentifyForm(forms.Form):
 
 
 class ManualWeakForm(forms.Form):
-    village = forms.CharField(label="村代码", max_length=12)
-    reason = forms.CharField(label="认定理由（其他情形）", max_length=200)
+    year = forms.IntegerField(label="年度", widget=YEAR)
+    reason = forms.CharField(label="认定理由（其他情形，如宗族宗教势力干扰、村务长期混乱）", max_length=200)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="撤销理由", max_length=200)
 
 
 class PlanForm(forms.Form):
@@ -134,7 +146,7 @@ class ProgressForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    score = forms.DecimalField(label="验收得分", min_value=0, max_value=100, decimal_places=1)
+    score = _decimal("验收得分", 1, min_value=0, max_value=100)
     surveyed = forms.IntegerField(label="群众测评人数", min_value=1, widget=YEAR)
     dissatisfied = forms.IntegerField(label="其中“不满意”人数", min_value=0, widget=YEAR)
     on = forms.DateField(label="验收日期", widget=DATE)
@@ -151,14 +163,13 @@ class VisitForm(forms.Form):
 
 class GuaranteeForm(forms.Form):
     year = forms.IntegerField(label="年度", widget=YEAR)
-    secretary_pay = forms.DecimalField(label="书记报酬（元/年）", min_value=0, decimal_places=2)
+    secretary_pay = _decimal("书记报酬（元/年）", 2, min_value=0)
     pay_paid = forms.BooleanField(label="报酬已发放", required=False)
-    office_funds = forms.DecimalField(label="办公经费（万元/年）", min_value=0, decimal_places=2)
+    office_funds = _decimal("办公经费（万元/年）", 2, min_value=0)
     funds_paid = forms.BooleanField(label="经费已拨付", required=False)
 
 
 class OrgYearForm(forms.Form):
     year = forms.IntegerField(label="年度", widget=YEAR)
     new_members = forms.IntegerField(label="发展党员数", min_value=0, widget=YEAR)
-    satisfaction = forms.DecimalField(label="群众满意度（%）", required=False, min_value=0, max_value=100,
-                                      decimal_places=1)  # fmt: skip
+    satisfaction = _decimal("群众满意度（%）", 1, required=False, min_value=0, max_value=100)

@@ -27,12 +27,14 @@ from fupin.jobs.services import job_start
 from fupin.partyorg import selectors, services
 from fupin.partyorg.choices import CaseStatus, ElectionStep
 from fupin.partyorg.procedures import NEXT
+from fupin.policy.selectors import param
 from fupin.web.common.forms import form_error
 from fupin.web.common.params import viewer_of, year_param
 
 from .forms import (
     RESULT_ROWS,
     AcceptForm,
+    CancelForm,
     DecideForm,
     ElectionOpenForm,
     GuaranteeForm,
@@ -87,7 +89,12 @@ def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _errors(form: forms.Form) -> str:
-    return "；".join(str(e) for errs in form.errors.values() for e in errs)
+    """A form's errors in one sentence, each after its field's label."""
+    parts = []
+    for name, errs in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts += [f"{label}：{e}" if label else str(e) for e in errs]
+    return "；".join(parts)
 
 
 @login_required
@@ -117,6 +124,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "pending": selectors.adjustments_pending(viewer=viewer, area_code=area.code).count(),
         "visits": selectors.visit_coverage(viewer=viewer, area_code=area.code, year=year),
         "child_level": codes.LEVEL_NAMES.get(area.level + 1, ""),
+        "standards": {"pay": param("secretary_pay_min", year), "funds": param("village_office_funds_min", year)},
     })  # fmt: skip
 
 
@@ -161,6 +169,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
         "visit": {"date": today},
         "guarantee": {"year": today.year},
         "org_year": {"year": today.year},
+        "weak": {"year": today.year},
     }
     blank = {name: handler[1](initial=initial.get(name, {})) for name, handler in HANDLERS.items()}
     return render(request, "web/partyorg/village.html", {
@@ -169,6 +178,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
         "may": may,
         "forms": {**blank, **form_of},
         "seat_end_form": SeatEndForm(initial={"on": today}, auto_id=False),
+        "failed_form": bool(form_of),
         "team": village_team(viewer=viewer, village=area.code)["postings"],
         "open_election": next((e for e in picture.elections if e.step != ElectionStep.FILED), None),
         "today": today,
@@ -201,6 +211,9 @@ HANDLERS: dict[str, tuple[str, type[forms.Form], Callable[[Actor, str, dict[str,
         actor=u, village_code=v, data=services.VisitInput(**d)), "已登记遍访"),
     "guarantee": ("guarantee", GuaranteeForm, lambda u, v, d: services.guarantee_set(actor=u, village_code=v, **d),
                   "已保存基层保障"),
+    "weak": ("identify", ManualWeakForm, lambda u, v, d: services.weak_add(actor=u, village_code=v, year=d["year"],
+                                                                          reason=d["reason"]),
+             "已列入软弱涣散村，整顿台账已建立"),
 }  # fmt: skip
 
 
@@ -239,7 +252,16 @@ def election(request: HttpRequest, election_id: int) -> HttpResponse:
     people = [(p.pk, f"{p.name}（{p.birth_year} 年生，{p.get_source_display()}）") for p in picture.people]
     step_form, results_form = StepForm(initial={"on": _today()}), ResultsForm(people=people, initial={"on": _today()})
     nxt = NEXT.get(ElectionStep(item.step))
-    if request.method == "POST":
+    cancel_form = CancelForm()
+    if request.method == "POST" and request.POST.get("form") == "cancel":
+        if not may:
+            raise PermissionDenied("您没有办理此事项的权限")
+        cancel_form = CancelForm(request.POST)
+        if _submit(request, cancel_form,
+                   lambda d: services.election_cancel(actor=viewer, election=item, reason=d["reason"]),
+                   "已撤销本届换届"):  # fmt: skip
+            return redirect("party-village", code=item.village_id)
+    elif request.method == "POST":
         if not may or nxt is None:
             raise PermissionDenied("您没有办理此事项的权限")
         if nxt.name == "elect":
@@ -262,6 +284,7 @@ def election(request: HttpRequest, election_id: int) -> HttpResponse:
                 return redirect("party-election", election_id=item.pk)
     return render(request, "web/partyorg/election.html", {
         "e": item, "may": may, "next": nxt, "step_form": step_form, "results_form": results_form,
+        "cancel_form": cancel_form, "cancellable": may and item.step in ("opened", "recommended", "inspected"),
         "result_rows": [(results_form[f"person_{i}"], results_form[f"seat_{i}"]) for i in range(RESULT_ROWS)],
         "elected": [s for s in picture.seats if s.election_id == item.pk],
         "area_name": area_names([item.village_id]).get(item.village_id, item.village_id),
@@ -314,38 +337,21 @@ def adjustments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def weak(request: HttpRequest) -> HttpResponse:
-    """The year's 软弱涣散 list of an area with each village's reasons and rectification; the identification
-    (a background job above the county) and listing a village by hand."""
+    """The year's 软弱涣散 list of an area with each village's reasons and rectification, and the identification
+    (listing a village by hand is on the village's page)."""
     viewer = viewer_of(request)
     area = _area(request, viewer)
     year = year_param(request, default=_today().year)
     may_identify = permissions.allowed(viewer, "partyorg.identify", area.code)
-    identify_form, manual_form = IdentifyForm(initial={"year": year}), ManualWeakForm()
+    identify_form = IdentifyForm(initial={"year": year})
     if request.method == "POST":
         if not may_identify:
             raise PermissionDenied("您没有办理此事项的权限")
-        if request.POST.get("form") == "manual":
-            manual_form = ManualWeakForm(request.POST)
-            if _submit(request, manual_form,
-                       lambda d: services.weak_add(actor=viewer, village_code=d["village"], year=year,
-                                                   reason=d["reason"]),
-                       "已列入软弱涣散村"):  # fmt: skip
-                return redirect(f"/party/weak/?area={area.code}&year={year}")
-        else:
-            identify_form = IdentifyForm(request.POST)
-            if identify_form.is_valid():
-                y = identify_form.cleaned_data["year"]
-                if area.level < codes.COUNTY:
-                    try:
-                        job = job_start(actor=viewer, kind="partyorg.identify", area_code=area.code, params={"year": y})
-                    except ApplicationError as exc:
-                        form_error(identify_form, exc)
-                    else:
-                        return redirect("job-detail", job_id=job.pk)
-                elif _submit(request, identify_form,
-                             lambda d: services.weak_identify(actor=viewer, area_code=area.code, year=d["year"]),
-                             f"已完成 {y} 年排查"):  # fmt: skip
-                    return redirect(f"/party/weak/?area={area.code}&year={y}")
+        identify_form = IdentifyForm(request.POST)
+        if identify_form.is_valid():
+            done = _identify(request, viewer, area, identify_form)
+            if done is not None:
+                return done
     status = request.GET.get("status", "")
     listed = selectors.weak_list(viewer=viewer, area_code=area.code, year=year, status=status)
     cases = list(listed[:WEAK_LIMIT])
@@ -354,8 +360,25 @@ def weak(request: HttpRequest) -> HttpResponse:
         "total": listed.count() if len(cases) == WEAK_LIMIT else len(cases), "limit": WEAK_LIMIT,
         "run": selectors.identify_run(viewer=viewer, area_code=area.code, year=year),
         "status": status, "statuses": CaseStatus.choices, "may_identify": may_identify,
-        "identify_form": identify_form, "manual_form": manual_form,
+        "identify_form": identify_form,
     })  # fmt: skip
+
+
+def _identify(request: HttpRequest, viewer: Actor, area: Any, form: IdentifyForm) -> HttpResponse | None:
+    """Run the identification: a job above the county (its page shows progress), on the page below; a refusal lands
+    on the form and None is returned."""
+    y = form.cleaned_data["year"]
+    try:
+        if area.level < codes.COUNTY:
+            job = job_start(actor=viewer, kind="partyorg.identify", area_code=area.code, params={"year": y})
+            return redirect("job-detail", job_id=job.pk)
+        done = services.weak_identify(actor=viewer, area_code=area.code, year=y)
+    except ApplicationError as exc:
+        form_error(form, exc)
+        return None
+    messages.success(request, f"已完成 {y} 年排查：排查村党组织 {done.organizations:,} 个，认定软弱涣散 "
+                              f"{done.weak:,} 个（新列入 {done.added:,}，移出 {done.removed:,}）")  # fmt: skip
+    return redirect(f"/party/weak/?area={area.code}&year={y}")
 
 
 @login_required

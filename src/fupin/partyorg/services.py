@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 import ibis
 import pyarrow as pa
@@ -137,6 +137,26 @@ def _village(actor: Actor | None, action: str, village_code: str) -> Area:
     return area
 
 
+YearRow = TypeVar("YearRow", OrgYear, Review, Guarantee)
+
+
+def _year_row_set(
+    actor: Actor | None, action: str, model: type[YearRow], area: Area, year: int, *, values: dict[str, Any],
+    **unaudited: Any,
+) -> YearRow:  # fmt: skip
+    """Create or update a village's row of a year with ``values``, audited old → new when anything changed."""
+    item = model.objects.select_for_update().filter(village=area, year=year).first()
+    before = {k: getattr(item, k) for k in values} if item else dict.fromkeys(values)
+    item = item or model(village=area, year=year)
+    for k, v in {**values, **unaudited}.items():
+        setattr(item, k, v)
+    item.save()
+    delta = {k: [before[k], v] for k, v in values.items() if before[k] != v}
+    if delta:
+        audit_record(actor=actor, action=action, entity=item, changes=delta)
+    return item
+
+
 # —— the organization, its people and the reserve pool ——
 
 
@@ -244,16 +264,7 @@ def org_year_set(*, actor: Actor | None, village_code: str, year: Any, new_membe
         if satisfaction in (None, "")
         else _decimal(satisfaction, "群众满意度", Decimal(0), Decimal(100)).quantize(Decimal("0.1")),
     }
-    item = OrgYear.objects.select_for_update().filter(village=area, year=y).first()
-    before = {k: getattr(item, k) for k in values} if item else dict.fromkeys(values)
-    item = item or OrgYear(village=area, year=y)
-    for k, v in values.items():
-        setattr(item, k, v)
-    item.save()
-    delta = {k: [before[k], v] for k, v in values.items() if before[k] != v}
-    if delta:
-        audit_record(actor=actor, action="partyorg.org_year", entity=item, changes=delta)
-    return item
+    return _year_row_set(actor, "partyorg.org_year", OrgYear, area, y, values=values)
 
 
 # —— elections (换届) ——
@@ -485,17 +496,7 @@ def review_record(
         raise ValidationError("乡镇排名和参评村数须同时填写")
     values = {"person_id": seat.person_id, "grade": _choice(grade, Grade, "评议等次"), "township_rank": rank,
               "township_size": size, "findings": _text(findings, "研判意见", 2000, required=False)}  # fmt: skip
-    item = Review.objects.select_for_update().filter(village=area, year=y).first()
-    before = {k: getattr(item, k) for k in values} if item else dict.fromkeys(values)
-    item = item or Review(village=area, year=y)
-    for k, v in values.items():
-        setattr(item, k, v)
-    item.by_id = getattr(actor, "pk", None)
-    item.save()
-    delta = {k: [before[k], v] for k, v in values.items() if before[k] != v}
-    if delta:
-        audit_record(actor=actor, action="partyorg.review", entity=item, changes=delta)
-    return item
+    return _year_row_set(actor, "partyorg.review", Review, area, y, values=values, by_id=getattr(actor, "pk", None))
 
 
 @transaction.atomic
@@ -915,13 +916,4 @@ def guarantee_set(
         "office_funds": _decimal(office_funds, "办公经费", Decimal(0), Decimal(1000)).quantize(Decimal("0.01")),
         "funds_paid": bool(funds_paid),
     }
-    item = Guarantee.objects.select_for_update().filter(village=area, year=y).first()
-    before = {k: getattr(item, k) for k in values} if item else dict.fromkeys(values)
-    item = item or Guarantee(village=area, year=y)
-    for k, v in values.items():
-        setattr(item, k, v)
-    item.save()
-    delta = {k: [before[k], v] for k, v in values.items() if before[k] != v}
-    if delta:
-        audit_record(actor=actor, action="partyorg.guarantee", entity=item, changes=delta)
-    return item
+    return _year_row_set(actor, "partyorg.guarantee", Guarantee, area, y, values=values)

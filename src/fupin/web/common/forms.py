@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
 
 from fupin.core.errors import ApplicationError
 
@@ -14,6 +17,29 @@ def form_error(form: forms.Form, exc: ApplicationError) -> None:
     above the form."""
     name = exc.extra.get("field")
     form.add_error(name if isinstance(name, str) and name in form.fields else None, exc.message)
+
+
+def form_submit(request: HttpRequest, form: forms.Form, call: Callable[[dict[str, Any]], Any], done: str) -> bool:
+    """Validate ``form``, call the service with its cleaned data and say ``done``; a refusal lands on the form (on
+    the field it names) and nothing is written. True when the service went through (the view then redirects)."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ApplicationError as exc:
+        form_error(form, exc)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def form_errors_text(form: forms.Form) -> str:
+    """A form's errors in one sentence, each after its field's label (for a message above a page)."""
+    parts = []
+    for name, errs in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts += [f"{label}：{e}" if label else str(e) for e in errs]
+    return "；".join(parts)
 
 
 class FindingTransitionForm(forms.Form):

@@ -28,7 +28,7 @@ from fupin.partyorg import selectors, services
 from fupin.partyorg.choices import CaseStatus, ElectionStep
 from fupin.partyorg.procedures import NEXT
 from fupin.policy.selectors import param
-from fupin.web.common.forms import form_error
+from fupin.web.common.forms import form_error, form_errors_text, form_submit
 from fupin.web.common.params import viewer_of, year_param
 
 from .forms import (
@@ -69,32 +69,9 @@ def _area(request: HttpRequest, viewer: Actor) -> Any:
         raise Http404("该地区不存在或不在您的管辖范围内") from None
 
 
-def _submit(request: HttpRequest, form: forms.Form, call: Callable[[dict[str, Any]], Any], done: str) -> bool:
-    """Validate ``form``, call the service with its cleaned data and say ``done``; a refusal lands on the form
-    (on the field it names) and nothing is written. True when the service went through."""
-    if not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except ApplicationError as exc:
-        form_error(form, exc)
-        return False
-    messages.success(request, done)
-    return True
-
-
 def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = area_names([r["code"] for r in rows]) if rows else {}
     return [{**r, "name": names.get(r["code"], r["code"])} for r in rows]
-
-
-def _errors(form: forms.Form) -> str:
-    """A form's errors in one sentence, each after its field's label."""
-    parts = []
-    for name, errs in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        parts += [f"{label}：{e}" if label else str(e) for e in errs]
-    return "；".join(parts)
 
 
 @login_required
@@ -155,7 +132,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
         if handler is None or not may.get(handler[0], False):
             raise PermissionDenied("您没有办理此事项的权限")
         form = handler[1](request.POST)
-        if _submit(request, form, lambda d: handler[2](viewer, area.code, d), handler[3]):
+        if form_submit(request, form, lambda d: handler[2](viewer, area.code, d), handler[3]):
             return redirect("party-village", code=area.code)
         form_of[which] = form
     picture = selectors.village_org(viewer=viewer, village=area.code)
@@ -223,9 +200,13 @@ def seat_end(request: HttpRequest, seat_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     seat = selectors.seat_get(viewer=viewer, seat_id=seat_id)
     form = SeatEndForm(request.POST)
-    if not _submit(request, form, lambda d: services.seat_end(actor=viewer, seat=seat, on=d["on"], reason=d["reason"]),
-                   f"{seat.person.name}已离任"):  # fmt: skip
-        messages.error(request, _errors(form))
+
+    def end(d: dict[str, Any]) -> Any:
+        return services.seat_end(actor=viewer, seat=seat, on=d["on"], reason=d["reason"])
+
+    done = form_submit(request, form, end, f"{seat.person.name}已离任")
+    if not done:
+        messages.error(request, form_errors_text(form))
     return redirect("party-village", code=seat.village_id)
 
 
@@ -257,7 +238,7 @@ def election(request: HttpRequest, election_id: int) -> HttpResponse:
         if not may:
             raise PermissionDenied("您没有办理此事项的权限")
         cancel_form = CancelForm(request.POST)
-        if _submit(request, cancel_form,
+        if form_submit(request, cancel_form,
                    lambda d: services.election_cancel(actor=viewer, election=item, reason=d["reason"]),
                    "已撤销本届换届"):  # fmt: skip
             return redirect("party-village", code=item.village_id)
@@ -269,7 +250,7 @@ def election(request: HttpRequest, election_id: int) -> HttpResponse:
             if results_form.is_valid():
                 rows = results_form.rows()
                 results = [services.ResultInput(pk, committee, post) for pk, committee, post, _ in rows]
-                if not results_form.errors and _submit(
+                if not results_form.errors and form_submit(
                     request, results_form,
                     lambda d: services.election_results(actor=viewer, election=item, on=d["on"], results=results),
                     "已登记选举结果",
@@ -278,7 +259,7 @@ def election(request: HttpRequest, election_id: int) -> HttpResponse:
         else:
             step_form = StepForm(request.POST)
             step = nxt
-            if _submit(request, step_form,
+            if form_submit(request, step_form,
                        lambda d: services.election_step(actor=viewer, election=item, step=step.name, on=d["on"]),
                        f"已办理“{nxt.title}”"):  # fmt: skip
                 return redirect("party-election", election_id=item.pk)
@@ -311,9 +292,9 @@ def adjustments(request: HttpRequest) -> HttpResponse:
                                               note=d["note"], replacement=pick.get(d.get("replacement") or ""),
                                               on=d.get("on"))  # fmt: skip
 
-        if _submit(request, form, call, "已办理"):
+        if form_submit(request, form, call, "已办理"):
             return redirect(f"/party/adjustments/?area={area.code}")
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
     rows: list[dict[str, Any]] = []
     pending_qs = selectors.adjustments_pending(viewer=viewer, area_code=area.code)
     shown = list(pending_qs[:LIST_LIMIT])
@@ -399,16 +380,16 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
             raise PermissionDenied("您没有办理此事项的权限")
         if which == "plan":
             plan_form = PlanForm(request.POST)
-            done = _submit(
+            done = form_submit(
                 request, plan_form, lambda d: services.case_plan(actor=viewer, case=item, **d), "已保存整顿方案"
             )
         elif which == "progress":
             progress_form = ProgressForm(request.POST)
-            done = _submit(request, progress_form, lambda d: services.case_progress(actor=viewer, case=item, **d),
+            done = form_submit(request, progress_form, lambda d: services.case_progress(actor=viewer, case=item, **d),
                            "已登记整顿进展")  # fmt: skip
         else:
             accept_form = AcceptForm(request.POST)
-            done = _submit(request, accept_form, lambda d: services.case_accept(actor=viewer, case=item, **d),
+            done = form_submit(request, accept_form, lambda d: services.case_accept(actor=viewer, case=item, **d),
                            "已登记验收结果")  # fmt: skip
         if done:
             return redirect("party-case", case_id=item.pk)

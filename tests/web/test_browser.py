@@ -383,6 +383,8 @@ def test_a_township_records_an_election_and_an_adjustment_the_county_approves(br
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert "村党组织委员会只能有一名书记" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the results form fits a phone"
+    _shot(page, "party-election-phone")
     page.select_option("#id_seat_1", "branch/member")
     page.select_option("#id_person_2", options["张德明"])
     page.select_option("#id_seat_2", "villagers/director")
@@ -399,6 +401,8 @@ def test_a_township_records_an_election_and_an_adjustment_the_county_approves(br
            {"grade": "poor"})  # fmt: skip
     submit("propose", {"evidence": "年度评议为差，排名末位"}, {"reason": "negligent"})
     page.goto(f"{server}/party/adjustments/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the approvals fit a phone"
+    _shot(page, "party-adjustments-phone")
     page.select_option("select[name=decision]", "approve")
     with page.expect_navigation():
         page.click("main form button[type=submit]")

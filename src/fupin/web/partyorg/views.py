@@ -263,10 +263,11 @@ def election(request: HttpRequest, election_id: int) -> HttpResponse:
                        lambda d: services.election_step(actor=viewer, election=item, step=step.name, on=d["on"]),
                        f"已办理“{nxt.title}”"):  # fmt: skip
                 return redirect("party-election", election_id=item.pk)
+    seats = min(RESULT_ROWS, item.branch_seats + item.villagers_seats)  # one row a seat (一肩挑 frees one)
     return render(request, "web/partyorg/election.html", {
         "e": item, "may": may, "next": nxt, "step_form": step_form, "results_form": results_form,
         "cancel_form": cancel_form, "cancellable": may and item.step in ("opened", "recommended", "inspected"),
-        "result_rows": [(results_form[f"person_{i}"], results_form[f"seat_{i}"]) for i in range(RESULT_ROWS)],
+        "result_rows": [(results_form[f"person_{i}"], results_form[f"seat_{i}"]) for i in range(seats)],
         "elected": [s for s in picture.seats if s.election_id == item.pk],
         "area_name": area_names([item.village_id]).get(item.village_id, item.village_id),
     })  # fmt: skip

@@ -102,7 +102,7 @@ def test_election_adjustment_and_the_pages_through_the_web(client):
     assert "调整书记" in dash
     assert "村党组织书记结构" in dash
     assert "第11届" in dash
-    assert "村党组织" in _ok(client.get(f"/areas/{village}/"))
+    assert "村党组织书记 王后备；" in _ok(client.get(f"/areas/{village}/"))
     # the county identifies; the village with the poor last-ranked review is not weak now (its secretary changed
     # but the review stays the year's): it is listed
     assert client.post(f"/party/weak/?area={COUNTY_A}&year={year}", {"form": "identify", "year": year,

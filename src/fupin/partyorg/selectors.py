@@ -94,26 +94,19 @@ def village_org(*, viewer: Actor | None, village: str) -> VillageOrg:
     require_area(viewer, village)
     today = timezone.localdate()
     seats = scoping.scoped(Seat, viewer).filter(village_id=village).select_related("person", "election")
-    current = sorted(seats.filter(_holding(today)), key=lambda s: (s.committee, _post_order(s.post), s.person.name))
-    heads = {s.post: s.person_id for s in current if s.post in (Post.SECRETARY, Post.DIRECTOR)}
-    secretary = heads.get(Post.SECRETARY)
-    last_end = None
-    if secretary is None:
-        last_end = (
-            seats.filter(post=Post.SECRETARY, end__isnull=False).order_by("-end").values_list("end", flat=True).first()
-        )
+    board = _board(seats, today)
     return VillageOrg(
         code=village,
         org=scoping.scoped(PartyOrg, viewer).filter(village_id=village).first(),
-        seats=current,
-        history=list(seats.exclude(pk__in=[s.pk for s in current]).order_by("-start", "committee")[:40]),
-        one_shoulder=secretary is not None and secretary == heads.get(Post.DIRECTOR),
-        vacant_since=last_end,
-        vacant=secretary is None,
+        seats=board.seats,
+        history=list(seats.exclude(pk__in=[s.pk for s in board.seats]).order_by("-start", "committee")[:40]),
+        one_shoulder=board.one_shoulder,
+        vacant_since=board.vacant_since,
+        vacant=board.vacant,
         reserves=list(
             scoping.scoped(Reserve, viewer).filter(village_id=village).filter(_in_pool(today)).select_related("person")
         ),
-        people=list(scoping.scoped(VillageCadre, viewer).filter(village_id=village).order_by("name")[:500]),
+        people=village_people(viewer=viewer, village=village),
         elections=list(scoping.scoped(Election, viewer).filter(village_id=village).order_by("-round")[:5]),
         reviews=list(
             scoping.scoped(Review, viewer).filter(village_id=village).select_related("person").order_by("-year")[:5]
@@ -129,6 +122,65 @@ def village_org(*, viewer: Actor | None, village: str) -> VillageOrg:
         years=list(scoping.scoped(OrgYear, viewer).filter(village_id=village).order_by("-year")[:5]),
         vacancy_days_max=int(param("secretary_vacancy_days_max", today.year)),
     )
+
+
+@dataclass
+class Board:
+    """The village's two committees on a day: the seats held (secretary first), 一肩挑, the secretary's vacancy."""
+
+    seats: list[Seat]
+    one_shoulder: bool
+    vacant: bool
+    vacant_since: date | None  # the last secretary left that day (None: filled, or never on record)
+
+
+def _board(seats: QuerySet[Seat], day: date) -> Board:
+    current = sorted(seats.filter(_holding(day)), key=lambda s: (s.committee, _post_order(s.post), s.person.name))
+    heads = {s.post: s.person_id for s in current if s.post in (Post.SECRETARY, Post.DIRECTOR)}
+    secretary = heads.get(Post.SECRETARY)
+    last_end = None
+    if secretary is None:
+        last_end = (
+            seats.filter(post=Post.SECRETARY, end__isnull=False).order_by("-end").values_list("end", flat=True).first()
+        )
+    return Board(current, secretary is not None and secretary == heads.get(Post.DIRECTOR), secretary is None, last_end)
+
+
+@dataclass
+class VillageBrief:
+    """What a village's dashboard page says of its organization (a few queries, not the whole record)."""
+
+    org: PartyOrg | None
+    heads: list[Seat]
+    one_shoulder: bool
+    vacant: bool
+    case: WeakCase | None
+
+
+def village_brief(*, viewer: Actor | None, village: str) -> VillageBrief:
+    """The organization, its secretary and director today, 一肩挑, a vacancy and the latest 软弱涣散 case."""
+    village = codes.normalize(village)
+    require_area(viewer, village)
+    seats = scoping.scoped(Seat, viewer).filter(village_id=village, post__in=[Post.SECRETARY, Post.DIRECTOR])
+    board = _board(seats.select_related("person"), timezone.localdate())
+    return VillageBrief(
+        org=scoping.scoped(PartyOrg, viewer).filter(village_id=village).first(),
+        heads=board.seats,
+        one_shoulder=board.one_shoulder,
+        vacant=board.vacant,
+        case=scoping.scoped(WeakCase, viewer).filter(village_id=village).order_by("-year").first(),
+    )
+
+
+def village_people(*, viewer: Actor | None, village: str) -> list[VillageCadre]:
+    """The people registered in the village, by name (the candidates an election's results choose from)."""
+    return list(scoping.scoped(VillageCadre, viewer).filter(village_id=codes.normalize(village)).order_by("name")[:500])
+
+
+def elected(*, viewer: Actor | None, election: Election) -> list[Seat]:
+    """The seats an election filled, secretary and director first."""
+    seats = scoping.scoped(Seat, viewer).filter(election=election).select_related("person")
+    return sorted(seats, key=lambda s: (s.committee, _post_order(s.post), s.person.name))
 
 
 def _post_order(post: str) -> int:
@@ -313,13 +365,6 @@ def reserve_get(*, viewer: Actor | None, reserve_id: int) -> Reserve:
     item = scoping.scoped(Reserve, viewer).filter(pk=reserve_id).select_related("person").first()
     if item is None:
         raise NotFoundError("后备人选不存在或不在您的管辖范围内")
-    return item
-
-
-def person_get(*, viewer: Actor | None, person_id: int) -> VillageCadre:
-    item = scoping.scoped(VillageCadre, viewer).filter(pk=person_id).first()
-    if item is None:
-        raise NotFoundError("人员不存在或不在您的管辖范围内")
     return item
 
 

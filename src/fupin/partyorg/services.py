@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-import ibis
 import pyarrow as pa
 from django.db import transaction
 from django.db.models import Q
@@ -819,13 +818,11 @@ def acceptance_table(cases: pa.Table, year: int) -> pa.Table:
     dissatisfied) with the year's pass mark and survey threshold: village_code, low_score, too_dissatisfied, passed."""
     score_min = float(param("weak_accept_score_min", year))
     share = float(param("weak_accept_dissatisfied_max", year))
+    from fupin.analytics import engines
+
     table = pa.table([cases.column(f.name).cast(f.type) for f in rules.CASES], schema=rules.CASES)
-    con = ibis.duckdb.connect()
-    try:
-        expr = rules.acceptance(con.create_table("cases", table), score_min=score_min, dissatisfied_max=share)
-        return expr.to_pyarrow()
-    finally:
-        con.disconnect()
+    with engines.load({"cases": table}, "duckdb") as t:
+        return rules.acceptance(t["cases"], score_min=score_min, dissatisfied_max=share).to_pyarrow()
 
 
 def acceptance_judge(score: Decimal, surveyed: int, dissatisfied: int, year: int) -> tuple[bool, list[str]]:

@@ -81,7 +81,9 @@ def area_detail(request: HttpRequest, code: str, *, todo: bool = False) -> HttpR
         "pending": indicators_pending(area.code),  # a write's refresh still queued: the numbers may lag
         "may_check": allowed(viewer, "checks.run", area.code),
         "may_refresh": allowed(viewer, "stats.refresh", area.code),
-        "party": party_selectors.village_org(viewer=viewer, village=area.code) if area.level == codes.VILLAGE else None,
+        "party": party_selectors.village_brief(viewer=viewer, village=area.code)
+        if area.level == codes.VILLAGE
+        else None,
     }
     return render(request, "web/areas/area_detail.html", context)
 

@@ -229,8 +229,8 @@ def election(request: HttpRequest, election_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     item = selectors.election_get(viewer=viewer, election_id=election_id)
     may = permissions.allowed(viewer, "partyorg.elect", item.village_id)
-    picture = selectors.village_org(viewer=viewer, village=item.village_id)
-    people = [(p.pk, f"{p.name}（{p.birth_year} 年生，{p.get_source_display()}）") for p in picture.people]
+    candidates = selectors.village_people(viewer=viewer, village=item.village_id)
+    people = [(p.pk, f"{p.name}（{p.birth_year} 年生，{p.get_source_display()}）") for p in candidates]
     step_form, results_form = StepForm(initial={"on": _today()}), ResultsForm(people=people, initial={"on": _today()})
     nxt = NEXT.get(ElectionStep(item.step))
     cancel_form = CancelForm()
@@ -268,7 +268,7 @@ def election(request: HttpRequest, election_id: int) -> HttpResponse:
         "e": item, "may": may, "next": nxt, "step_form": step_form, "results_form": results_form,
         "cancel_form": cancel_form, "cancellable": may and item.step in ("opened", "recommended", "inspected"),
         "result_rows": [(results_form[f"person_{i}"], results_form[f"seat_{i}"]) for i in range(seats)],
-        "elected": [s for s in picture.seats if s.election_id == item.pk],
+        "elected": selectors.elected(viewer=viewer, election=item),
         "area_name": area_names([item.village_id]).get(item.village_id, item.village_id),
     })  # fmt: skip
 

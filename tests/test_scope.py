@@ -16,6 +16,7 @@ from django.db import models
 
 from fupin.accounts.models import Role, User
 from fupin.areas.models import Area, AreaClassification
+from fupin.assessment.models import Case, EnteredValue, Result, Scheme, UnitGrade
 from fupin.audit.models import AuditEntry
 from fupin.audit.services import audit_record
 from fupin.cadres.models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting, Promotion, WorkTeam
@@ -390,6 +391,38 @@ def _party(model_name: str, **extra: Any) -> Callable[[], models.Model]:
     return make
 
 
+def _assessment(model_name: str) -> Callable[[], models.Model]:
+    """Rows of the assessment in 从江 (county B): its scheme, a township's entered value and result, a case
+    against a township and a unit's grade."""
+
+    def make() -> models.Model:
+        from datetime import date
+
+        from fupin.assessment import models as m
+
+        township = first_village(COUNTY_B)[:9] + "000"
+        scheme, _ = m.Scheme.objects.get_or_create(
+            area_id=COUNTY_B, year=2017, title="考核", defaults={"assessed": "townships", "consequence": "interview"}
+        )
+        if model_name == "Scheme":
+            return scheme
+        if model_name == "EnteredValue":
+            order = m.Indicator.objects.count() + 1
+            indicator = m.Indicator.objects.create(
+                scheme=scheme, order=order, source="entered", title="观摩", weight=100, method="relative"
+            )
+            return m.EnteredValue.objects.create(indicator=indicator, area_id=township, value=80)
+        if model_name == "Result":
+            return m.Result.objects.create(scheme=scheme, area_id=township, total=80, rank=1)
+        if model_name == "Case":
+            return m.Case.objects.create(area_id=township, authority_id=COUNTY_B, kind="interview", subject="乡长",
+                                         reason="末位", opened_on=date(2017, 6, 1))  # fmt: skip
+        unit = _make_unit()
+        return m.UnitGrade.objects.create(unit=unit, area_id=unit.area_id, year=2017, cadres=1, grade="一等奖")
+
+    return make
+
+
 MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
@@ -440,6 +473,11 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Visit: _party("Visit"),
     Guarantee: _party("Guarantee"),
     IdentifyRun: lambda: IdentifyRun.objects.create(area_code=COUNTY_B, year=2018, organizations=10, weak=1),
+    Scheme: _assessment("Scheme"),
+    EnteredValue: _assessment("EnteredValue"),
+    Result: _assessment("Result"),
+    Case: _assessment("Case"),
+    UnitGrade: _assessment("UnitGrade"),
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -493,6 +531,11 @@ ADMIN = {
     Guarantee: "partyorg/guarantee",
     IdentifyRun: "partyorg/identifyrun",
     Promotion: "cadres/promotion",
+    Scheme: "assessment/scheme",
+    EnteredValue: "assessment/enteredvalue",
+    Result: "assessment/result",
+    Case: "assessment/case",
+    UnitGrade: "assessment/unitgrade",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

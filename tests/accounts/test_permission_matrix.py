@@ -22,6 +22,8 @@ from fupin.accounts.permissions import ACTIONS, refusal, role_examples
 from fupin.accounts.services import user_create
 from fupin.areas.loader import DivisionFileError
 from fupin.areas.services import area_classification_set, areas_load
+from fupin.assessment import services as assessment
+from fupin.assessment.models import Case
 from fupin.audit.selectors import audit_readable
 from fupin.cadres.models import DispatchPlan
 from fupin.cadres.services import dispatch_plan, plan_approve, work_teams_load
@@ -80,8 +82,12 @@ def _world() -> dict[str, Any]:
     adjustment = SecretaryAdjustment.objects.create(village_id=village, year=2017, person=person, reason="negligent",
                                                     evidence="x")  # fmt: skip
     case = WeakCase.objects.create(village_id=village, year=2017)
+    interview = Case.objects.create(area_id=village[:9] + "000", authority_id=COUNTY_A, kind="interview",
+                                    subject="乡长", reason="考核末位", opened_on=date(2017, 6, 1),
+                                    status="rectifying")  # fmt: skip
     return {"village": village, "household": household, "finding": finding, "plan": plan, "posting": posting,
-            "leave": leave, "adjustment": adjustment, "case": case, "n": iter(range(10**6))}  # fmt: skip
+            "leave": leave, "adjustment": adjustment, "case": case, "interview": interview,
+            "n": iter(range(10**6))}  # fmt: skip
 
 
 # action → how its service is called by ``u`` on the world ``w`` (reads return whether the user was let in)
@@ -134,6 +140,16 @@ CALLS: dict[str, Callable[[Any, dict[str, Any]], object]] = {
     "partyorg.guarantee": lambda u, w: party.guarantee_set(actor=u, village_code=w["village"], year=2017,
                                                            secretary_pay=20000, pay_paid=True, office_funds=2,
                                                            funds_paid=True),
+    "assessment.scheme": lambda u, w: assessment.scheme_create(actor=u, area_code=COUNTY_A, year=2017,
+                                                               title=f"考核{next(w['n'])}", assessed="poor_villages"),
+    "assessment.case_open": lambda u, w: assessment.case_open(actor=u, area_code=w["village"][:9] + "000",
+                                                              kind="interview", subject="乡长", reason="末位",
+                                                              opened_on=TODAY),
+    "assessment.case_rectify": lambda u, w: assessment.case_progress(actor=u, case_id=w["interview"].pk, text="进展",
+                                                                     on=TODAY),
+    "assessment.case_close": lambda u, w: assessment.case_close(actor=u, case_id=w["interview"].pk, text="销号",
+                                                                on=TODAY),
+    "assessment.unit_grade": lambda u, w: assessment.unit_grades_run(actor=u, area_code=COUNTY_A, year=2017),
     "audit.read": lambda u, w: audit_readable(u),
 }  # fmt: skip
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "fupin.cadres",
     "fupin.fieldwork",
     "fupin.partyorg",
+    "fupin.assessment",
     "fupin.seed",
     "fupin.web",
     "fupin.api",

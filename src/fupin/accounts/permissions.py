@@ -88,6 +88,11 @@ ACTIONS: dict[str, Permission] = {
     "partyorg.accept": _p("软弱涣散村整顿验收", {ORGANIZATION}, {D, T}),
     "partyorg.visit": _p("登记组织部门领导遍访", {ORGANIZATION}, {P, D, T}),
     "partyorg.guarantee": _p("登记村干部报酬和村级组织办公经费", {ORGANIZATION}, {T, C}),
+    "assessment.scheme": _p("制定考核方案、录入评分、运行考核（下考两级）", {POVERTY, ORGANIZATION}, {P, D, T}),
+    "assessment.case_open": _p("约谈、问责立案", {ORGANIZATION, DISCIPLINE}, {P, D, T}),
+    "assessment.case_rectify": _p("登记约谈问责的整改措施和进展（被约谈、问责单位）", ALL_DEPARTMENTS, {D, T, C}),
+    "assessment.case_close": _p("约谈问责整改销号、认定容错免责", {ORGANIZATION, DISCIPLINE}, {P, D, T}),
+    "assessment.unit_grade": _p("评定帮扶单位年度目标考核等次", {ORGANIZATION}, {P, D, T}, ADMIN),
     "audit.read": _p("查看审计记录", ALL_DEPARTMENTS, {P, D, T}, {Role.INSPECTOR}, write=False),
 }
 

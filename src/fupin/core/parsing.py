@@ -1,9 +1,15 @@
-"""The one parser for numbers that arrive as text from a request, a form or a command (page keys, years, ids).
+"""The one parser for numbers that arrive as text from a request, a form or a command (page keys, years, ids),
+and the typed inputs of every service (below).
 
 ``str.isdigit`` accepts '²' and other Unicode digits that ``int`` then refuses (a 500 on seven pages); ``int``
 itself accepts Arabic-Indic digits and unbounded lengths. Here a number is ASCII digits only, and bounded."""
 
 from __future__ import annotations
+
+import math
+from typing import Any
+
+from .errors import ValidationError
 
 MAX_DIGITS = 18  # fits a 64-bit integer column
 
@@ -20,3 +26,48 @@ def ascii_int(text: str | None, *, lo: int | None = None, hi: int | None = None)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         return None
     return value
+
+
+# ----------------------------------------------------------------------------------- a service's typed inputs
+# Every domain's service takes what a form, the API or a file gave it and refuses, in Chinese naming the field,
+# anything that is not what it needs (``label`` is the field's name as the user sees it).
+
+
+def text_field(value: Any, label: str, limit: int, *, required: bool = True) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationError(f"请填写{label}")
+    if len(text) > limit:
+        raise ValidationError(f"{label}不能超过 {limit} 字")
+    return text
+
+
+def choice_field(value: Any, choices: Any, label: str) -> str:
+    if value not in choices.values:
+        raise ValidationError(f"{label}“{value}”无效，可选：{'、'.join(str(x) for x in choices.labels)}")
+    return str(value)
+
+
+def int_field(value: Any, label: str, lo: int, hi: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError(f"{label}须为整数") from None
+    if not lo <= number <= hi:
+        raise ValidationError(f"{label}须在 {lo}–{hi} 之间")
+    return number
+
+
+def number_field(value: Any, label: str, lo: float, hi: float, *, required: bool = True) -> float | None:
+    """A finite number within [lo, hi]; None for an empty optional field."""
+    if value is None or str(value).strip() == "":
+        if required:
+            raise ValidationError(f"请填写{label}")
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{label}须为数字") from None
+    if not math.isfinite(number) or not lo <= number <= hi:
+        raise ValidationError(f"{label}须在 {lo:g}–{hi:g} 之间")
+    return number

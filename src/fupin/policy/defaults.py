@@ -39,6 +39,7 @@ VILLAGE_LAW = "《中华人民共和国村民委员会组织法》第二十六�
 COUNTY_CHECK_2017 = "国务院扶贫开发领导小组《贫困县退出专项评估检查实施办法（试行）》（2017 年）"
 TEAMS_2017 = "《关于加强贫困村驻村工作队选派管理工作的指导意见》（中共中央办公厅、国务院办公厅，2017 年）"
 MONITORING_2020 = "国务院扶贫开发领导小组《关于建立防止返贫监测和帮扶机制的指导意见》（2020 年）"
+ARTICLE = "《贵州：抓好党建促脱贫 感恩奋进奔小康》（2018 年）"
 WEAK_ORGS = "中共中央组织部《关于持续整顿软弱涣散村党组织的通知》及各省软弱涣散村党组织认定标准（3 类 17 项）"
 GUIZHOU_2018 = "贵州省同步小康驻村工作要求（见《贵州：抓好党建促脱贫 感恩奋进奔小康》，2018 年）"
 
@@ -547,6 +548,50 @@ SPECS: dict[str, ParameterSpec] = {
             {2014: 2.0},
             minimum=0,
             maximum=1000,
+            assumption=True,
+        ),
+        ParameterSpec(
+            "unit_first_min",
+            "帮扶单位年度目标考核“一等奖”最低得分",
+            "分",
+            f"{ARTICLE}：单位年度目标考核分等次；得分为派驻干部年度考核得分的平均，分数线为{ASSUMPTION}",
+            float,
+            {2014: 90},
+            minimum=0,
+            maximum=100,
+            assumption=True,
+        ),
+        ParameterSpec(
+            "unit_second_min",
+            "帮扶单位年度目标考核“二等奖”最低得分",
+            "分",
+            f"{ARTICLE}：单位年度目标考核分等次；得分为派驻干部年度考核得分的平均，分数线为{ASSUMPTION}",
+            float,
+            {2014: 80},
+            minimum=0,
+            maximum=100,
+            assumption=True,
+        ),
+        ParameterSpec(
+            "unit_third_min",
+            "帮扶单位年度目标考核“三等奖”最低得分",
+            "分",
+            f"{ARTICLE}：单位年度目标考核分等次；得分为派驻干部年度考核得分的平均，分数线为{ASSUMPTION}",
+            float,
+            {2014: 70},
+            minimum=0,
+            maximum=100,
+            assumption=True,
+        ),
+        ParameterSpec(
+            "unit_masses_min",
+            "帮扶单位评一等奖：派驻干部群众满意度测评最低得分",
+            "分",
+            f"{ARTICLE}：所选派的第一书记和驻村干部群众反映差的，单位年度目标考核不能评为一等奖；分数线为{ASSUMPTION}",
+            float,
+            {2014: 60},
+            minimum=0,
+            maximum=100,
             assumption=True,
         ),
     ]

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from fupin.core.admin_base import ScopedReadOnlyAdmin
+
+from .models import Case, EnteredValue, Result, Scheme, UnitGrade
+
+
+@admin.register(Scheme)
+class SchemeAdmin(ScopedReadOnlyAdmin):
+    list_display = ("year", "area", "title", "assessed", "bottom", "consequence", "status")
+    list_filter = ("year", "assessed", "status")
+
+
+@admin.register(EnteredValue)
+class EnteredValueAdmin(ScopedReadOnlyAdmin):
+    list_display = ("indicator", "area", "value", "entered_at")
+
+
+@admin.register(Result)
+class ResultAdmin(ScopedReadOnlyAdmin):
+    list_display = ("scheme", "area", "total", "rank", "bottom", "capped")
+    list_filter = ("bottom",)
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedReadOnlyAdmin):
+    list_display = ("opened_on", "kind", "area", "subject", "status", "deadline", "closed_on")
+    list_filter = ("kind", "status", "accountability")
+
+
+@admin.register(UnitGrade)
+class UnitGradeAdmin(ScopedReadOnlyAdmin):
+    list_display = ("year", "unit", "cadres", "score", "earned", "grade", "reasons")
+    list_filter = ("year", "grade")

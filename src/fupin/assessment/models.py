@@ -1,0 +1,197 @@
+"""Assessment and accountability (压实责任).
+
+- A **scheme** (考核方案) is a year's assessment by one area (the province, a prefecture or a county) of a set of
+  areas two levels down chosen by rule (下考两级), with weighted **indicators** computed from fupin's own data or
+  entered (现场观摩、群众测评); running it stores one **result** per assessed area with each indicator's
+  contribution, the rank, and the bottom of the ranking flagged with the scheme's consequence.
+- A helping unit's yearly **grade** (帮扶单位年度目标考核等次) follows the seed's rule: a unit whose cadres are rated
+  poorly, whose masses' feedback is poor or whose villages come last cannot be first class.
+- An accountability **case** (约谈 / 问责) names whom, by whom and why (its evidence: a ranking, findings,
+  violations, a unit's grade) and goes through dated steps: the 整改 measures and deadline, progress, 销号 — or an
+  exemption (容错纠错) with its grounds.
+
+Schemes belong to the assessing area; results, entered values and cases to the assessed area (so the assessed see
+their own); unit grades to the unit's area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from fupin.core import scoping
+
+from .choices import Accountability, Assessed, CaseKind, CaseStatus, Consequence, Method, SchemeStatus, Source
+
+
+def _area(verbose: str, related: str = "+") -> models.ForeignKey[Any, Any]:
+    return models.ForeignKey("areas.Area", verbose_name=verbose, on_delete=models.PROTECT, related_name=related)
+
+
+def _by() -> models.ForeignKey[Any, Any]:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+@scoping.register("area_id")
+class Scheme(models.Model):
+    area = _area("考核单位")
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("方案名称", max_length=100)
+    assessed = models.CharField("考核对象", max_length=32, choices=Assessed.choices)
+    bottom = models.PositiveSmallIntegerField("末位数", default=1)
+    consequence = models.CharField("末位处理", max_length=24, choices=Consequence.choices)
+    status = models.CharField("状态", max_length=8, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT)
+    run_at = models.DateTimeField("考核时间", null=True, blank=True)
+    created_by = _by()
+    created_at = models.DateTimeField("制定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核方案"
+        ordering = ["-year", "area_id", "title"]
+        constraints = [models.UniqueConstraint(fields=["area", "year", "title"], name="scheme_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+@scoping.exempt("a line of its scheme (Scheme), read with it")
+class Indicator(models.Model):
+    scheme = models.ForeignKey(Scheme, verbose_name="方案", on_delete=models.CASCADE, related_name="indicators")
+    order = models.PositiveSmallIntegerField("序号")
+    source = models.CharField("数据来源", max_length=24, choices=Source.choices)
+    title = models.CharField("指标名称", max_length=60)
+    weight = models.DecimalField("权重(分)", max_digits=5, decimal_places=2)
+    higher_better = models.BooleanField("数值越大越好", default=True)
+    method = models.CharField("计分方法", max_length=16, choices=Method.choices)
+    target = models.FloatField("目标值", null=True, blank=True)
+    step = models.FloatField("每单位扣分", null=True, blank=True)
+    veto = models.FloatField("一票否决线", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核指标"
+        ordering = ["scheme_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "order"], name="assessment_indicator_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@scoping.register("area_id")
+class EnteredValue(models.Model):
+    """An entered indicator's value for one assessed area (a 观摩 score, a survey)."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="values")
+    area = _area("被考核单位")
+    value = models.FloatField("数值")
+    entered_by = _by()
+    entered_at = models.DateTimeField("录入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核录入值"
+        constraints = [models.UniqueConstraint(fields=["indicator", "area"], name="enteredvalue_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id} {self.value}"
+
+
+@scoping.register("area_id")
+class Result(models.Model):
+    """One assessed area's result: total, rank (1 = best), whether it is at the bottom, the cap's reasons and each
+    indicator's contribution ({order, value, score, points, note})."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name="方案", on_delete=models.CASCADE, related_name="results")
+    area = _area("被考核单位")
+    total = models.DecimalField("总分", max_digits=6, decimal_places=2)
+    rank = models.PositiveIntegerField("排名")
+    bottom = models.BooleanField("末位", default=False)
+    capped = models.CharField("一票否决", max_length=300, blank=True)
+    parts = models.JSONField("各项得分", default=list)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核结果"
+        ordering = ["scheme_id", "rank", "area_id"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "area"], name="result_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id} {self.area_id} {self.rank}"
+
+
+@scoping.register("area_id")
+class Case(models.Model):
+    """An accountability case (约谈 / 问责) against the leaders of ``area``, opened by ``authority``'s
+    organization department or discipline inspection; its dated steps are ``CaseStep`` rows."""
+
+    area = _area("被约谈/问责单位")
+    authority = _area("立案单位")
+    kind = models.CharField("类型", max_length=16, choices=CaseKind.choices)
+    accountability = models.CharField("问责方式", max_length=16, choices=Accountability.choices, blank=True)
+    subject = models.CharField("对象", max_length=100)
+    reason = models.CharField("事由", max_length=300)
+    evidence = models.JSONField("依据", default=list)
+    opened_on = models.DateField("约谈/问责日期")
+    status = models.CharField("状态", max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    measures = models.TextField("整改措施", max_length=2000, blank=True)
+    deadline = models.DateField("整改时限", null=True, blank=True)
+    closed_on = models.DateField("销号/免责日期", null=True, blank=True)
+    scheme = models.ForeignKey(
+        Scheme, verbose_name="考核方案", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    created_by = _by()
+    created_at = models.DateTimeField("立案时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "约谈问责"
+        ordering = ["-opened_on", "-pk"]
+        indexes = [models.Index(fields=["status", "area"], name="case_status_area")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject}"
+
+
+@scoping.exempt("a dated step of its case (Case), read with it")
+class CaseStep(models.Model):
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField("步骤", max_length=16)
+    on = models.DateField("日期")
+    text = models.TextField("内容", max_length=2000)
+    by = _by()
+    by_name = models.CharField("经办人", max_length=150)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "约谈问责步骤"
+        ordering = ["case_id", "on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.step} {self.on}"
+
+
+@scoping.register("area_id")
+class UnitGrade(models.Model):
+    """A helping unit's grade of a year (一等奖 … 不评等次): the score its cadres earned, the grade by score and
+    the grade after the seed's caps, with the reasons."""
+
+    unit = models.ForeignKey("cadres.HelpingUnit", verbose_name="帮扶单位", on_delete=models.PROTECT, related_name="+")
+    area = _area("单位所在区划")
+    year = models.PositiveSmallIntegerField("年度")
+    cadres = models.PositiveSmallIntegerField("派驻干部人数")
+    score = models.DecimalField("得分", max_digits=5, decimal_places=2, null=True)
+    earned = models.CharField("按得分等次", max_length=8, blank=True)
+    grade = models.CharField("评定等次", max_length=8)
+    reasons = models.CharField("不得评为一等奖的原因", max_length=500, blank=True)
+    computed_at = models.DateTimeField("评定时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "帮扶单位年度等次"
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unitgrade_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.grade}"

@@ -1,0 +1,177 @@
+"""Every read of the assessment, scoped by ``core.scoping`` first: the schemes an area runs, a scheme's ranking,
+an assessed area's own results, one result's contributions, the accountability cases a viewer may see (the
+organization departments and discipline inspection of the level and above, and the area held to account) and the
+helping units' grades."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from fupin.accounts.choices import Department, Role
+from fupin.core import codes, scoping
+from fupin.core.actors import Actor
+from fupin.core.errors import NotFoundError
+
+from .choices import CaseStatus, Method
+from .models import Case, EnteredValue, Indicator, Result, Scheme, UnitGrade
+
+CASE_DEPARTMENTS = frozenset({Department.ORGANIZATION, Department.DISCIPLINE})
+OPEN = (CaseStatus.OPEN, CaseStatus.RECTIFYING)
+
+
+def schemes(*, viewer: Actor | None, year: int | None = None) -> QuerySet[Scheme]:
+    """The schemes of the viewer's area and below (an assessed area reads its results, not the schemes)."""
+    qs = scoping.scoped(Scheme, viewer).select_related("area")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "area_id", "title")
+
+
+def scheme_get(*, viewer: Actor | None, scheme_id: int) -> Scheme:
+    scheme = scoping.scoped(Scheme, viewer).select_related("area").filter(pk=scheme_id).first()
+    if scheme is None:
+        raise NotFoundError("考核方案不存在或不在您的管辖范围内")
+    return scheme
+
+
+def indicators(*, scheme: Scheme) -> list[Indicator]:
+    return list(scheme.indicators.order_by("order"))
+
+
+def entered_values(*, viewer: Actor | None, scheme: Scheme) -> dict[tuple[int, str], float]:
+    """(indicator order, area code) → the value entered, for the scheme's entered indicators."""
+    rows = scoping.scoped(EnteredValue, viewer).filter(indicator__scheme=scheme).select_related("indicator")
+    return {(v.indicator.order, v.area_id): v.value for v in rows}
+
+
+def ranking(*, viewer: Actor | None, scheme: Scheme) -> QuerySet[Result]:
+    return scoping.scoped(Result, viewer).filter(scheme=scheme).select_related("area").order_by("rank", "area_id")
+
+
+def own_results(*, viewer: Actor | None, area_code: str) -> QuerySet[Result]:
+    """The results of the area itself (the assessed reading their own), latest year first."""
+    return (
+        scoping.scoped(Result, viewer)
+        .filter(area_id=codes.normalize(area_code))
+        .select_related("scheme", "scheme__area")
+        .order_by("-scheme__year", "scheme__title")
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    indicator: Indicator
+    value: float | None
+    score: float
+    points: float
+    vetoed: bool
+
+    @property
+    def how(self) -> str:
+        """The scoring rule as people read it."""
+        i = self.indicator
+        better = "越大越好" if i.higher_better else "越小越好"
+        if i.method == Method.TARGET:
+            return f"达标法，目标值 {i.target:g}（{better}）"
+        if i.method == Method.DEDUCT:
+            return f"扣分法，每单位扣 {i.step:g} 分"
+        return f"极差法（{better}）"
+
+
+def result_get(*, viewer: Actor | None, result_id: int) -> tuple[Result, list[Part], int]:
+    """One result with each indicator's part (in the scheme's order) and the number of areas ranked."""
+    result = (
+        scoping.scoped(Result, viewer).select_related("scheme", "scheme__area", "area").filter(pk=result_id).first()
+    )
+    if result is None:
+        raise NotFoundError("考核结果不存在或不在您的管辖范围内")
+    by_order = {i.order: i for i in result.scheme.indicators.all()}
+    parts = [
+        Part(by_order[p["order"]], p["value"], p["score"], p["points"], p["vetoed"])
+        for p in result.parts
+        if p["order"] in by_order
+    ]
+    return result, parts, Result.objects.filter(scheme_id=result.scheme_id).count()
+
+
+# --------------------------------------------------------------------------------------------------- cases
+
+
+def _case_visible(viewer: Actor | None) -> QuerySet[Case]:
+    """Cases in the viewer's area — of the organization departments, discipline inspection, the province's
+    administrators and inspectors all of them; of any other officer only those against their own area."""
+    qs = scoping.scoped(Case, viewer)
+    if viewer is None or viewer.is_superuser or viewer.role in (Role.PROVINCE_ADMIN, Role.INSPECTOR):
+        return qs
+    if getattr(viewer, "department", "") in CASE_DEPARTMENTS:
+        return qs
+    return qs.filter(area_id=viewer.scope_code or "")
+
+
+def cases(*, viewer: Actor | None, status: str = "", kind: str = "") -> QuerySet[Case]:
+    qs = _case_visible(viewer).select_related("area", "authority")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN)
+    elif status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-opened_on", "-pk")
+
+
+def case_get(*, viewer: Actor | None, case_id: int) -> Case:
+    case = _case_visible(viewer).select_related("area", "authority", "scheme").filter(pk=case_id).first()
+    if case is None:
+        raise NotFoundError("约谈问责记录不存在或不在您的管辖范围内")
+    return case
+
+
+def case_steps(*, case: Case) -> list[Any]:
+    return list(case.steps.order_by("on", "pk"))
+
+
+AGE_BANDS = ((0, 30, "30 天以内"), (31, 90, "31–90 天"), (91, 180, "91–180 天"), (181, 100000, "180 天以上"))
+
+
+def open_cases_by_age(*, viewer: Actor | None, today: date | None = None) -> list[dict[str, Any]]:
+    """The open cases (待整改、整改中) by age since opened, and how many are past their deadline."""
+    today = today or timezone.localdate()
+    rows = _case_visible(viewer).filter(status__in=OPEN).values_list("opened_on", "deadline")
+    counts, overdue = [0] * len(AGE_BANDS), [0] * len(AGE_BANDS)
+    for opened, deadline in rows:
+        age = (today - opened).days
+        for k, (lo, hi, _) in enumerate(AGE_BANDS):
+            if lo <= age <= hi:
+                counts[k] += 1
+                overdue[k] += int(deadline is not None and deadline < today)
+    return [{"label": b[2], "count": c, "overdue": o} for b, c, o in zip(AGE_BANDS, counts, overdue, strict=True)]
+
+
+def cases_for_result(*, viewer: Actor | None, result: Result) -> QuerySet[Case]:
+    return _case_visible(viewer).filter(area_id=result.area_id, scheme_id=result.scheme_id)
+
+
+# ------------------------------------------------------------------------------------------------ units
+
+
+def unit_grades(*, viewer: Actor | None, year: int, grade: str = "") -> QuerySet[UnitGrade]:
+    qs = scoping.scoped(UnitGrade, viewer).filter(year=year).select_related("unit", "area")
+    if grade:
+        qs = qs.filter(grade=grade)
+    return qs.order_by("unit__level", "unit__unit_id")
+
+
+def unit_grade_counts(*, viewer: Actor | None, year: int) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for g in scoping.scoped(UnitGrade, viewer).filter(year=year).values_list("grade", flat=True):
+        counts[g] = counts.get(g, 0) + 1
+    return counts
+
+
+def capped_units(*, viewer: Actor | None, year: int) -> QuerySet[UnitGrade]:
+    return scoping.scoped(UnitGrade, viewer).filter(year=year).exclude(reasons="").select_related("unit")

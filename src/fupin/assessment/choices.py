@@ -112,4 +112,5 @@ class EvidenceKind(models.TextChoices):
     RESULT = "result", "考核排名"
     FINDING = "finding", "核查发现"
     VIOLATION = "violation", "违反负面清单"
+    UNIT_GRADE = "unit_grade", "帮扶单位年度等次"
     OTHER = "other", "其他"

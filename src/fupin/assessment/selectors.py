@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from fupin.accounts.choices import Department, Role
@@ -18,7 +18,7 @@ from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
 
 from .choices import CaseStatus, Method
-from .models import Case, EnteredValue, Indicator, Result, Scheme, UnitGrade
+from .models import Case, CaseStep, EnteredValue, Indicator, Result, Scheme, UnitGrade
 
 CASE_DEPARTMENTS = frozenset({Department.ORGANIZATION, Department.DISCIPLINE})
 OPEN = (CaseStatus.OPEN, CaseStatus.RECTIFYING)
@@ -121,6 +121,8 @@ def cases(*, viewer: Actor | None, status: str = "", kind: str = "") -> QuerySet
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
+    last = CaseStep.objects.filter(case=OuterRef("pk")).order_by("-on", "-pk")
+    qs = qs.annotate(last_on=Subquery(last.values("on")[:1]), last_text=Subquery(last.values("text")[:1]))
     return qs.order_by("-opened_on", "-pk")
 
 
@@ -164,6 +166,13 @@ def unit_grades(*, viewer: Actor | None, year: int, grade: str = "") -> QuerySet
     if grade:
         qs = qs.filter(grade=grade)
     return qs.order_by("unit__level", "unit__unit_id")
+
+
+def unit_grade_get(*, viewer: Actor | None, grade_id: int) -> UnitGrade:
+    item = scoping.scoped(UnitGrade, viewer).select_related("unit", "area").filter(pk=grade_id).first()
+    if item is None:
+        raise NotFoundError("帮扶单位等次不存在或不在您的管辖范围内")
+    return item
 
 
 def unit_grade_counts(*, viewer: Actor | None, year: int) -> dict[str, int]:

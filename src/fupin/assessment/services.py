@@ -17,7 +17,7 @@ from fupin.areas.models import Area, AreaClassification
 from fupin.audit.services import Change, audit_record, audit_record_many
 from fupin.core import codes, progress
 from fupin.core.actors import Actor
-from fupin.core.errors import NotFoundError, ValidationError
+from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fupin.core.parsing import choice_field, int_field, number_field, text_field
 from fupin.core.permissions import require
 
@@ -467,7 +467,19 @@ def _case(actor: Actor | None, case_id: Any, action: str) -> Case:
         raise NotFoundError("约谈问责记录不存在")
     area = case.authority_id if action == "assessment.case_close" else case.area_id
     require(actor, action, area)
+    if action == "assessment.case_rectify" and not _rectifier(actor, case):
+        raise PermissionDeniedError(f"整改由被约谈、问责的{case.area.name}登记")
     return case
+
+
+def _rectifier(actor: Actor | None, case: Case) -> bool:
+    """The held-to-account area records its own 整改 (a village's, its township): not the authority above it."""
+    if actor is None or actor.is_superuser:
+        return True
+    own = actor.scope_code or ""
+    if codes.level_of(case.area_id) == codes.VILLAGE:
+        return own in (case.area_id, codes.normalize(codes.prefix(case.area_id, codes.TOWNSHIP)))
+    return own == case.area_id
 
 
 def _advance(actor: Actor | None, case: Case, name: str, *, on: date | None, text: str, label: str) -> Case:
@@ -532,7 +544,7 @@ def case_may(actor: Actor | None, case: Case) -> dict[str, bool]:
     """Which steps ``actor`` may take on ``case`` now (the page shows only those)."""
     from fupin.core.permissions import allowed
 
-    rectify = allowed(actor, "assessment.case_rectify", case.area_id)
+    rectify = allowed(actor, "assessment.case_rectify", case.area_id) and _rectifier(actor, case)
     close = allowed(actor, "assessment.case_close", case.authority_id)
     status = case.status
     return {

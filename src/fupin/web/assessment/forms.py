@@ -1,0 +1,59 @@
+"""The assessment's forms: a scheme and its indicators, an accountability case and its steps."""
+
+from __future__ import annotations
+
+from django import forms
+
+from fupin.assessment.choices import Accountability, Assessed, CaseKind, Consequence, Method, Source
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 3})
+NUMBER = forms.TextInput(attrs={"inputmode": "decimal"})
+
+
+class SchemeForm(forms.Form):
+    title = forms.CharField(label="方案名称", max_length=100)
+    year = forms.IntegerField(label="考核年度", min_value=2014, max_value=2100, widget=forms.NumberInput())
+    assessed = forms.ChoiceField(label="考核对象", choices=Assessed.choices)
+    bottom = forms.IntegerField(label="末位数（排名最后几名）", min_value=0, max_value=50, initial=1)
+    consequence = forms.ChoiceField(label="末位处理", choices=Consequence.choices)
+    standard = forms.BooleanField(label="采用标准指标体系（可再增删）", required=False, initial=True)
+
+
+class IndicatorForm(forms.Form):
+    source = forms.ChoiceField(label="数据来源", choices=Source.choices)
+    title = forms.CharField(label="指标名称（不填用数据来源名称）", max_length=60, required=False)
+    weight = forms.CharField(label="权重(分)", max_length=8, widget=NUMBER)
+    method = forms.ChoiceField(label="计分方法", choices=Method.choices)
+    higher_better = forms.TypedChoiceField(
+        label="录入评分：数值", choices=[("1", "越大越好"), ("0", "越小越好")], coerce=lambda v: v == "1",
+        required=False, initial="1",
+    )  # fmt: skip
+    target = forms.CharField(label="目标值（达标法）", max_length=12, required=False, widget=NUMBER)
+    step = forms.CharField(label="每单位扣分（扣分法）", max_length=8, required=False, widget=NUMBER)
+    veto = forms.CharField(label="一票否决线（可不填）", max_length=12, required=False, widget=NUMBER)
+
+
+class CaseOpenForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=CaseKind.choices)
+    accountability = forms.ChoiceField(
+        label="问责方式（问责时填）", choices=[("", "—"), *Accountability.choices], required=False
+    )
+    subject = forms.CharField(label="对象（单位、职务、姓名）", max_length=100)
+    reason = forms.CharField(label="事由", max_length=300, widget=TEXT)
+    opened_on = forms.DateField(label="约谈/问责日期", widget=DATE)
+
+
+class PlanForm(forms.Form):
+    measures = forms.CharField(label="整改措施", max_length=2000, widget=TEXT)
+    deadline = forms.DateField(label="整改时限", widget=DATE)
+    on = forms.DateField(label="制定日期", widget=DATE)
+
+
+class StepTextForm(forms.Form):
+    text = forms.CharField(label="内容", max_length=2000, widget=TEXT)
+    on = forms.DateField(label="日期", widget=DATE)
+
+    def __init__(self, *args: object, label: str = "内容", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["text"].label = label

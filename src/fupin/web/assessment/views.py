@@ -1,0 +1,250 @@
+"""压实责任: the schemes an area runs (下考两级) and their rankings, one result's contributions, the accountability
+cases (约谈、问责) and their steps, the helping units' grades. Every form is shown only to those who may use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fupin.areas.selectors import area_names
+from fupin.assessment import selectors, services
+from fupin.assessment.choices import CaseKind, CaseStatus, Consequence, EvidenceKind, Source
+from fupin.assessment.procedures import STEP_TITLES
+from fupin.core import codes, permissions
+from fupin.core.errors import ApplicationError
+from fupin.web.common.forms import form_submit
+from fupin.web.common.params import viewer_of, year_param
+
+from .forms import CaseOpenForm, IndicatorForm, PlanForm, SchemeForm, StepTextForm
+
+CASE_LIMIT = 500
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The year's schemes of the viewer's area and below, the viewer's own results, the open cases by age."""
+    viewer = viewer_of(request)
+    year = year_param(request)
+    own = viewer.scope_code or codes.normalize("52")
+    may_scheme = permissions.allowed(viewer, "assessment.scheme", own)
+    form = SchemeForm(initial={"year": year, "title": f"{year} 年脱贫攻坚考核"})
+    if request.method == "POST":
+        if not may_scheme:
+            raise PermissionDenied("您没有制定考核方案的权限")
+        form = SchemeForm(request.POST)
+        made: list[Any] = []
+        if form_submit(request, form, lambda d: made.append(services.scheme_create(actor=viewer, area_code=own, **d)),
+                       "已制定考核方案：请核对指标和权重，录入评分后运行考核"):  # fmt: skip
+            return redirect("assessment-scheme", scheme_id=made[0].pk)
+    return render(request, "web/assessment/index.html", {
+        "year": year, "years": range(2014, _today().year + 1), "schemes": selectors.schemes(viewer=viewer, year=year),
+        "own_results": selectors.own_results(viewer=viewer, area_code=own) if viewer.scope_code else [],
+        "ages": selectors.open_cases_by_age(viewer=viewer), "may_scheme": may_scheme, "form": form,
+        "own_name": area_names([own]).get(own, "全省"),
+    })  # fmt: skip
+
+
+def _scheme_post(request: HttpRequest, scheme: Any, viewer: Any) -> tuple[bool, IndicatorForm | None]:
+    which = request.POST.get("form", "")
+    sid = scheme.pk
+    if which == "indicator":
+        form = IndicatorForm(request.POST)
+        return form_submit(request, form, lambda d: services.indicator_add(actor=viewer, scheme_id=sid, **d),
+                           "已增加指标"), form  # fmt: skip
+    try:
+        if which == "remove":
+            services.indicator_remove(actor=viewer, scheme_id=sid, order=request.POST.get("order"))
+            messages.success(request, "已删除指标")
+        elif which == "values":
+            order = request.POST.get("order")
+            values = {k[2:]: v for k, v in request.POST.items() if k.startswith("v_")}
+            n = services.values_enter(actor=viewer, scheme_id=sid, order=order, values=values)
+            messages.success(request, f"已保存 {n} 个单位的录入评分" if n else "录入评分没有变化")
+        elif which == "run":
+            run = services.scheme_run(actor=viewer, scheme_id=sid)
+            text = f"已完成考核：{run.assessed} 个单位参加排名，末位 {len(run.bottom)} 个"
+            if run.missing:
+                text += "；缺少数据（按 0 分计）：" + "、".join(f"{k} {v} 个" for k, v in run.missing.items())
+            messages.success(request, text)
+        else:
+            raise PermissionDenied("未知的操作")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return False, None
+    return True, None
+
+
+@login_required
+def scheme(request: HttpRequest, scheme_id: int) -> HttpResponse:
+    """A scheme: its indicators and weights, the entered values, the run and the ranking with the bottom flagged."""
+    viewer = viewer_of(request)
+    item = selectors.scheme_get(viewer=viewer, scheme_id=scheme_id)
+    may = permissions.allowed(viewer, "assessment.scheme", item.area_id)
+    indicator_form: IndicatorForm | None = None
+    if request.method == "POST":
+        if not may:
+            raise PermissionDenied("您没有修改考核方案的权限")
+        done, indicator_form = _scheme_post(request, item, viewer)
+        if done:
+            return redirect("assessment-scheme", scheme_id=item.pk)
+    lines = selectors.indicators(scheme=item)
+    areas = services.assessed_areas(item)
+    entered = selectors.entered_values(viewer=viewer, scheme=item)
+    entry_rows = [
+        {"indicator": i, "rows": [(a, entered.get((i.order, a.code))) for a in areas]}
+        for i in lines
+        if i.source == Source.ENTERED
+    ]
+    ranking = list(selectors.ranking(viewer=viewer, scheme=item))
+    return render(request, "web/assessment/scheme.html", {
+        "s": item, "lines": lines, "weight_total": sum(i.weight for i in lines), "areas": areas,
+        "entry_rows": entry_rows, "ranking": ranking, "may": may,
+        "form": indicator_form or IndicatorForm(initial={"method": "relative"}),
+        "consequence": Consequence(item.consequence).label,
+    })  # fmt: skip
+
+
+@login_required
+def result(request: HttpRequest, result_id: int) -> HttpResponse:
+    """One assessed area's result: each indicator's value, score and points; its cases; a form to open one."""
+    viewer = viewer_of(request)
+    item, parts, ranked = selectors.result_get(viewer=viewer, result_id=result_id)
+    scheme_ = item.scheme
+    may_open = permissions.allowed(viewer, "assessment.case_open", item.area_id)
+    reason = f"{scheme_.year} 年{scheme_.title}第 {item.rank} 名（共 {ranked} 名，{item.total} 分）"
+    if item.bottom:
+        reason += f"，排名末位：{Consequence(scheme_.consequence).label}"
+    form = CaseOpenForm(initial={"kind": CaseKind.INTERVIEW, "subject": f"{item.area.name}党政主要负责人",
+                                 "reason": reason, "opened_on": _today()})  # fmt: skip
+    if request.method == "POST":
+        if not may_open:
+            raise PermissionDenied("您没有约谈、问责立案的权限")
+        form = CaseOpenForm(request.POST)
+        evidence = [{"kind": EvidenceKind.RESULT, "ref": str(item.pk), "text": reason}]
+        made: list[Any] = []
+        if form_submit(request, form, lambda d: made.append(services.case_open(
+                actor=viewer, area_code=item.area_id, evidence=evidence, scheme_id=scheme_.pk, **d)),
+                "已立案：被约谈单位可在“约谈问责”中登记整改"):  # fmt: skip
+            return redirect("assessment-case", case_id=made[0].pk)
+    return render(request, "web/assessment/result.html", {
+        "r": item, "s": scheme_, "parts": parts, "ranked": ranked, "may_open": may_open, "form": form,
+        "cases": selectors.cases_for_result(viewer=viewer, result=item),
+        "may_scheme": permissions.allowed(viewer, "assessment.scheme", scheme_.area_id),
+    })  # fmt: skip
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    status = request.GET.get("status", "open")
+    status = status if status in {"open", "all", *CaseStatus.values} else "open"
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in CaseKind.values else ""
+    rows = list(selectors.cases(viewer=viewer, status="" if status == "all" else status, kind=kind)[:CASE_LIMIT])
+    today = _today()
+    return render(request, "web/assessment/cases.html", {
+        "rows": [{"c": c, "age": (today - c.opened_on).days,
+                  "overdue": c.deadline is not None and c.deadline < today and c.status in selectors.OPEN}
+                 for c in rows],
+        "status": status, "kind": kind, "statuses": [("open", "未办结"), *CaseStatus.choices, ("all", "全部")],
+        "kinds": CaseKind.choices, "limit": CASE_LIMIT, "ages": selectors.open_cases_by_age(viewer=viewer),
+    })  # fmt: skip
+
+
+STEP_LABELS = {"progress": "整改进展", "close": "销号意见", "exempt": "容错免责依据"}
+STEP_DONE = {"plan": "已保存整改措施", "progress": "已登记整改进展", "close": "已销号", "exempt": "已认定容错免责"}
+
+
+@login_required
+def case(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A case: whom, by whom, why and its evidence; its dated steps; the steps the viewer may take now."""
+    viewer = viewer_of(request)
+    item = selectors.case_get(viewer=viewer, case_id=case_id)
+    may = services.case_may(viewer, item)
+    today = _today()
+    forms_: dict[str, Any] = {"plan": PlanForm(initial={"on": today})}
+    forms_.update({k: StepTextForm(initial={"on": today}, label=v) for k, v in STEP_LABELS.items()})
+    if request.method == "POST":
+        which = request.POST.get("form", "")
+        if not may.get(which):
+            raise PermissionDenied("您现在不能办理此步骤")
+        calls: dict[str, Callable[..., Any]] = {
+            "plan": services.case_plan, "progress": services.case_progress, "close": services.case_close,
+            "exempt": services.case_exempt,
+        }  # fmt: skip
+        form = PlanForm(request.POST) if which == "plan" else StepTextForm(request.POST, label=STEP_LABELS[which])
+        forms_[which] = form
+        if form_submit(request, form, lambda d: calls[which](actor=viewer, case_id=item.pk, **d), STEP_DONE[which]):
+            return redirect("assessment-case", case_id=item.pk)
+    return render(request, "web/assessment/case.html", {
+        "c": item, "steps": [(st, STEP_TITLES.get(st.step, st.step)) for st in selectors.case_steps(case=item)],
+        "may": may, "forms": forms_,
+        "overdue": item.deadline is not None and item.deadline < today and item.status in selectors.OPEN,
+        "result_kind": EvidenceKind.RESULT.value,
+    })  # fmt: skip
+
+
+@login_required
+def units(request: HttpRequest) -> HttpResponse:
+    """The helping units' grades of a year: counts by grade, each unit with its score and the reasons it could not
+    be first class; the grading itself for those who may."""
+    viewer = viewer_of(request)
+    year = year_param(request)
+    own = viewer.scope_code or codes.normalize("52")
+    may = permissions.allowed(viewer, "assessment.unit_grade", own)
+    return render(request, "web/assessment/units.html", {
+        "year": year, "years": range(2014, _today().year + 1), "rows": selectors.unit_grades(viewer=viewer, year=year),
+        "counts": selectors.unit_grade_counts(viewer=viewer, year=year), "may": may,
+        "own_name": area_names([own]).get(own, "全省"), "recurring": services.RECURRING,
+        "may_open": permissions.allowed(viewer, "assessment.case_open", own),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def units_run(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    year = year_param(request)
+    own = viewer.scope_code or codes.normalize("52")
+    try:
+        got = services.unit_grades_run(actor=viewer, area_code=own, year=request.POST.get("year", year))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        text = "、".join(f"{g} {n} 个" for g, n in got.by_grade.items())
+        messages.success(request, f"已评定 {got.units} 个帮扶单位：{text or '无派驻干部'}；不能评为一等奖的情形 "
+                                  f"{got.capped} 个，连续两年的 {len(got.recurring)} 个")  # fmt: skip
+    return redirect(f"{request.path.removesuffix('run/')}?year={request.POST.get('year', year)}")
+
+
+@login_required
+@require_POST
+def unit_interview(request: HttpRequest, grade_id: int) -> HttpResponse:
+    """约谈 the head of a unit that could not be first class two years running (the seed: 对责任不落实的单位“一把手”
+    进行约谈), with the grade as its evidence."""
+    viewer = viewer_of(request)
+    grade = selectors.unit_grade_get(viewer=viewer, grade_id=grade_id)
+    reason = f"{grade.year} 年帮扶单位年度目标考核：{grade.reasons}"
+    try:
+        made = services.case_open(
+            actor=viewer, area_code=grade.area_id, kind=CaseKind.INTERVIEW, subject=f"{grade.unit.name}主要负责人",
+            reason=reason[:300], opened_on=_today(),
+            evidence=[{"kind": EvidenceKind.UNIT_GRADE, "ref": str(grade.pk), "text": reason[:300]}],
+        )  # fmt: skip
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"/assessment/units/?year={grade.year}")
+    messages.success(request, "已立案约谈单位主要负责人")
+    return redirect("assessment-case", case_id=made.pk)

@@ -602,6 +602,9 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         f"/party/adjustments/?area={COUNTY_B}",
         f"/party/weak/{_party('WeakCase')().pk}/",
         f"/party/elections/{_party('Election')().pk}/",
+        f"/assessment/schemes/{_assessment('Scheme')().pk}/",
+        f"/assessment/results/{_assessment('Result')().pk}/",
+        f"/assessment/cases/{_assessment('Case')().pk}/",
     ):
         assert client.get(url).status_code == 404, url
     # A search for the other county's name finds nothing

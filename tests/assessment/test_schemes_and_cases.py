@@ -39,12 +39,11 @@ def setting():
     other = _townships(COUNTY_B, 1)[0]
     for code in [*towns, other]:
         AreaClassification.objects.create(area_id=code, year=YEAR, kind="extremely_poor_township")
-    # incidence 2016 → 2017: T0 20 → 10 (fall 10), T1 20 → 15 (5), T2 20 → 19 (1)
-    for code, now in zip(towns, (10.0, 15.0, 19.0), strict=True):
+    # poor people 2016 → 2017: T0 1,000 → 800 (fall 20%), T1 → 900 (10%), T2 → 990 (1%)
+    for code, now in zip(towns, (800.0, 900.0, 990.0), strict=True):
         IndicatorValue.objects.bulk_create([
-            IndicatorValue(area_code=code, year=2016, key="incidence", value=20.0),
-            IndicatorValue(area_code=code, year=YEAR, key="incidence", value=now),
             IndicatorValue(area_code=code, year=2016, key="poor_people", value=1000.0),
+            IndicatorValue(area_code=code, year=YEAR, key="poor_people", value=now),
             IndicatorValue(area_code=code, year=YEAR, key="exit_people", value=100.0),
             IndicatorValue(area_code=code, year=YEAR, key="findings", value=10.0),
             IndicatorValue(area_code=code, year=YEAR, key="findings_open", value=2.0),
@@ -79,8 +78,9 @@ def test_the_standard_scheme_scores_the_extremely_poor_townships_and_flags_the_l
     t0, t1, t2 = (results[c] for c in s["towns"])
     parts = {p["order"]: p for p in t1.parts}
     by_source = {i.source: i.order for i in scheme.indicators.all()}
-    assert parts[by_source["incidence_fall"]]["value"] == 5.0
-    assert parts[by_source["incidence_fall"]]["score"] == pytest.approx(100 * (5 - 1) / (10 - 1), abs=0.01)
+    assert "incidence_fall" not in by_source  # a township has no incidence of its own: its poor's fall instead
+    assert parts[by_source["poor_fall"]]["value"] == 10.0
+    assert parts[by_source["poor_fall"]]["score"] == pytest.approx(100 * (10 - 1) / (20 - 1), abs=0.01)
     assert parts[by_source["exit_share"]]["value"] == 10.0  # 100 exits of last year's 1,000
     assert parts[by_source["findings_open"]]["value"] == 20.0  # 2 of 10 findings still open
     assert parts[by_source["cadres_good"]]["value"] is None  # nobody rated: no data, no points

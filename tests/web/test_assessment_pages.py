@@ -83,7 +83,9 @@ def test_a_prefecture_assesses_its_townships_and_the_last_one_rectifies(client, 
     assert "约谈、问责立案" not in page
     assert client.post(f"/assessment/results/{last.pk}/", {"kind": "interview"}).status_code == 403
     assert client.post(f"/assessment/cases/{case.pk}/", {"form": "close", "text": "x", "on": today}).status_code == 403
-    client.post(f"/assessment/cases/{case.pk}/", {"form": "plan", "measures": "逐户复核", "deadline": today, "on": today})
+    client.post(
+        f"/assessment/cases/{case.pk}/", {"form": "plan", "measures": "逐户复核", "deadline": today, "on": today}
+    )
     page = _text(client.get(f"/assessment/cases/{case.pk}/"))
     assert "登记整改进展" in page
     client.post(f"/assessment/cases/{case.pk}/", {"form": "progress", "text": "已复核 120 户", "on": today})

@@ -58,6 +58,7 @@ class Source(models.TextChoices):
 
     INCIDENCE = "incidence", "贫困发生率(%)"
     INCIDENCE_FALL = "incidence_fall", "贫困发生率下降(百分点)"
+    POOR_FALL = "poor_fall", "贫困人口减少比例(%)"
     EXIT_SHARE = "exit_share", "当年脱贫人口占上年末贫困人口比例(%)"
     FINDINGS_OPEN = "findings_open", "核查发现未办结比例(%)"
     WRONG_EXIT_RATE = "wrong_exit_rate", "错退率(%)"
@@ -72,6 +73,7 @@ class Source(models.TextChoices):
 HIGHER_BETTER = {
     Source.INCIDENCE: False,
     Source.INCIDENCE_FALL: True,
+    Source.POOR_FALL: True,
     Source.EXIT_SHARE: True,
     Source.FINDINGS_OPEN: False,
     Source.WRONG_EXIT_RATE: False,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from fupin.accounts.choices import Department, Role
@@ -124,6 +124,28 @@ def cases(*, viewer: Actor | None, status: str = "", kind: str = "") -> QuerySet
     last = CaseStep.objects.filter(case=OuterRef("pk")).order_by("-on", "-pk")
     qs = qs.annotate(last_on=Subquery(last.values("on")[:1]), last_text=Subquery(last.values("text")[:1]))
     return qs.order_by("-opened_on", "-pk")
+
+
+def cases_waiting(*, viewer: Actor, limit: int = 5) -> list[tuple[Case, str]]:
+    """The cases waiting for the viewer, oldest first: their own area's 整改 to plan or report (a township's, also
+    its villages'), and the cases they opened whose 整改 is reported, to be closed (销号)."""
+    from fupin.core.permissions import allowed
+
+    own = viewer.scope_code
+    if not own or viewer.is_superuser:
+        return []
+    visible = _case_visible(viewer).select_related("area")
+    out: list[tuple[Case, str]] = []
+    if allowed(viewer, "assessment.case_rectify", own):
+        mine = visible.filter(status__in=OPEN).filter(
+            Q(area_id=own) | Q(area__parent_id=own, area__level=codes.VILLAGE)
+        )
+        out += [(c, "待制定整改措施" if c.status == CaseStatus.OPEN else "整改中，待报进展") for c in
+                mine.order_by("opened_on", "pk")[:limit]]  # fmt: skip
+    if allowed(viewer, "assessment.case_close", own):
+        ready = visible.filter(authority_id=own, status=CaseStatus.RECTIFYING, steps__step="progress").distinct()
+        out += [(c, "已报整改进展，待销号") for c in ready.order_by("opened_on", "pk")[:limit]]
+    return out[:limit]
 
 
 def case_get(*, viewer: Actor | None, case_id: int) -> Case:

@@ -127,9 +127,11 @@ def scheme_create(
 def standard_indicators(assessed: Assessed) -> list[dict[str, Any]]:
     """The standard indicators (weights summing to 100): the poverty results, the quality of identification and
     exit, the cadres and, for villages, their Party organization, and the 现场观摩 score entered by the
-    assessors. The 错退率 and 漏评率 lines are the national exit standard's 2% (一票否决)."""
+    assessors. The 错退率 and 漏评率 lines are the national exit standard's 2% (一票否决). Incidence needs the rural
+    population, known for counties: below them the poor population's fall stands in for the incidence's."""
+    county = ASSESSED_LEVEL[assessed] == codes.COUNTY
     specs: list[dict[str, Any]] = [
-        _spec(Source.INCIDENCE_FALL, 25, Method.RELATIVE),
+        _spec(Source.INCIDENCE_FALL if county else Source.POOR_FALL, 25, Method.RELATIVE),
         _spec(Source.EXIT_SHARE, 15, Method.RELATIVE),
         _spec(Source.FINDINGS_OPEN, 10, Method.RELATIVE),
         _spec(Source.WRONG_EXIT_RATE, 10, Method.TARGET, target=2.0, veto=2.0),

@@ -43,11 +43,12 @@ def _stats(area_codes: list[str], year: int) -> dict[str, dict[str, float | None
     out: dict[str, dict[str, float | None]] = {}
     for code in area_codes:
         now, before = v(code, "incidence"), v(code, "incidence", year - 1)
-        poor_before, exits = v(code, "poor_people", year - 1), v(code, "exit_people")
+        poor_before, poor_now, exits = v(code, "poor_people", year - 1), v(code, "poor_people"), v(code, "exit_people")
         found, still_open = v(code, "findings"), v(code, "findings_open")
         out[code] = {
             Source.INCIDENCE: now,
             Source.INCIDENCE_FALL: None if now is None or before is None else round(before - now, 4),
+            Source.POOR_FALL: round(100 * (poor_before - (poor_now or 0)) / poor_before, 4) if poor_before else None,
             Source.EXIT_SHARE: round(100 * (exits or 0) / poor_before, 4) if poor_before else None,
             Source.FINDINGS_OPEN: None
             if found is None

@@ -79,6 +79,7 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("admin", Role.PROVINCE_ADMIN, "520000000000", "省扶贫办管理员"),
         DemoAccount("inspector", Role.INSPECTOR, "520000000000", "省纪委督查员"),
         DemoAccount("bijie", Role.PREFECTURE_OFFICER, "520500000000", "毕节市扶贫办", POVERTY),
+        DemoAccount("bijie-zzb", Role.PREFECTURE_OFFICER, "520500000000", "毕节市委组织部", Department.ORGANIZATION),
         DemoAccount("bijie-jw", Role.PREFECTURE_OFFICER, "520500000000", "毕节市纪委监委", Department.DISCIPLINE),
         DemoAccount("weining", Role.COUNTY_OFFICER, county, "威宁县扶贫办", POVERTY),
         DemoAccount("weining-zzb", Role.COUNTY_OFFICER, county, "威宁县委组织部", Department.ORGANIZATION),

@@ -1,9 +1,10 @@
 """The home page's to-do list (待办): what waits for the signed-in user, and only what they may act on.
 
-Four kinds, each through the owning app's selectors and the same permission rules its services enforce:
+Five kinds, each through the owning app's selectors and the same permission rules its services enforce:
 findings in a workflow status the user's level may move on (``checks.services.TRANSITIONS``); procedures whose
 公示/公告 has ended or ends within ``NOTICE_DAYS`` and whose next step the user may record; dispatch plans still
-drafts that the user may approve; village secretaries' adjustments at the user's stage."""
+drafts that the user may approve; village secretaries' adjustments at the user's stage; accountability cases
+whose 整改 the user's area owes or whose 销号 the user's area may give."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from fupin.assessment import selectors as assessment_selectors
 from fupin.cadres import selectors as cadre_selectors
 from fupin.checks import selectors as check_selectors
 from fupin.checks.choices import FindingStatus
@@ -130,8 +132,20 @@ def _adjustments(viewer: Actor) -> Group | None:
     return group
 
 
+def _cases(viewer: Actor) -> Group | None:
+    """约谈问责: the viewer's own area's 整改 to plan or report, and the cases they opened waiting for 销号."""
+    items = [Item(f"{c.area.name}：{c.get_kind_display()}{c.subject}，{verb}", reverse("assessment-case", args=[c.pk]))
+             for c, verb in assessment_selectors.cases_waiting(viewer=viewer, limit=SHOWN)]  # fmt: skip
+    if not items:
+        return None
+    group = Group("约谈问责", items)
+    if len(items) == SHOWN:
+        group.more, group.more_url = "查看全部", reverse("assessment-cases")
+    return group
+
+
 def todo_for(viewer: Actor, *, today: date | None = None) -> list[Group]:
     """The viewer's to-do groups, empty ones left out."""
     today = today or date.today()  # noqa: DTZ011 - notice periods are calendar dates
-    groups = (_findings(viewer), _notices(viewer, today), _plans(viewer), _adjustments(viewer))
+    groups = (_findings(viewer), _notices(viewer, today), _plans(viewer), _adjustments(viewer), _cases(viewer))
     return [g for g in groups if g is not None]

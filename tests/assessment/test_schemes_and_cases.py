@@ -183,7 +183,10 @@ def test_the_bottom_township_is_interviewed_rectifies_and_the_prefecture_closes_
         services.case_close(actor=town, case_id=case.pk, text="已整改", on=today)
     with pytest.raises(ValidationError, match="不能早于"):
         services.case_progress(actor=town, case_id=case.pk, text="完成", on=today - timedelta(days=1))
+    assert [verb for _, verb in selectors.cases_waiting(viewer=town)] == ["整改中，待报进展"]
+    assert selectors.cases_waiting(viewer=s["pref"]) == []
     services.case_progress(actor=town, case_id=case.pk, text="已完成 120 户复核", on=today)
+    assert [verb for _, verb in selectors.cases_waiting(viewer=s["pref"])] == ["已报整改进展，待销号"]
     services.case_close(actor=s["pref"], case_id=case.pk, text="整改到位，同意销号", on=today)
     case = Case.objects.get(pk=case.pk)
     assert (case.status, case.closed_on) == ("closed", today)

@@ -60,7 +60,8 @@ def test_a_prefecture_assesses_its_townships_and_the_last_one_rectifies(client, 
     assert last.area_id == towns[1]
 
     page = _text(client.get(f"/assessment/results/{last.pk}/"))
-    assert "各项得分" in page and "无数据" in page
+    assert "各项得分" in page
+    assert "无数据" in page
     assert "约谈、问责立案" in page
     today = timezone.localdate().isoformat()
     opened = client.post(f"/assessment/results/{last.pk}/", {
@@ -77,7 +78,8 @@ def test_a_prefecture_assesses_its_townships_and_the_last_one_rectifies(client, 
     client.force_login(town)
     assert client.get(f"/assessment/schemes/{scheme.pk}/").status_code == 404  # the scheme is the prefecture's
     page = _text(client.get("/assessment/?year=2017"))
-    assert "本单位考核结果" in page and "末位" in page
+    assert "本单位考核结果" in page
+    assert "末位" in page
     assert "制定考核方案" not in page
     page = _text(client.get(f"/assessment/results/{last.pk}/"))
     assert "约谈、问责立案" not in page

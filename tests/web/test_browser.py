@@ -55,6 +55,17 @@ registry_bulk_load(actor=None, area_code=village, source="browser test", years=[
      "migrant_months": 0, "medical_insurance": True, "critical_illness_insurance": True}])
 """
 
+# 毕节's assessment of its extremely poor townships: three townships of 威宁, the demo township's among them.
+EXTREMELY_POOR_TOWNSHIPS = """
+from fupin.accounts.models import User
+from fupin.areas.models import Area
+from fupin.areas.services import area_classification_set
+town = User.objects.get(username="township").area_id
+others = Area.objects.filter(parent_id="520526000000", level=4, code__gt=town).order_by("code")[:2]
+for code in [town, *(a.code for a in others)]:
+    area_classification_set(actor=None, area_code=code, year=2017, kind="extremely_poor_township")
+"""
+
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
@@ -75,7 +86,7 @@ def serve(*, worker: bool = False) -> Iterator[str]:
             ["migrate", "-v0"], ["demo"], ["synth", "--scale", "tiny", "--seed", "2017", "--into-db"],
             ["checks", "--year", "2017", "--area", "520325"],
             ["indicators", "--refresh", "--area", "520000000000", "--year", "2017"],
-            ["shell", "-c", POST_THE_SECRETARY],
+            ["shell", "-c", POST_THE_SECRETARY], ["shell", "-c", EXTREMELY_POOR_TOWNSHIPS],
         )  # fmt: skip
         for args in steps:
             subprocess.run([FUPIN, *args], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
@@ -428,3 +439,85 @@ def test_a_township_records_an_election_and_an_adjustment_the_county_approves(br
     _shot(county, "party-county-desktop")
     assert "陕桥街道" in county.locator("main table").first.inner_text()
     county.close()
+
+
+def test_a_prefecture_assesses_its_extremely_poor_townships_and_interviews_the_last_which_rectifies(browser, server):
+    """下考两级 and 约谈: 毕节's organization department makes the year's scheme of its extremely poor townships,
+    enters the 观摩 scores, runs it and opens a 约谈 for the bottom one; the township records its 整改 on a phone from
+    its to-do list; the prefecture closes the case (销号) from its own."""
+    today = datetime.date.today().isoformat()  # noqa: DTZ011 - the server's local date is the machine's
+    pref = _login(browser, server, "bijie-zzb")
+    pref.set_viewport_size({"width": 1366, "height": 900})
+    pref.goto(f"{server}/assessment/?year=2017")
+    assert "本地区 2017 年还没有考核方案（在下方制定）" in pref.locator("main").inner_text()
+    pref.click("text=制定考核方案")
+    pref.fill("#id_title", "2017 年极贫乡镇脱贫攻坚考核")
+    pref.select_option("#id_assessed", "extremely_poor_townships")
+    with pref.expect_navigation():
+        pref.click("main form button:has-text('制定')")
+    assert "权重合计 100 分" in pref.locator("main").inner_text()
+    inputs = pref.locator("input[name^=v_]")
+    assert inputs.count() == 3
+    names = [pref.locator(f"input[name^=v_] >> nth={k}").get_attribute("aria-label") for k in range(3)]
+    scores = ["60", "85", "90"]  # the first township (the demo township's: the others' codes follow) comes last
+    for k, value in enumerate(scores):
+        inputs.nth(k).fill(value)
+    with pref.expect_navigation():
+        pref.click("button:has-text('保存录入')")
+    assert "已保存 3 个单位的录入评分" in pref.locator("main").inner_text()
+    with pref.expect_navigation():
+        pref.click("button:has-text('运行考核')")
+    main = pref.locator("main").inner_text()
+    assert "已完成考核：3 个单位参加排名，末位 1 个" in main
+    last_name = names[0].removesuffix("现场观摩评分")
+    rows = pref.locator("main table").last.inner_text()
+    assert rows.strip().splitlines()[-1].startswith("3")
+    assert last_name in rows.strip().splitlines()[-1]
+    assert "末位：约谈党政主要负责人" in rows
+    _shot(pref, "assessment-ranking-desktop")
+    with pref.expect_navigation():
+        pref.locator("main table").last.get_by_role("link", name=last_name).click()
+    assert "各项得分" in pref.locator("main").inner_text()
+    assert pref.locator("#id_reason").input_value().endswith("排名末位：约谈党政主要负责人")
+    with pref.expect_navigation():
+        pref.click("main form button:has-text('立案')")
+    assert "等待被约谈、问责单位制定整改措施" in pref.locator("main").inner_text()
+    case_url = pref.url
+    pref.close()
+
+    page = _login(browser, server, "township")
+    with page.expect_navigation():
+        page.click("text=待制定整改措施")
+    assert page.url == case_url
+    page.fill("#id_measures", "逐户复核错退、漏评；每周调度")
+    page.fill("#id_deadline", today)
+    page.fill("#id_on", today)
+    with page.expect_navigation():
+        page.click("button:has-text('保存整改措施')")
+    page.fill("#id_text", "已复核 126 户，补录 3 户")
+    page.fill("#id_on", today)
+    with page.expect_navigation():
+        page.click("button:has-text('登记进展')")
+    main = page.locator("main").inner_text()
+    assert "已复核 126 户" in main
+    assert "整改中" in main
+    assert "同意销号" not in main
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the case fits a phone"
+    _shot(page, "assessment-case-phone")
+    page.close()
+
+    pref = _login(browser, server, "bijie-zzb")
+    pref.goto(f"{server}/assessment/cases/")  # (its home's to-do list may be up to a minute old)
+    assert "已复核 126 户" in pref.locator("main table").inner_text()
+    with pref.expect_navigation():
+        pref.locator("main table a").first.click()
+    pref.fill("#id_text", "整改到位，同意销号")
+    pref.fill("#id_on", today)
+    with pref.expect_navigation():
+        pref.click("button:has-text('同意销号')")
+    main = pref.locator("main").inner_text()
+    assert "已销号" in main
+    assert [li.split("：")[0].split(" ")[1] for li in pref.locator(".timeline li").all_inner_texts()] == [
+        "立案", "制定整改措施", "登记整改进展", "销号",
+    ]  # fmt: skip
+    pref.close()

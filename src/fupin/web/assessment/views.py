@@ -123,7 +123,8 @@ def result(request: HttpRequest, result_id: int) -> HttpResponse:
     item, parts, ranked = selectors.result_get(viewer=viewer, result_id=result_id)
     scheme_ = item.scheme
     may_open = permissions.allowed(viewer, "assessment.case_open", item.area_id)
-    reason = f"{scheme_.year} 年{scheme_.title}第 {item.rank} 名（共 {ranked} 名，{item.total} 分）"
+    title = scheme_.title if str(scheme_.year) in scheme_.title else f"{scheme_.year} 年{scheme_.title}"
+    reason = f"{title}第 {item.rank} 名（共 {ranked} 名，{item.total} 分）"
     if item.bottom:
         reason += f"，排名末位：{Consequence(scheme_.consequence).label}"
     form = CaseOpenForm(initial={"kind": CaseKind.INTERVIEW, "subject": f"{item.area.name}党政主要负责人",

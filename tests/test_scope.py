@@ -16,7 +16,17 @@ from django.db import models
 
 from fupin.accounts.models import Role, User
 from fupin.areas.models import Area, AreaClassification
-from fupin.assessment.models import Case, EnteredValue, Result, Scheme, UnitGrade
+from fupin.assessment.models import (
+    Case,
+    ContactPoint,
+    ContactVisit,
+    EnteredValue,
+    Leader,
+    LeaderChange,
+    Result,
+    Scheme,
+    UnitGrade,
+)
 from fupin.audit.models import AuditEntry
 from fupin.audit.services import audit_record
 from fupin.cadres.models import Benefit, Cadre, DispatchPlan, HelpingUnit, PlanItem, Posting, Promotion, WorkTeam
@@ -393,7 +403,8 @@ def _party(model_name: str, **extra: Any) -> Callable[[], models.Model]:
 
 def _assessment(model_name: str) -> Callable[[], models.Model]:
     """Rows of the assessment in 从江 (county B): its scheme, a township's entered value and result, a case
-    against a township and a unit's grade."""
+    against a township, a unit's grade, the county's leader, a change held for approval, a contact point and its
+    visit."""
 
     def make() -> models.Model:
         from datetime import date
@@ -404,21 +415,29 @@ def _assessment(model_name: str) -> Callable[[], models.Model]:
         scheme, _ = m.Scheme.objects.get_or_create(
             area_id=COUNTY_B, year=2017, title="考核", defaults={"assessed": "townships", "consequence": "interview"}
         )
-        if model_name == "Scheme":
-            return scheme
-        if model_name == "EnteredValue":
-            order = m.Indicator.objects.count() + 1
-            indicator = m.Indicator.objects.create(
-                scheme=scheme, order=order, source="entered", title="观摩", weight=100, method="relative"
-            )
-            return m.EnteredValue.objects.create(indicator=indicator, area_id=township, value=80)
-        if model_name == "Result":
-            return m.Result.objects.create(scheme=scheme, area_id=township, total=80, rank=1)
-        if model_name == "Case":
-            return m.Case.objects.create(area_id=township, authority_id=COUNTY_B, kind="interview", subject="乡长",
-                                         reason="末位", opened_on=date(2017, 6, 1))  # fmt: skip
-        unit = _make_unit()
-        return m.UnitGrade.objects.create(unit=unit, area_id=unit.area_id, year=2017, cadres=1, grade="一等奖")
+        made: dict[str, Callable[[], models.Model]] = {
+            "Scheme": lambda: scheme,
+            "EnteredValue": lambda: m.EnteredValue.objects.create(indicator=m.Indicator.objects.create(
+                scheme=scheme, order=m.Indicator.objects.count() + 1, source="entered", title="观摩", weight=100,
+                method="relative"), area_id=township, value=80),
+            "Result": lambda: m.Result.objects.create(scheme=scheme, area_id=township, total=80, rank=1),
+            "Case": lambda: m.Case.objects.create(area_id=township, authority_id=COUNTY_B, kind="interview",
+                                                  subject="乡长", reason="末位", opened_on=date(2017, 6, 1)),
+            "UnitGrade": lambda: m.UnitGrade.objects.create(unit=_make_unit(), area_id=COUNTY_B, year=2017, cadres=1,
+                                                            grade="一等奖"),
+            "Leader": lambda: m.Leader.objects.create(area_id=COUNTY_B, name="张", post="party_secretary",
+                                                      title="县委书记", start=date(2016, 1, 1)),
+        }  # fmt: skip
+        made["LeaderChange"] = lambda: m.LeaderChange.objects.create(
+            area_id=COUNTY_B, post="party_secretary", leader=made["Leader"](), on=date(2017, 6, 1), reason="交流",
+            flag="贫困县",
+        )  # fmt: skip
+        made["ContactPoint"] = lambda: m.ContactPoint.objects.create(leader=made["Leader"](), area_id=township,
+                                                                     start=date(2017, 1, 1))  # fmt: skip
+        made["ContactVisit"] = lambda: m.ContactVisit.objects.create(point=made["ContactPoint"](), area_id=township,
+                                                                     date=date(2017, 3, 1), note="调研",
+                                                                     recorded_by="x")  # fmt: skip
+        return made[model_name]()
 
     return make
 
@@ -478,6 +497,10 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Result: _assessment("Result"),
     Case: _assessment("Case"),
     UnitGrade: _assessment("UnitGrade"),
+    Leader: _assessment("Leader"),
+    LeaderChange: _assessment("LeaderChange"),
+    ContactPoint: _assessment("ContactPoint"),
+    ContactVisit: _assessment("ContactVisit"),
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -536,6 +559,10 @@ ADMIN = {
     Result: "assessment/result",
     Case: "assessment/case",
     UnitGrade: "assessment/unitgrade",
+    Leader: "assessment/leader",
+    LeaderChange: "assessment/leaderchange",
+    ContactPoint: "assessment/contactpoint",
+    ContactVisit: "assessment/contactvisit",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

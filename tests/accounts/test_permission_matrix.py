@@ -22,8 +22,9 @@ from fupin.accounts.permissions import ACTIONS, refusal, role_examples
 from fupin.accounts.services import user_create
 from fupin.areas.loader import DivisionFileError
 from fupin.areas.services import area_classification_set, areas_load
+from fupin.assessment import leadership
 from fupin.assessment import services as assessment
-from fupin.assessment.models import Case
+from fupin.assessment.models import Case, Leader, LeaderChange
 from fupin.audit.selectors import audit_readable
 from fupin.cadres.models import DispatchPlan
 from fupin.cadres.services import dispatch_plan, plan_approve, work_teams_load
@@ -85,8 +86,12 @@ def _world() -> dict[str, Any]:
     interview = Case.objects.create(area_id=village[:9] + "000", authority_id=COUNTY_A, kind="interview",
                                     subject="乡长", reason="考核末位", opened_on=date(2017, 6, 1),
                                     status="rectifying")  # fmt: skip
+    leader = Leader.objects.create(area_id=COUNTY_A, name="张", post="party_secretary", title="县委书记",
+                                   start=date(2016, 1, 1))  # fmt: skip
+    change = LeaderChange.objects.create(area_id=COUNTY_A, post="party_secretary", leader=leader, on=date(2017, 6, 1),
+                                         reason="交流", flag="贫困县")  # fmt: skip
     return {"village": village, "household": household, "finding": finding, "plan": plan, "posting": posting,
-            "leave": leave, "adjustment": adjustment, "case": case, "interview": interview,
+            "leave": leave, "adjustment": adjustment, "case": case, "interview": interview, "change": change,
             "n": iter(range(10**6))}  # fmt: skip
 
 
@@ -149,6 +154,10 @@ CALLS: dict[str, Callable[[Any, dict[str, Any]], object]] = {
                                                                      on=TODAY),
     "assessment.case_close": lambda u, w: assessment.case_close(actor=u, case_id=w["interview"].pk, text="销号",
                                                                 on=TODAY),
+    "assessment.leaders": lambda u, w: leadership.leader_appoint(actor=u, area_code=COUNTY_A, name="王", post="member",
+                                                                 title="县委常委", on=date(2017, 1, 1)),
+    "assessment.stability": lambda u, w: leadership.change_decide(actor=u, change_id=w["change"].pk, approve=False,
+                                                                  note="不予调整"),
     "assessment.unit_grade": lambda u, w: assessment.unit_grades_run(actor=u, area_code=COUNTY_A, year=2017),
     "audit.read": lambda u, w: audit_readable(u),
 }  # fmt: skip

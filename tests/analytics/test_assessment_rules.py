@@ -113,3 +113,42 @@ def test_a_unit_whose_cadre_masses_or_village_did_poorly_cannot_be_first_class(e
         ("U2", "poor_rating", 1.0), ("U3", "masses", pytest.approx(59.9)), ("U4", "bottom_village", 1.0),
         ("U5", "poor_rating", 1.0), ("U8", "poor_rating", 1.0),
     ]  # fmt: skip
+
+
+def _stability() -> dict[str, pa.Table]:
+    from datetime import date
+
+    from fupin.analytics.fieldwork import epoch_day as d
+
+    poor = [("C1", d(date(2017, 1, 1)), d(date(2017, 12, 31))), ("C1", d(date(2018, 1, 1)), d(date(2018, 12, 31)))]
+    ended = [
+        ("C1", "party_secretary", d(date(2017, 1, 1))),  # the first day of a poor year: flagged
+        ("C1", "government_head", d(date(2018, 12, 31))),  # the last day of one: flagged
+        ("C1", "party_secretary", d(date(2019, 1, 1))),  # the county exited (not poor in 2019): not flagged
+        ("C1", "government_head", d(date(2016, 12, 31))),  # before it was listed: not flagged
+        ("C1", "member", d(date(2017, 6, 1))),  # a member of the team: not a head
+        ("C2", "party_secretary", d(date(2017, 6, 1))),  # another county, never poor
+        ("C1", "party_secretary", None),  # in post
+        ("C1", "government_head", d(date(2017, 8, 1))),  # approved that day: not flagged
+        ("C1", "party_secretary", d(date(2017, 9, 1))),  # approved for another day: flagged
+    ]
+    approvals = [("C1", "government_head", d(date(2017, 8, 1))), ("C1", "party_secretary", d(date(2017, 9, 2)))]
+    return {
+        "ended": _table(ended, rules.HEAD_POSTS_ENDED),
+        "poor": _table(poor, rules.POOR_SPANS),
+        "approvals": _table(approvals, rules.APPROVALS),
+    }
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_poor_countys_head_leaving_before_it_exits_is_flagged_unless_approved(engine):
+    from datetime import date
+
+    from fupin.analytics.fieldwork import epoch_day as d
+
+    with engines.load(_stability(), engine, pg_url=PG_URL) as t:
+        got = rules.stability_flags(t["ended"], t["poor"], t["approvals"]).to_pyarrow().to_pylist()
+    assert sorted((r["post"], r["end_day"]) for r in got) == sorted([
+        ("party_secretary", d(date(2017, 1, 1))), ("government_head", d(date(2018, 12, 31))),
+        ("party_secretary", d(date(2017, 9, 1))),
+    ])  # fmt: skip

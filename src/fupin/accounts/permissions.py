@@ -92,6 +92,8 @@ ACTIONS: dict[str, Permission] = {
     "assessment.case_open": _p("约谈、问责立案", {ORGANIZATION, DISCIPLINE}, {P, D, T}),
     "assessment.case_rectify": _p("登记约谈问责的整改措施和进展（被约谈、问责单位）", ALL_DEPARTMENTS, {D, T, C}),
     "assessment.case_close": _p("约谈问责整改销号、认定容错免责", {ORGANIZATION, DISCIPLINE}, {P, D, T}),
+    "assessment.leaders": _p("维护党政领导班子成员、包保联系点和走访记录", {ORGANIZATION}, {P, D, T}, ADMIN),
+    "assessment.stability": _p("审批贫困县党政正职调整（不摘帽不调整）", {ORGANIZATION}, {P}, ADMIN),
     "assessment.unit_grade": _p("评定帮扶单位年度目标考核等次", {ORGANIZATION}, {P, D, T}, ADMIN),
     "audit.read": _p("查看审计记录", ALL_DEPARTMENTS, {P, D, T}, {Role.INSPECTOR}, write=False),
 }

@@ -160,3 +160,29 @@ def rollup(facts: ir.Table, areas: ir.Table, *, digits: int) -> ir.Table:
     g = t.group_by([t.area_code, t.key]).aggregate(num=t.num.sum(), den=t.den.sum(), shares=t.den.count())
     value = ibis.cases((g.shares == 0, g.num), (g.den > 0, 100.0 * g.num / g.den), else_=ibis.null("float64"))
     return g.select("area_code", "key", value=value.cast("float64"))
+
+
+# ------------------------------------------------------------------------------------------------ stability
+# 《关于加强贫困县党政领导班子建设的意见》及贵州省规定：贫困县党政正职保持稳定，不脱贫不调整、不摘帽不调整；
+# 确需调整的，报省委组织部审批. Days are integers (days since 1970-01-01).
+
+HEAD_POSTS_ENDED = pa.schema(
+    [("area_code", pa.string()), ("post", pa.string()), ("end_day", pa.int32())]
+)  # fmt: skip
+POOR_SPANS = pa.schema([("area_code", pa.string()), ("first_day", pa.int32()), ("last_day", pa.int32())])
+APPROVALS = pa.schema([("area_code", pa.string()), ("post", pa.string()), ("day", pa.int32())])
+HEADS = ("party_secretary", "government_head")
+
+
+def stability_flags(ended: ir.Table, poor: ir.Table, approvals: ir.Table) -> ir.Table:
+    """The Party secretaries' and government heads' posts that ended while their county was a poor county (the
+    end day inside a year it was classified poor) without the province's approval of that change: area_code,
+    post, end_day."""
+    heads = ended.filter(ended.post.isin(HEADS) & ended.end_day.notnull())
+    hit = heads.join(
+        poor, [heads.area_code == poor.area_code, heads.end_day >= poor.first_day, heads.end_day <= poor.last_day]
+    ).select(heads.area_code, heads.post, heads.end_day)
+    hit = hit.distinct()
+    return hit.anti_join(
+        approvals, [hit.area_code == approvals.area_code, hit.post == approvals.post, hit.end_day == approvals.day]
+    )

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fupin.core.admin_base import ScopedReadOnlyAdmin
 
-from .models import Case, EnteredValue, Result, Scheme, UnitGrade
+from .models import Case, ContactPoint, ContactVisit, EnteredValue, Leader, LeaderChange, Result, Scheme, UnitGrade
 
 
 @admin.register(Scheme)
@@ -32,3 +32,25 @@ class CaseAdmin(ScopedReadOnlyAdmin):
 class UnitGradeAdmin(ScopedReadOnlyAdmin):
     list_display = ("year", "unit", "cadres", "score", "earned", "grade", "reasons")
     list_filter = ("year", "grade")
+
+
+@admin.register(Leader)
+class LeaderAdmin(ScopedReadOnlyAdmin):
+    list_display = ("area", "post", "title", "name", "start", "end")
+    list_filter = ("post",)
+
+
+@admin.register(LeaderChange)
+class LeaderChangeAdmin(ScopedReadOnlyAdmin):
+    list_display = ("area", "post", "leader", "successor", "on", "status")
+    list_filter = ("status",)
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(ScopedReadOnlyAdmin):
+    list_display = ("leader", "area", "kind", "start", "end")
+
+
+@admin.register(ContactVisit)
+class ContactVisitAdmin(ScopedReadOnlyAdmin):
+    list_display = ("point", "area", "date", "recorded_by")

@@ -116,3 +116,25 @@ class EvidenceKind(models.TextChoices):
     VIOLATION = "violation", "违反负面清单"
     UNIT_GRADE = "unit_grade", "帮扶单位年度等次"
     OTHER = "other", "其他"
+
+
+class LeaderPost(models.TextChoices):
+    PARTY_SECRETARY = "party_secretary", "党委书记"
+    GOVERNMENT_HEAD = "government_head", "政府主要负责人"
+    MEMBER = "member", "领导班子成员"
+
+
+HEAD_POSTS = frozenset({LeaderPost.PARTY_SECRETARY, LeaderPost.GOVERNMENT_HEAD})
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", "待省委组织部审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "不予批准"
+
+
+class ContactKind(models.TextChoices):
+    """包保: a provincial leader's 定点包干 of an extremely poor township, or a leader's contact point (联系点)."""
+
+    CHARGE = "charge", "定点包干"
+    CONTACT = "contact", "联系点"

@@ -22,7 +22,19 @@ from django.db import models
 
 from fupin.core import scoping
 
-from .choices import Accountability, Assessed, CaseKind, CaseStatus, Consequence, Method, SchemeStatus, Source
+from .choices import (
+    Accountability,
+    Assessed,
+    CaseKind,
+    CaseStatus,
+    ChangeStatus,
+    Consequence,
+    ContactKind,
+    LeaderPost,
+    Method,
+    SchemeStatus,
+    Source,
+)
 
 
 def _area(verbose: str, related: str = "+") -> models.ForeignKey[Any, Any]:
@@ -195,3 +207,90 @@ class UnitGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year} {self.grade}"
+
+
+@scoping.register("area_id")
+class Leader(models.Model):
+    """A member of an area's leadership team (领导班子) in a post from ``start`` until the day before ``end``."""
+
+    area = _area("所在地区")
+    name = models.CharField("姓名", max_length=32)
+    post = models.CharField("岗位", max_length=24, choices=LeaderPost.choices)
+    title = models.CharField("职务", max_length=60)
+    start = models.DateField("任职日期")
+    end = models.DateField("离任日期", null=True, blank=True)
+    end_reason = models.CharField("离任原因", max_length=200, blank=True)
+    ref = models.CharField("编号", max_length=24, blank=True, db_index=True)  # a loaded roster's own key
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党政领导"
+        ordering = ["area_id", "post", "-start"]
+        indexes = [models.Index(fields=["area", "post", "end"], name="leader_area_post")]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.name}"
+
+
+@scoping.register("area_id")
+class LeaderChange(models.Model):
+    """A change of a poor county's Party secretary or government head before the county exits (不脱贫不调整、不摘帽
+    不调整): held for the province's approval with its reason; applied only when approved."""
+
+    area = _area("县")
+    post = models.CharField("岗位", max_length=24, choices=LeaderPost.choices)
+    leader = models.ForeignKey(Leader, verbose_name="现任", on_delete=models.PROTECT, related_name="+")
+    successor = models.CharField("继任人", max_length=32, blank=True)
+    successor_title = models.CharField("继任职务", max_length=60, blank=True)
+    on = models.DateField("调整日期")
+    reason = models.CharField("调整理由", max_length=300)
+    flag = models.CharField("提示", max_length=200)
+    status = models.CharField("状态", max_length=16, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
+    decision = models.CharField("审批意见", max_length=200, blank=True)
+    proposed_by = _by()
+    decided_by = models.CharField("审批人", max_length=150, blank=True)
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "贫困县党政正职调整"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.post} {self.on}"
+
+
+@scoping.register("area_id")
+class ContactPoint(models.Model):
+    """包保: a leader's township or village (``area``), from ``start`` until the day before ``end``."""
+
+    leader = models.ForeignKey(Leader, verbose_name="领导", on_delete=models.PROTECT, related_name="points")
+    area = _area("联系乡镇/村")
+    kind = models.CharField("方式", max_length=16, choices=ContactKind.choices, default=ContactKind.CONTACT)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "包保联系点"
+        ordering = ["area_id", "-start"]
+
+    def __str__(self) -> str:
+        return f"{self.leader_id} {self.area_id}"
+
+
+@scoping.register("area_id")
+class ContactVisit(models.Model):
+    """A leader's visit to a contact point: what was found and what was solved (深入基层联系点调研、帮助破解难题)."""
+
+    point = models.ForeignKey(ContactPoint, verbose_name="联系点", on_delete=models.PROTECT, related_name="visits")
+    area = _area("联系乡镇/村")
+    date = models.DateField("日期")
+    note = models.TextField("调研和解决问题情况", max_length=2000)
+    recorded_by = models.CharField("记录人", max_length=150)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联系点走访"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.date}"

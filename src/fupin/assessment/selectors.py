@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from fupin.accounts.choices import Department, Role
@@ -17,8 +17,19 @@ from fupin.core import codes, scoping
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
 
-from .choices import CaseStatus, Method
-from .models import Case, CaseStep, EnteredValue, Indicator, Result, Scheme, UnitGrade
+from .choices import CaseStatus, ChangeStatus, Method
+from .models import (
+    Case,
+    CaseStep,
+    ContactPoint,
+    EnteredValue,
+    Indicator,
+    Leader,
+    LeaderChange,
+    Result,
+    Scheme,
+    UnitGrade,
+)
 
 CASE_DEPARTMENTS = frozenset({Department.ORGANIZATION, Department.DISCIPLINE})
 OPEN = (CaseStatus.OPEN, CaseStatus.RECTIFYING)
@@ -206,3 +217,41 @@ def unit_grade_counts(*, viewer: Actor | None, year: int) -> dict[str, int]:
 
 def capped_units(*, viewer: Actor | None, year: int) -> QuerySet[UnitGrade]:
     return scoping.scoped(UnitGrade, viewer).filter(year=year).exclude(reasons="").select_related("unit")
+
+
+# ------------------------------------------------------------------------------------------------ leaders
+
+
+def leaders(*, viewer: Actor | None, area_code: str, current: bool = True) -> QuerySet[Leader]:
+    """The leaders of the area and the areas below it (in post, unless ``current`` is False)."""
+    lo, hi = codes.code_range(codes.normalize(area_code))
+    qs = scoping.scoped(Leader, viewer).filter(area_id__gte=lo, area_id__lte=hi).select_related("area")
+    if current:
+        qs = qs.filter(end__isnull=True)
+    return qs.order_by("area_id", "post", "-start")
+
+
+def contact_points(*, viewer: Actor | None, area_code: str) -> QuerySet[ContactPoint]:
+    """The contact points (包保) in the area, with their leaders (a township sees the leaders who contact it)."""
+    lo, hi = codes.code_range(codes.normalize(area_code))
+    return (
+        scoping.scoped(ContactPoint, viewer)
+        .filter(area_id__gte=lo, area_id__lte=hi, end__isnull=True)
+        .select_related("leader", "leader__area", "area")
+        .annotate(visit_count=Count("visits"), last_visit=Max("visits__date"))
+        .order_by("area_id", "leader__area_id")
+    )
+
+
+def changes_pending(*, viewer: Actor | None) -> QuerySet[LeaderChange]:
+    return (
+        scoping.scoped(LeaderChange, viewer)
+        .filter(status=ChangeStatus.PENDING)
+        .select_related("area", "leader")
+        .order_by("created_at")
+    )
+
+
+def changes_decided(*, viewer: Actor | None, limit: int = 50) -> list[LeaderChange]:
+    qs = scoping.scoped(LeaderChange, viewer).exclude(status=ChangeStatus.PENDING).select_related("area", "leader")
+    return list(qs.order_by("-decided_at")[:limit])

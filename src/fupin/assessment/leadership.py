@@ -1,0 +1,210 @@
+"""The writes of the leadership (压实责任的“一把手”): an area's leaders in their posts, their contact points (包保:
+定点包干、联系点) and visits, and the stability rule — a poor county's Party secretary or government head is not
+changed before the county exits (不脱贫不调整、不摘帽不调整) unless the province approves, with the reason. Each
+checks its declared permission and audits old → new (the services of the schemes and cases are in ``services``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+from django.db import transaction
+from django.utils import timezone
+
+from fupin.areas.models import Area, AreaClassification
+from fupin.audit.services import audit_record
+from fupin.core import codes
+from fupin.core.actors import Actor
+from fupin.core.errors import NotFoundError, ValidationError
+from fupin.core.parsing import choice_field, text_field
+from fupin.core.permissions import require
+
+from .choices import HEAD_POSTS, ChangeStatus, ContactKind, LeaderPost
+from .models import ContactPoint, ContactVisit, Leader, LeaderChange
+
+POOR_COUNTY = "poor_county"
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _name(actor: Actor | None) -> str:
+    return "系统" if actor is None else str(getattr(actor, "display_name", "") or actor.username)
+
+
+def _on(value: date | None, label: str, *, earliest: date | None = None) -> date:
+    if value is None:
+        raise ValidationError(f"请填写{label}")
+    if value > _today():
+        raise ValidationError(f"{label}不能晚于今天")
+    if earliest is not None and value < earliest:
+        raise ValidationError(f"{label}不能早于 {earliest:%Y-%m-%d}")
+    return value
+
+
+def _area(actor: Actor | None, action: str, area_code: str) -> Area:
+    code = codes.normalize(area_code)
+    require(actor, action, code)
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
+    return area
+
+
+def stability_flag(area: Area, post: str, on: date) -> str:
+    """Why ending ``post`` of ``area`` on ``on`` needs the province's approval ("" when it does not): the rule
+    ``analytics.assessment.stability_flags`` on the one change."""
+    from fupin.analytics import assessment as rules
+    from fupin.analytics import engines
+    from fupin.analytics.fieldwork import epoch_day
+
+    if area.level != codes.COUNTY or post not in HEAD_POSTS:
+        return ""
+    years = list(
+        AreaClassification.objects.filter(area=area, kind=POOR_COUNTY, year=on.year).values_list("year", flat=True)
+    )
+    spans = [(area.code, epoch_day(date(y, 1, 1)), epoch_day(date(y, 12, 31))) for y in years]
+    tables = {
+        "ended": pa.Table.from_pylist(
+            [{"area_code": area.code, "post": post, "end_day": epoch_day(on)}], schema=rules.HEAD_POSTS_ENDED
+        ),
+        "poor": pa.Table.from_pylist(
+            [dict(zip(rules.POOR_SPANS.names, s, strict=True)) for s in spans], schema=rules.POOR_SPANS
+        ),
+        "approvals": rules.APPROVALS.empty_table(),
+    }
+    with engines.load(tables, "duckdb") as t:
+        hit = rules.stability_flags(t["ended"], t["poor"], t["approvals"]).to_pyarrow().num_rows
+    return f"{area.name}为{on.year}年贫困县、尚未摘帽：调整{LeaderPost(post).label}须报省委组织部审批" if hit else ""
+
+
+@dataclass
+class Appointment:
+    leader: Leader | None  # the new leader in post (None: the change waits for approval)
+    change: LeaderChange | None  # the change held for approval
+
+
+def _current(area: Area, post: str) -> Leader | None:
+    return Leader.objects.select_for_update().filter(area=area, post=post, end__isnull=True).order_by("-start").first()
+
+
+@transaction.atomic
+def leader_appoint(
+    *, actor: Actor | None, area_code: str, name: str, post: str, title: str, on: date | None, reason: str = ""
+) -> Appointment:
+    """Put ``name`` in ``post`` of the area from ``on``. A head post already held is a change: its holder leaves
+    the day before; in a poor county not yet exited the change waits for the province's approval instead."""
+    area = _area(actor, "assessment.leaders", area_code)
+    p = choice_field(post, LeaderPost, "岗位")
+    who, what = text_field(name, "姓名", 32), text_field(title, "职务", 60)
+    sitting = _current(area, p) if p in HEAD_POSTS else None
+    when = _on(on, "任职日期", earliest=sitting.start if sitting else None)
+    if sitting is not None:
+        why = text_field(reason, "调整理由", 300)
+        flag = stability_flag(area, p, when)
+        if flag:
+            change = LeaderChange.objects.create(area=area, post=p, leader=sitting, successor=who,
+                                                 successor_title=what, on=when, reason=why, flag=flag,
+                                                 proposed_by_id=getattr(actor, "pk", None))  # fmt: skip
+            audit_record(actor=actor, action="assessment.leader_change", entity=change, area_code=area.code,
+                         changes={"leader": [sitting.name, who], "status": [None, change.status]})  # fmt: skip
+            return Appointment(None, change)
+        _leave(actor, sitting, when, why)
+    leader = Leader.objects.create(area=area, name=who, post=p, title=what, start=when)
+    audit_record(actor=actor, action="assessment.leader_appoint", entity=leader, area_code=area.code,
+                 changes={"name": [None, who], "post": [None, p], "start": [None, when.isoformat()]})  # fmt: skip
+    return Appointment(leader, None)
+
+
+def _leave(actor: Actor | None, leader: Leader, on: date, reason: str) -> None:
+    leader.end, leader.end_reason = on, reason[:200]
+    leader.save(update_fields=["end", "end_reason"])
+    audit_record(actor=actor, action="assessment.leader_leave", entity=leader, area_code=leader.area_id,
+                 changes={"end": [None, on.isoformat()], "end_reason": [None, leader.end_reason]})  # fmt: skip
+
+
+@transaction.atomic
+def leader_leave(*, actor: Actor | None, leader_id: Any, on: date | None, reason: str) -> LeaderChange | None:
+    """A leader leaves the post; a poor county's head leaving before the county exits waits for approval."""
+    leader = Leader.objects.select_for_update().select_related("area").filter(pk=leader_id, end__isnull=True).first()
+    if leader is None:
+        raise NotFoundError("该领导不在任或不存在")
+    require(actor, "assessment.leaders", leader.area_id)
+    when = _on(on, "离任日期", earliest=leader.start)
+    why = text_field(reason, "离任原因", 200)
+    flag = stability_flag(leader.area, leader.post, when)
+    if flag:
+        change = LeaderChange.objects.create(area=leader.area, post=leader.post, leader=leader, on=when, reason=why,
+                                             flag=flag, proposed_by_id=getattr(actor, "pk", None))  # fmt: skip
+        audit_record(actor=actor, action="assessment.leader_change", entity=change, area_code=leader.area_id,
+                     changes={"leader": [leader.name, None], "status": [None, change.status]})  # fmt: skip
+        return change
+    _leave(actor, leader, when, why)
+    return None
+
+
+@transaction.atomic
+def change_decide(*, actor: Actor | None, change_id: Any, approve: bool, note: str = "") -> LeaderChange:
+    """The province approves a held change (the leader leaves, the successor takes the post) or refuses it."""
+    change = LeaderChange.objects.select_for_update().select_related("area", "leader").filter(pk=change_id).first()
+    if change is None:
+        raise NotFoundError("调整申请不存在")
+    require(actor, "assessment.stability", change.area_id)
+    if change.status != ChangeStatus.PENDING:
+        raise ValidationError(f"该调整已审批（{change.get_status_display()}）")
+    if change.leader.end is not None:
+        raise ValidationError(f"{change.leader.name}已于 {change.leader.end:%Y-%m-%d} 离任，该申请已不适用")
+    decision = text_field(note, "审批意见", 200, required=not approve)
+    before = change.status
+    change.status = ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED
+    change.decision, change.decided_by, change.decided_at = decision, _name(actor), timezone.now()
+    change.save()
+    audit_record(actor=actor, action="assessment.change_decide", entity=change, area_code=change.area_id,
+                 changes={"status": [before, change.status], "decision": [None, decision or None]})  # fmt: skip
+    if approve:
+        _leave(actor, change.leader, change.on, change.reason)
+        if change.successor:
+            leader = Leader.objects.create(area=change.area, name=change.successor, post=change.post,
+                                           title=change.successor_title, start=change.on)  # fmt: skip
+            audit_record(actor=actor, action="assessment.leader_appoint", entity=leader, area_code=change.area_id,
+                         changes={"name": [None, leader.name], "post": [None, leader.post]})  # fmt: skip
+    return change
+
+
+@transaction.atomic
+def contact_set(
+    *, actor: Actor | None, leader_id: Any, area_code: str, start: date | None, kind: str = ContactKind.CONTACT
+) -> ContactPoint:
+    """A leader takes a township or village under their area as a contact point (包保)."""
+    leader = Leader.objects.filter(pk=leader_id, end__isnull=True).first()
+    if leader is None:
+        raise NotFoundError("该领导不在任或不存在")
+    require(actor, "assessment.leaders", leader.area_id)
+    area = _area(actor, "assessment.leaders", area_code)
+    if area.level not in (codes.TOWNSHIP, codes.VILLAGE) or not codes.contains(leader.area_id, area.code):
+        raise ValidationError(f"联系点须为{leader.area}的乡镇或村")
+    if ContactPoint.objects.filter(leader=leader, area=area, end__isnull=True).exists():
+        raise ValidationError(f"{leader.name}已联系{area.name}")
+    point = ContactPoint.objects.create(leader=leader, area=area, kind=choice_field(kind, ContactKind, "方式"),
+                                        start=_on(start, "开始日期", earliest=leader.start))  # fmt: skip
+    audit_record(actor=actor, action="assessment.contact_set", entity=point, area_code=area.code,
+                 changes={"leader": [None, leader.name], "kind": [None, point.kind]})  # fmt: skip
+    return point
+
+
+@transaction.atomic
+def contact_visit(*, actor: Actor | None, point_id: Any, on: date | None, note: str) -> ContactVisit:
+    point = ContactPoint.objects.select_related("leader").filter(pk=point_id).first()
+    if point is None:
+        raise NotFoundError("联系点不存在")
+    require(actor, "assessment.leaders", point.area_id)
+    when = _on(on, "走访日期", earliest=point.start)
+    text = text_field(note, "调研和解决问题情况", 2000)
+    visit = ContactVisit.objects.create(point=point, area_id=point.area_id, date=when, note=text,
+                                        recorded_by=_name(actor))  # fmt: skip
+    audit_record(actor=actor, action="assessment.contact_visit", entity=visit, area_code=point.area_id,
+                 changes={"leader": [None, point.leader.name], "date": [None, visit.date.isoformat()]})  # fmt: skip
+    return visit

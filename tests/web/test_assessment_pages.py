@@ -118,3 +118,38 @@ def test_the_units_page_grades_for_the_organization_department_only(client):
     assert "由党委组织部评定" in page
     refused = _text(client.post("/assessment/units/run/", {"year": "2017"}, follow=True))
     assert "须由" in refused
+
+
+def test_the_leaders_page_appoints_holds_a_poor_countys_change_and_the_province_approves(client):
+    AreaClassification.objects.create(area_id=COUNTY_A, year=2017, kind="poor_county")
+    town = Area.objects.filter(parent_id=COUNTY_A, level=4).order_by("code").first()
+    pref = make_user("bj-zzb", Role.PREFECTURE_OFFICER, PREFECTURE_A, department=ORG)
+    client.force_login(pref)
+    url = f"/assessment/leaders/?area={COUNTY_A}&year=2017"
+    assert "还没有登记威宁彝族回族苗族自治县及下一级的党政领导（在下方登记）" in _text(client.get(url))
+    post = {"form": "appoint", "area_code": COUNTY_A, "area": COUNTY_A, "name": "张书记", "post": "party_secretary",
+            "title": "县委书记", "on": "2016-03-01"}  # fmt: skip
+    client.post(url, post)
+    held = _text(client.post(url, {**post, "name": "李书记", "on": "2017-06-01", "reason": "交流任职"}, follow=True))
+    assert "尚未摘帽：调整党委书记须报省委组织部审批：已报送审批，批准后生效" in held
+    assert "等待省委组织部审批" in held
+    leader = _leader_pk()
+    done = _text(client.post(url, {"form": "contact", "area_code": COUNTY_A, "leader": leader, "area": town.name,
+                                   "kind": "contact", "start": "2017-01-01"}, follow=True))  # fmt: skip
+    assert "已确定联系点" in done
+    assert "0 次" in done
+    admin = make_user("padmin", Role.PROVINCE_ADMIN, "520000000000")
+    client.force_login(admin)
+    page = _text(client.get(url))
+    assert "审批意见（不予批准时必填）" in page
+    change = re.search(r'name="change" value="(\d+)"', page).group(1)
+    approved = _text(client.post(url, {"form": "decide", "area_code": COUNTY_A, "change": change,
+                                       "decision": "approve", "note": ""}, follow=True))  # fmt: skip
+    assert "已审批" in approved
+    assert "李书记" in approved.split("领导班子 ")[1]
+
+
+def _leader_pk() -> str:
+    from fupin.assessment.models import Leader
+
+    return str(Leader.objects.get(name="张书记").pk)

@@ -255,3 +255,37 @@ def changes_pending(*, viewer: Actor | None) -> QuerySet[LeaderChange]:
 def changes_decided(*, viewer: Actor | None, limit: int = 50) -> list[LeaderChange]:
     qs = scoping.scoped(LeaderChange, viewer).exclude(status=ChangeStatus.PENDING).select_related("area", "leader")
     return list(qs.order_by("-decided_at")[:limit])
+
+
+def leaders_of(*, viewer: Actor | None, area_code: str) -> QuerySet[Leader]:
+    """The leaders in post of the area itself and of its child areas (a page lists two levels, not the province)."""
+    code = codes.normalize(area_code)
+    level = codes.level_of(code)
+    lo, hi = codes.code_range(code)
+    qs = scoping.scoped(Leader, viewer).filter(area_id__gte=lo, area_id__lte=hi, end__isnull=True)
+    qs = qs.filter(Q(area_id=code) | Q(area__level=level + 1)) if level < codes.VILLAGE else qs.filter(area_id=code)
+    return qs.select_related("area").order_by("area_id", "post", "-start")
+
+
+def contact_coverage(*, viewer: Actor | None, area_code: str, year: int) -> list[dict[str, Any]]:
+    """下抓两级: how many of the area's extremely poor townships have a leader in charge (包干) or in contact, and
+    how many of its deep-poverty villages, in ``year``'s classification."""
+    from datetime import date as date_
+
+    from fupin.areas.models import AreaClassification
+
+    lo, hi = codes.code_range(codes.normalize(area_code))
+    first, last = date_(year, 1, 1), date_(year, 12, 31)
+    points = scoping.scoped(ContactPoint, viewer).filter(area_id__gte=lo, area_id__lte=hi, start__lte=last)
+    points = points.filter(Q(end__isnull=True) | Q(end__gt=first))
+    covered = set(points.values_list("area_id", flat=True))
+    out = []
+    for kind, label in (("extremely_poor_township", "极贫乡镇"), ("deep_poverty_village", "深度贫困村")):
+        listed = set(
+            AreaClassification.objects.filter(kind=kind, year=year, area_id__gte=lo, area_id__lte=hi).values_list(
+                "area_id", flat=True
+            )
+        )
+        if listed:
+            out.append({"label": label, "total": len(listed), "covered": len(listed & covered)})
+    return out

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django import forms
 
-from fupin.assessment.choices import Accountability, Assessed, CaseKind, Consequence, Method, Source
+from fupin.assessment.choices import (
+    Accountability,
+    Assessed,
+    CaseKind,
+    Consequence,
+    ContactKind,
+    LeaderPost,
+    Method,
+    Source,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -57,3 +66,37 @@ class StepTextForm(forms.Form):
     def __init__(self, *args: object, label: str = "内容", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["text"].label = label
+
+
+class AppointForm(forms.Form):
+    area = forms.ChoiceField(label="地区", choices=[])
+    name = forms.CharField(label="姓名", max_length=32)
+    post = forms.ChoiceField(label="岗位", choices=LeaderPost.choices)
+    title = forms.CharField(label="职务", max_length=60)
+    on = forms.DateField(label="任职日期", widget=DATE)
+    reason = forms.CharField(label="调整理由（替换党政正职时填写）", max_length=300, required=False)
+
+    def __init__(self, *args: object, areas: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["area"].choices = areas or []  # type: ignore[attr-defined]
+
+
+class ContactForm(forms.Form):
+    leader = forms.ChoiceField(label="领导", choices=[])
+    area = forms.CharField(label="联系乡镇或村（区划代码或名称）", max_length=64)
+    kind = forms.ChoiceField(label="方式", choices=ContactKind.choices)
+    start = forms.DateField(label="开始日期", widget=DATE)
+
+    def __init__(self, *args: object, leaders: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["leader"].choices = leaders or []  # type: ignore[attr-defined]
+
+
+class VisitForm(forms.Form):
+    on = forms.DateField(label="走访日期", widget=DATE)
+    note = forms.CharField(label="调研和解决问题情况", max_length=2000, widget=TEXT)
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(label="审批", choices=[("approve", "批准调整"), ("reject", "不予批准")])
+    note = forms.CharField(label="审批意见（不予批准时必填）", max_length=200, required=False)

@@ -9,21 +9,31 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fupin.areas.selectors import area_names
-from fupin.assessment import selectors, services
+from fupin.areas.selectors import area_children, area_get, area_names, area_resolve
+from fupin.assessment import leadership, selectors, services
 from fupin.assessment.choices import CaseKind, CaseStatus, Consequence, EvidenceKind, Source
 from fupin.assessment.procedures import STEP_TITLES
 from fupin.core import codes, permissions
-from fupin.core.errors import ApplicationError
-from fupin.web.common.forms import form_submit
+from fupin.core.errors import ApplicationError, ValidationError
+from fupin.web.common.forms import form_errors_text, form_submit
 from fupin.web.common.params import viewer_of, year_param
 
-from .forms import CaseOpenForm, IndicatorForm, PlanForm, SchemeForm, StepTextForm
+from .forms import (
+    AppointForm,
+    CaseOpenForm,
+    ContactForm,
+    DecideForm,
+    IndicatorForm,
+    PlanForm,
+    SchemeForm,
+    StepTextForm,
+    VisitForm,
+)
 
 CASE_LIMIT = 500
 
@@ -249,3 +259,83 @@ def unit_interview(request: HttpRequest, grade_id: int) -> HttpResponse:
         return redirect(f"/assessment/units/?year={grade.year}")
     messages.success(request, "已立案约谈单位主要负责人")
     return redirect("assessment-case", case_id=made.pk)
+
+
+def _leaders_area(request: HttpRequest, viewer: Any) -> Any:
+    code = request.GET.get("area") or request.POST.get("area_code") or viewer.scope_code or codes.normalize("52")
+    try:
+        return area_get(viewer=viewer, code=code)
+    except ApplicationError:
+        raise Http404("该地区不存在或不在您的管辖范围内") from None
+
+
+def _resolve(viewer: Any, text: str) -> str:
+    """A typed area (a 12-digit code or a name) as its code; a Chinese refusal when it is neither or ambiguous."""
+    text = text.strip()
+    if text.isascii() and text.isdigit():
+        return codes.normalize(text)
+    found, candidates = area_resolve(viewer=viewer, name=text)
+    if found is None:
+        names = "、".join(f"{a.name}（{a.code}）" for a in candidates[:5])
+        raise ValidationError(f"“{text}”对应多个地区：{names}，请填写区划代码" if candidates else f"找不到地区“{text}”")
+    return str(found.code)
+
+
+@login_required
+def leaders(request: HttpRequest) -> HttpResponse:
+    """An area's leadership (its own and its child areas' leaders in post), the contact points in it with their
+    visits, 下抓两级's coverage, and the poor counties' head changes waiting for the province."""
+    viewer = viewer_of(request)
+    area = _leaders_area(request, viewer)
+    year = year_param(request)
+    may = permissions.allowed(viewer, "assessment.leaders", area.code)
+    rows = list(selectors.leaders_of(viewer=viewer, area_code=area.code))
+    children = [(c.code, c.name) for c in area_children(viewer=viewer, area=area)] if area.level < 5 else []
+    appoint = AppointForm(areas=[(area.code, area.name), *children], initial={"on": _today()})
+    contact = ContactForm(leaders=[(str(r.pk), f"{r.area.name} {r.title} {r.name}") for r in rows],
+                          initial={"start": _today()})  # fmt: skip
+    decide = DecideForm()
+    if request.method == "POST":
+        which = request.POST.get("form", "")
+        done = False
+        if which == "appoint" and may:
+            appoint = AppointForm(request.POST, areas=[(area.code, area.name), *children])
+            got: list[Any] = []
+            done = form_submit(request, appoint, lambda d: got.append(leadership.leader_appoint(
+                actor=viewer, area_code=d["area"], name=d["name"], post=d["post"], title=d["title"], on=d["on"],
+                reason=d["reason"])), "已登记")  # fmt: skip
+            if done and got[0].change is not None:
+                messages.warning(request, f"{got[0].change.flag}：已报送审批，批准后生效")
+        elif which == "contact" and may:
+            contact = ContactForm(request.POST, leaders=[(str(r.pk), r.name) for r in rows])
+            done = form_submit(request, contact, lambda d: leadership.contact_set(
+                actor=viewer, leader_id=d["leader"], area_code=_resolve(viewer, d["area"]), start=d["start"],
+                kind=d["kind"]), "已确定联系点")  # fmt: skip
+        elif which == "visit" and may:
+            form = VisitForm(request.POST)
+            pid = request.POST.get("point")
+            done = form_submit(request, form, lambda d: leadership.contact_visit(actor=viewer, point_id=pid, **d),
+                               "已登记走访")  # fmt: skip
+            if not done:
+                messages.error(request, form_errors_text(form) or "未能登记走访")
+                done = True
+        elif which == "decide" and permissions.allowed(viewer, "assessment.stability", area.code):
+            decide = DecideForm(request.POST)
+            cid = request.POST.get("change")
+            done = form_submit(request, decide, lambda d: leadership.change_decide(
+                actor=viewer, change_id=cid, approve=d["decision"] == "approve", note=d["note"]), "已审批")  # fmt: skip
+            if not done:
+                messages.error(request, form_errors_text(decide) or "未能审批")
+                done = True
+        else:
+            raise PermissionDenied("您没有办理此事项的权限")
+        if done:
+            return redirect(f"{request.path}?area={area.code}&year={year}")
+    return render(request, "web/assessment/leaders.html", {
+        "area": area, "year": year, "years": range(2014, _today().year + 1), "rows": rows, "may": may,
+        "points": selectors.contact_points(viewer=viewer, area_code=area.code)[:500],
+        "coverage": selectors.contact_coverage(viewer=viewer, area_code=area.code, year=year),
+        "pending": selectors.changes_pending(viewer=viewer), "decided": selectors.changes_decided(viewer=viewer),
+        "may_decide": permissions.allowed(viewer, "assessment.stability", area.code), "appoint": appoint,
+        "contact": contact, "visit": VisitForm(initial={"on": _today()}), "decide": decide,
+    })  # fmt: skip

@@ -20,6 +20,7 @@ from fupin.assessment.models import (
     Case,
     ContactPoint,
     ContactVisit,
+    Debriefing,
     EnteredValue,
     Leader,
     LeaderChange,
@@ -428,6 +429,10 @@ def _assessment(model_name: str) -> Callable[[], models.Model]:
             "Leader": lambda: m.Leader.objects.create(area_id=COUNTY_B, name="张", post="party_secretary",
                                                       title="县委书记", start=date(2016, 1, 1)),
         }  # fmt: skip
+        made["Debriefing"] = lambda: m.Debriefing.objects.create(
+            area_id=township, year=2017, name="陈", held_on=date(2018, 1, 10), good=9, fairly_good=1, average=0, poor=0,
+            score=98.5, grade="好", recorded_by="x",
+        )  # fmt: skip
         made["LeaderChange"] = lambda: m.LeaderChange.objects.create(
             area_id=COUNTY_B, post="party_secretary", leader=made["Leader"](), on=date(2017, 6, 1), reason="交流",
             flag="贫困县",
@@ -501,6 +506,7 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     LeaderChange: _assessment("LeaderChange"),
     ContactPoint: _assessment("ContactPoint"),
     ContactVisit: _assessment("ContactVisit"),
+    Debriefing: _assessment("Debriefing"),
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -563,6 +569,7 @@ ADMIN = {
     LeaderChange: "assessment/leaderchange",
     ContactPoint: "assessment/contactpoint",
     ContactVisit: "assessment/contactvisit",
+    Debriefing: "assessment/debriefing",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 

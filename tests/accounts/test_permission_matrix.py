@@ -158,6 +158,9 @@ CALLS: dict[str, Callable[[Any, dict[str, Any]], object]] = {
                                                                  title="县委常委", on=date(2017, 1, 1)),
     "assessment.stability": lambda u, w: leadership.change_decide(actor=u, change_id=w["change"].pk, approve=False,
                                                                   note="不予调整"),
+    "assessment.debrief": lambda u, w: leadership.debriefing_record(actor=u, area_code=w["village"], year=2017,
+                                                                    name="王", held_on=date(2018, 1, 10), good=10,
+                                                                    fairly_good=0, average=0, poor=0),
     "assessment.unit_grade": lambda u, w: assessment.unit_grades_run(actor=u, area_code=COUNTY_A, year=2017),
     "audit.read": lambda u, w: audit_readable(u),
 }  # fmt: skip

@@ -152,3 +152,17 @@ def test_a_poor_countys_head_leaving_before_it_exits_is_flagged_unless_approved(
         ("party_secretary", d(date(2017, 1, 1))), ("government_head", d(date(2018, 12, 31))),
         ("party_secretary", d(date(2017, 9, 1))),
     ])  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_debriefings_votes_score_and_grade_at_the_lines(engine):
+    votes = [  # good, fairly good, average, poor
+        ("D1", 9, 1, 0, 0), ("D2", 9, 0, 0, 1), ("D3", 8999, 0, 0, 1001), ("D4", 8, 0, 0, 2), ("D5", 0, 0, 1, 0),
+        ("D6", 5999, 0, 0, 4001), ("D7", 0, 0, 0, 0),
+    ]  # fmt: skip
+    with engines.load({"votes": _table(votes, rules.VOTES)}, engine, pg_url=PG_URL) as t:
+        got = rules.debriefings(t["votes"], weights=(100, 85, 60, 0), lines=(90, 80, 60)).to_pyarrow().to_pylist()
+    assert {r["area_code"]: (r["votes"], r["score"], r["grade"]) for r in got} == {
+        "D1": (10, 98.5, "好"), "D2": (10, 90.0, "好"), "D3": (10000, 89.99, "较好"), "D4": (10, 80.0, "较好"),
+        "D5": (1, 60.0, "一般"), "D6": (10000, 59.99, "差"), "D7": (0, None, None),
+    }  # fmt: skip

@@ -5,14 +5,15 @@ approved, the change is made; refused, nothing changes; outside a poor county a 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from fupin.accounts.choices import Department
 from fupin.accounts.models import Role
 from fupin.areas.models import Area, AreaClassification
-from fupin.assessment import leadership, selectors
-from fupin.assessment.models import Leader, LeaderChange
+from fupin.assessment import leadership, selectors, services
+from fupin.assessment.models import Leader, LeaderChange, Result
 from fupin.audit.models import AuditEntry
 from fupin.core.errors import PermissionDeniedError, ValidationError
 from tests.support import COUNTY_A, COUNTY_B, PREFECTURE_A, make_user
@@ -103,3 +104,29 @@ def test_contact_points_and_visits_and_who_sees_them(users):
     other = make_user("b-fpz", Role.TOWNSHIP_OFFICER, Area.objects.filter(parent_id=COUNTY_B, level=4).first().code)
     assert selectors.contact_points(viewer=other, area_code=town).count() == 0
     assert selectors.contact_points(viewer=users["pref"], area_code=PREFECTURE_A).get().visits.count() == 1
+
+
+def test_a_secretarys_debriefing_is_scored_by_the_rule_stored_on_the_person_and_read_by_the_assessment(users):
+    town = Area.objects.filter(parent_id=COUNTY_A, level=4).order_by("code").first().code
+    county_org = make_user("wn-zzb", Role.COUNTY_OFFICER, COUNTY_A, department=ORG)
+    secretary = leadership.leader_appoint(actor=county_org, area_code=town, name="陈书记", post="party_secretary",
+                                          title="乡党委书记", on=date(2016, 1, 4)).leader  # fmt: skip
+    with pytest.raises(PermissionDeniedError, match="上级"):  # a county does not debrief its own secretary
+        leadership.debriefing_record(actor=county_org, area_code=COUNTY_A, year=2017, name="张",
+                                     held_on=date(2018, 1, 10), good=1, fairly_good=0, average=0, poor=0)  # fmt: skip
+    with pytest.raises(ValidationError, match="请填写评议票数"):
+        leadership.debriefing_record(actor=county_org, area_code=town, year=2017, name="", held_on=date(2018, 1, 10),
+                                     good=0, fairly_good=0, average=0, poor=0)  # fmt: skip
+    row = leadership.debriefing_record(actor=county_org, area_code=town, year=2017, name="", held_on=date(2018, 1, 10),
+                                       good=30, fairly_good=10, average=8, poor=2)  # fmt: skip
+    assert (row.leader, row.name, row.score, row.grade) == (secretary, "陈书记", Decimal("86.60"), "较好")
+    row = leadership.debriefing_record(actor=county_org, area_code=town, year=2017, name="", held_on=date(2018, 1, 10),
+                                       good=45, fairly_good=5, average=0, poor=0)  # fmt: skip
+    assert (row.score, row.grade) == (Decimal("98.50"), "好")
+    assert AuditEntry.objects.filter(action="assessment.debrief").count() == 2
+    scheme = services.scheme_create(actor=county_org, area_code=COUNTY_A, year=2017, title="乡镇考核",
+                                    assessed="townships")  # fmt: skip
+    services.scheme_run(actor=county_org, scheme_id=scheme.pk)
+    order = scheme.indicators.get(source="debriefing").order
+    parts = {p["order"]: p for p in Result.objects.get(scheme=scheme, area_id=town).parts}
+    assert (parts[order]["value"], parts[order]["score"]) == (98.5, 100.0)

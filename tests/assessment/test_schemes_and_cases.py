@@ -39,8 +39,8 @@ def setting():
     other = _townships(COUNTY_B, 1)[0]
     for code in [*towns, other]:
         AreaClassification.objects.create(area_id=code, year=YEAR, kind="extremely_poor_township")
-    # poor people 2016 → 2017: T0 1,000 → 800 (fall 20%), T1 → 900 (10%), T2 → 990 (1%)
-    for code, now in zip(towns, (800.0, 900.0, 990.0), strict=True):
+    # poor people 2016 → 2017: T0 1,000 → 800 (fall 20%), T1 → 950 (5%), T2 → 990 (1%)
+    for code, now in zip(towns, (800.0, 950.0, 990.0), strict=True):
         IndicatorValue.objects.bulk_create([
             IndicatorValue(area_code=code, year=2016, key="poor_people", value=1000.0),
             IndicatorValue(area_code=code, year=YEAR, key="poor_people", value=now),
@@ -79,8 +79,8 @@ def test_the_standard_scheme_scores_the_extremely_poor_townships_and_flags_the_l
     parts = {p["order"]: p for p in t1.parts}
     by_source = {i.source: i.order for i in scheme.indicators.all()}
     assert "incidence_fall" not in by_source  # a township has no incidence of its own: its poor's fall instead
-    assert parts[by_source["poor_fall"]]["value"] == 10.0
-    assert parts[by_source["poor_fall"]]["score"] == pytest.approx(100 * (10 - 1) / (20 - 1), abs=0.01)
+    assert parts[by_source["poor_fall"]]["value"] == 5.0
+    assert parts[by_source["poor_fall"]]["score"] == pytest.approx(100 * (5 - 1) / (20 - 1), abs=0.01)
     assert parts[by_source["exit_share"]]["value"] == 10.0  # 100 exits of last year's 1,000
     assert parts[by_source["findings_open"]]["value"] == 20.0  # 2 of 10 findings still open
     assert parts[by_source["cadres_good"]]["value"] is None  # nobody rated: no data, no points
@@ -89,7 +89,7 @@ def test_the_standard_scheme_scores_the_extremely_poor_townships_and_flags_the_l
     assert (t0.rank, t2.rank, t1.rank) == (1, 2, 3)
     assert [r.bottom for r in (t0, t1, t2)] == [False, True, False]
     assert run.bottom == [s["towns"][1]]
-    assert run.missing == {"驻村干部年度考核称职以上比例": 3}
+    assert run.missing == {"驻村干部年度考核称职以上比例": 3, "党委书记述职评议得分": 3}
     assert Scheme.objects.get(pk=scheme.pk).status == "run"
     entry = AuditEntry.objects.filter(action="assessment.scheme_run").get()
     assert entry.changes["ranked"] == [None, 3]

@@ -186,3 +186,35 @@ def stability_flags(ended: ir.Table, poor: ir.Table, approvals: ir.Table) -> ir.
     return hit.anti_join(
         approvals, [hit.area_code == approvals.area_code, hit.post == approvals.post, hit.end_day == approvals.day]
     )
+
+
+# ------------------------------------------------------------------------------------------------ 述职评议
+# 《党委（党组）书记抓基层党建工作述职评议考核办法》: 评议分“好、较好、一般、差”四个等次. The score is the
+# votes' weighted mean (a vote's weight by its grade, parameters); the grade follows the score's lines.
+
+VOTES = pa.schema(
+    [("area_code", pa.string()), ("good", pa.int32()), ("fairly_good", pa.int32()), ("average", pa.int32()),
+     ("poor", pa.int32())]
+)  # fmt: skip
+DEBRIEF_GRADES = ("好", "较好", "一般", "差")
+
+
+def debriefings(
+    votes: ir.Table, *, weights: tuple[float, float, float, float], lines: tuple[float, float, float]
+) -> ir.Table:
+    """Per debriefing: votes, score (0–100, 2 decimals; null without votes) and grade (好 from ``lines[0]``, 较好
+    from ``lines[1]``, 一般 from ``lines[2]``, else 差)."""
+    w_good, w_fair, w_avg, w_poor = (float(w) for w in weights)
+    total = votes.good + votes.fairly_good + votes.average + votes.poor
+    weighted = votes.good * w_good + votes.fairly_good * w_fair + votes.average * w_avg + votes.poor * w_poor
+    score = ibis.cases((total > 0, (weighted / total.cast("float64")).round(2)), else_=ibis.null("float64"))
+    t = votes.select("area_code", votes=total.cast("int32"), score=score)
+    good, fair, avg = (float(x) for x in lines)
+    grade = ibis.cases(
+        (t.score.isnull(), ibis.null("string")),
+        (t.score >= good, DEBRIEF_GRADES[0]),
+        (t.score >= fair, DEBRIEF_GRADES[1]),
+        (t.score >= avg, DEBRIEF_GRADES[2]),
+        else_=DEBRIEF_GRADES[3],
+    )
+    return t.mutate(grade=grade)

@@ -2,7 +2,18 @@ from django.contrib import admin
 
 from fupin.core.admin_base import ScopedReadOnlyAdmin
 
-from .models import Case, ContactPoint, ContactVisit, EnteredValue, Leader, LeaderChange, Result, Scheme, UnitGrade
+from .models import (
+    Case,
+    ContactPoint,
+    ContactVisit,
+    Debriefing,
+    EnteredValue,
+    Leader,
+    LeaderChange,
+    Result,
+    Scheme,
+    UnitGrade,
+)
 
 
 @admin.register(Scheme)
@@ -54,3 +65,9 @@ class ContactPointAdmin(ScopedReadOnlyAdmin):
 @admin.register(ContactVisit)
 class ContactVisitAdmin(ScopedReadOnlyAdmin):
     list_display = ("point", "area", "date", "recorded_by")
+
+
+@admin.register(Debriefing)
+class DebriefingAdmin(ScopedReadOnlyAdmin):
+    list_display = ("year", "area", "name", "score", "grade", "held_on")
+    list_filter = ("year", "grade")

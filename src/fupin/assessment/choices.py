@@ -66,6 +66,7 @@ class Source(models.TextChoices):
     CADRES_GOOD = "cadres_good", "驻村干部年度考核称职以上比例(%)"
     VIOLATIONS = "violations", "驻村干部违反负面清单(起)"
     WEAK_VILLAGES = "weak_villages", "软弱涣散村党组织(个)"
+    DEBRIEFING = "debriefing", "党委书记述职评议得分"
     ENTERED = "entered", "录入评分（现场观摩、群众测评等）"
 
 
@@ -81,6 +82,7 @@ HIGHER_BETTER = {
     Source.CADRES_GOOD: True,
     Source.VIOLATIONS: False,
     Source.WEAK_VILLAGES: False,
+    Source.DEBRIEFING: True,
 }
 
 

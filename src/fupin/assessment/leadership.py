@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fupin.areas.models import Area, AreaClassification
@@ -18,11 +20,11 @@ from fupin.audit.services import audit_record
 from fupin.core import codes
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError, ValidationError
-from fupin.core.parsing import choice_field, text_field
+from fupin.core.parsing import choice_field, int_field, text_field
 from fupin.core.permissions import require
 
 from .choices import HEAD_POSTS, ChangeStatus, ContactKind, LeaderPost
-from .models import ContactPoint, ContactVisit, Leader, LeaderChange
+from .models import ContactPoint, ContactVisit, Debriefing, Leader, LeaderChange
 
 POOR_COUNTY = "poor_county"
 
@@ -208,3 +210,70 @@ def contact_visit(*, actor: Actor | None, point_id: Any, on: date | None, note: 
     audit_record(actor=actor, action="assessment.contact_visit", entity=visit, area_code=point.area_id,
                  changes={"leader": [None, point.leader.name], "date": [None, visit.date.isoformat()]})  # fmt: skip
     return visit
+
+
+def debrief_params(year: int) -> dict[str, Any]:
+    from fupin.policy.selectors import param
+
+    weights = ("debrief_weight_good", "debrief_weight_fairly_good", "debrief_weight_average", "debrief_weight_poor")
+    lines = ("debrief_good_min", "debrief_fairly_good_min", "debrief_average_min")
+    return {
+        "weights": tuple(float(param(k, year)) for k in weights),
+        "lines": tuple(float(param(k, year)) for k in lines),
+    }
+
+
+def debrief_score(votes: dict[str, int], year: int) -> tuple[Decimal, str]:
+    """(score, grade) of one debriefing's votes by ``analytics.assessment.debriefings``."""
+    from fupin.analytics import assessment as rules
+    from fupin.analytics import engines
+
+    table = pa.Table.from_pylist([{"area_code": "", **votes}], schema=rules.VOTES)
+    with engines.load({"votes": table}, "duckdb") as t:
+        row = rules.debriefings(t["votes"], **debrief_params(year)).to_pyarrow().to_pylist()[0]
+    return Decimal(str(row["score"])).quantize(Decimal("0.01")), str(row["grade"])
+
+
+@transaction.atomic
+def debriefing_record(
+    *,
+    actor: Actor | None,
+    area_code: str,
+    year: Any,
+    name: str,
+    held_on: date | None,
+    good: Any,
+    fairly_good: Any,
+    average: Any,
+    poor: Any,
+    comments: str = "",
+) -> Debriefing:
+    """Record (or correct) the year's 述职评议 of the area's Party secretary, held by the level above: the votes,
+    the score and grade by the rule, linked to the secretary on record."""
+    code = codes.normalize(area_code)
+    require(actor, "assessment.debrief", code, from_above=True)
+    area = Area.objects.filter(code=code).first()
+    if area is None or area.level == codes.PROVINCE:
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
+    y = int_field(year, "年度", 2014, _today().year)
+    votes = {k: int_field(v, label, 0, 100_000) for k, v, label in (
+        ("good", good, "“好”票数"), ("fairly_good", fairly_good, "“较好”票数"), ("average", average, "“一般”票数"),
+        ("poor", poor, "“差”票数"))}  # fmt: skip
+    if not sum(votes.values()):
+        raise ValidationError("请填写评议票数")
+    when = _on(held_on, "述职日期")
+    score, grade = debrief_score(votes, y)
+    leader = (
+        Leader.objects.filter(area=area, post=LeaderPost.PARTY_SECRETARY, start__lte=when)
+        .filter(Q(end__isnull=True) | Q(end__gt=when)).order_by("-start").first()
+    )  # fmt: skip
+    who = text_field(name or (leader.name if leader else ""), "述职人", 32)
+    old = Debriefing.objects.select_for_update().filter(area=area, year=y).first()
+    before = {"score": str(old.score), "grade": old.grade} if old else {}
+    row, _ = Debriefing.objects.update_or_create(area=area, year=y, defaults={
+        "leader": leader, "name": who, "held_on": when, **votes, "score": score, "grade": grade,
+        "comments": text_field(comments, "主要问题和评议意见", 2000, required=False), "recorded_by": _name(actor),
+    })  # fmt: skip
+    changes = {"score": [before.get("score"), str(score)], "grade": [before.get("grade"), grade]}
+    audit_record(actor=actor, action="assessment.debrief", entity=row, area_code=area.code, changes=changes)
+    return row

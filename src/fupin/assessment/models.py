@@ -294,3 +294,34 @@ class ContactVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.date}"
+
+
+@scoping.register("area_id")
+class Debriefing(models.Model):
+    """A Party secretary's debriefing (述职评议) of a year: the evaluators' votes, the score and grade by the rule
+    (``analytics.assessment.debriefings``), stored on the person (``leader``, for a county's or township's
+    secretary on record) and read by the assessments."""
+
+    area = _area("地区")
+    year = models.PositiveSmallIntegerField("年度")
+    leader = models.ForeignKey(Leader, verbose_name="党委书记", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="debriefings")  # fmt: skip
+    name = models.CharField("述职人", max_length=32)
+    held_on = models.DateField("述职日期")
+    good = models.PositiveIntegerField("好（票）")
+    fairly_good = models.PositiveIntegerField("较好（票）")
+    average = models.PositiveIntegerField("一般（票）")
+    poor = models.PositiveIntegerField("差（票）")
+    score = models.DecimalField("评议得分", max_digits=5, decimal_places=2)
+    grade = models.CharField("评议等次", max_length=4)
+    comments = models.TextField("主要问题和评议意见", max_length=2000, blank=True)
+    recorded_by = models.CharField("记录人", max_length=150)
+    recorded_at = models.DateTimeField("记录时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党委书记述职评议"
+        ordering = ["-year", "area_id"]
+        constraints = [models.UniqueConstraint(fields=["area", "year"], name="debriefing_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.year} {self.grade}"

@@ -126,22 +126,24 @@ def scheme_create(
 
 def standard_indicators(assessed: Assessed) -> list[dict[str, Any]]:
     """The standard indicators (weights summing to 100): the poverty results, the quality of identification and
-    exit, the cadres and, for villages, their Party organization, and the 现场观摩 score entered by the
-    assessors. The 错退率 and 漏评率 lines are the national exit standard's 2% (一票否决). Incidence needs the rural
-    population, known for counties: below them the poor population's fall stands in for the incidence's."""
+    exit, the cadres and, for villages, their Party organization, the Party secretary's 述职评议 (述职评议结果作为
+    对领导班子评价的重要依据) and the 现场观摩 score entered by the assessors. The 错退率 and 漏评率 lines are the
+    national exit standard's 2% (一票否决). Incidence needs the rural population, known for counties: below them
+    the poor population's fall stands in for the incidence's."""
     county = ASSESSED_LEVEL[assessed] == codes.COUNTY
     specs: list[dict[str, Any]] = [
         _spec(Source.INCIDENCE_FALL if county else Source.POOR_FALL, 25, Method.RELATIVE),
-        _spec(Source.EXIT_SHARE, 15, Method.RELATIVE),
+        _spec(Source.EXIT_SHARE, 10, Method.RELATIVE),
         _spec(Source.FINDINGS_OPEN, 10, Method.RELATIVE),
         _spec(Source.WRONG_EXIT_RATE, 10, Method.TARGET, target=2.0, veto=2.0),
         _spec(Source.MISSED_RATE, 10, Method.TARGET, target=2.0, veto=2.0),
         _spec(Source.CADRES_GOOD, 10, Method.TARGET, target=100.0),
         _spec(Source.VIOLATIONS, 5, Method.DEDUCT, step=20.0),
+        _spec(Source.DEBRIEFING, 10, Method.TARGET, target=90.0),
         {
             "source": Source.ENTERED,
             "title": "现场观摩评分",
-            "weight": Decimal(15),
+            "weight": Decimal(10),
             "higher_better": True,
             "method": Method.RELATIVE,
         },

@@ -16,6 +16,7 @@ from fupin.core.arrow import query_table
 from fupin.stats.models import IndicatorValue
 
 from .choices import Source
+from .models import Debriefing
 
 if TYPE_CHECKING:
     from .models import Indicator, Scheme
@@ -75,9 +76,13 @@ def _facts(scheme: Scheme, areas: pa.Table) -> dict[tuple[str, str], float | Non
 def indicator_values(scheme: Scheme, indicators: list[Indicator], area_codes: list[str]) -> dict[str, pa.Table]:
     areas = pa.table({"area_code": pa.array(area_codes, pa.string())}, schema=rules.AREAS)
     sources = {i.source for i in indicators}
-    local = COUNTS | {Source.CADRES_GOOD, Source.ENTERED}
+    local = COUNTS | {Source.CADRES_GOOD, Source.ENTERED, Source.DEBRIEFING}
     stats = _stats(area_codes, scheme.year) if sources - local else {}
     facts = _facts(scheme, areas) if sources & (COUNTS | {Source.CADRES_GOOD}) else {}
+    debriefs: dict[str, float] = {}
+    if Source.DEBRIEFING in sources:
+        rows_ = Debriefing.objects.filter(area_id__in=area_codes, year=scheme.year).values_list("area_id", "score")
+        debriefs = {code: float(score) for code, score in rows_}
     entered: dict[tuple[int, str], float] = {}
     for i in indicators:
         if i.source == Source.ENTERED:
@@ -89,6 +94,8 @@ def indicator_values(scheme: Scheme, indicators: list[Indicator], area_codes: li
                 value = entered.get((i.order, code))
             elif i.source in COUNTS:
                 value = facts.get((code, i.source), 0.0)
+            elif i.source == Source.DEBRIEFING:
+                value = debriefs.get(code)
             elif i.source == Source.CADRES_GOOD:
                 value = facts.get((code, i.source))
             else:

@@ -128,6 +128,7 @@ ACTIONS: dict[str, str] = {
     "assessment.change_decide": "审批贫困县党政正职调整",
     "assessment.contact_set": "确定包保联系点",
     "assessment.contact_visit": "登记联系点走访",
+    "assessment.debrief": "登记党委书记述职评议",
     "partyorg.load": "批量载入村级党组织数据",
     "partyorg.weak_identify": "软弱涣散村党组织排查",
     "partyorg.weak_unlisted": "复查后移出软弱涣散村名单",

@@ -153,3 +153,24 @@ def _leader_pk() -> str:
     from fupin.assessment.models import Leader
 
     return str(Leader.objects.get(name="张书记").pk)
+
+
+def test_a_county_records_its_townships_secretaries_debriefings(client):
+    town = Area.objects.filter(parent_id=COUNTY_A, level=4).order_by("code").first()
+    county = make_user("wn-zzb", Role.COUNTY_OFFICER, COUNTY_A, department=ORG)
+    client.force_login(county)
+    url = f"/assessment/leaders/?area={COUNTY_A}&year=2017"
+    assert "2017 年还没有登记下一级党委书记的述职评议（在下方登记）" in _text(client.get(url))
+    bad = _text(client.post(url, {"form": "debrief", "area_code": COUNTY_A, "area": town.code, "name": "陈",
+                                  "held_on": "2018-01-10", "good": "0", "fairly_good": "0", "average": "0",
+                                  "poor": "0"}))  # fmt: skip
+    assert "请填写评议票数" in bad
+    done = _text(client.post(url, {"form": "debrief", "area_code": COUNTY_A, "area": town.code, "name": "陈",
+                                   "held_on": "2018-01-10", "good": "40", "fairly_good": "8", "average": "2",
+                                   "poor": "0"}, follow=True))  # fmt: skip
+    assert "已登记述职评议" in done
+    assert "40 / 8 / 2 / 0" in done
+    assert "好</b>" in done
+    township = make_user("t-zz", Role.TOWNSHIP_OFFICER, town.code, department=ORG)
+    client.force_login(township)
+    assert client.get(f"/assessment/leaders/?area={COUNTY_A}&year=2017").status_code == 404  # not its area

@@ -22,6 +22,7 @@ from .models import (
     Case,
     CaseStep,
     ContactPoint,
+    Debriefing,
     EnteredValue,
     Indicator,
     Leader,
@@ -289,3 +290,12 @@ def contact_coverage(*, viewer: Actor | None, area_code: str, year: int) -> list
         if listed:
             out.append({"label": label, "total": len(listed), "covered": len(listed & covered)})
     return out
+
+
+def debriefings(*, viewer: Actor | None, area_code: str, year: int) -> QuerySet[Debriefing]:
+    """The year's 述职评议 of the area's child areas' secretaries (the level the area debriefs)."""
+    code = codes.normalize(area_code)
+    lo, hi = codes.code_range(code)
+    level = codes.level_of(code) + 1
+    qs = scoping.scoped(Debriefing, viewer).filter(area_id__gte=lo, area_id__lte=hi, year=year, area__level=level)
+    return qs.select_related("area").order_by("-score", "area_id")

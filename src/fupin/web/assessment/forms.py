@@ -100,3 +100,18 @@ class VisitForm(forms.Form):
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(label="审批", choices=[("approve", "批准调整"), ("reject", "不予批准")])
     note = forms.CharField(label="审批意见（不予批准时必填）", max_length=200, required=False)
+
+
+class DebriefForm(forms.Form):
+    area = forms.ChoiceField(label="地区", choices=[])
+    name = forms.CharField(label="述职人（不填按在任党委书记）", max_length=32, required=False)
+    held_on = forms.DateField(label="述职日期", widget=DATE)
+    good = forms.IntegerField(label="“好”票数", min_value=0, initial=0)
+    fairly_good = forms.IntegerField(label="“较好”票数", min_value=0, initial=0)
+    average = forms.IntegerField(label="“一般”票数", min_value=0, initial=0)
+    poor = forms.IntegerField(label="“差”票数", min_value=0, initial=0)
+    comments = forms.CharField(label="主要问题和评议意见", max_length=2000, required=False, widget=TEXT)
+
+    def __init__(self, *args: object, areas: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["area"].choices = areas or []  # type: ignore[attr-defined]

@@ -27,6 +27,7 @@ from .forms import (
     AppointForm,
     CaseOpenForm,
     ContactForm,
+    DebriefForm,
     DecideForm,
     IndicatorForm,
     PlanForm,
@@ -295,6 +296,8 @@ def leaders(request: HttpRequest) -> HttpResponse:
     contact = ContactForm(leaders=[(str(r.pk), f"{r.area.name} {r.title} {r.name}") for r in rows],
                           initial={"start": _today()})  # fmt: skip
     decide = DecideForm()
+    may_debrief = bool(children) and permissions.allowed(viewer, "assessment.debrief", children[0][0], from_above=True)
+    debrief = DebriefForm(areas=children, initial={"held_on": _today()})
     if request.method == "POST":
         which = request.POST.get("form", "")
         done = False
@@ -319,6 +322,10 @@ def leaders(request: HttpRequest) -> HttpResponse:
             if not done:
                 messages.error(request, form_errors_text(form) or "未能登记走访")
                 done = True
+        elif which == "debrief" and may_debrief:
+            debrief = DebriefForm(request.POST, areas=children)
+            done = form_submit(request, debrief, lambda d: leadership.debriefing_record(
+                actor=viewer, area_code=d.pop("area"), year=year, **d), "已登记述职评议")  # fmt: skip
         elif which == "decide" and permissions.allowed(viewer, "assessment.stability", area.code):
             decide = DecideForm(request.POST)
             cid = request.POST.get("change")
@@ -338,4 +345,6 @@ def leaders(request: HttpRequest) -> HttpResponse:
         "pending": selectors.changes_pending(viewer=viewer), "decided": selectors.changes_decided(viewer=viewer),
         "may_decide": permissions.allowed(viewer, "assessment.stability", area.code), "appoint": appoint,
         "contact": contact, "visit": VisitForm(initial={"on": _today()}), "decide": decide,
+        "debriefs": selectors.debriefings(viewer=viewer, area_code=area.code, year=year), "debrief": debrief,
+        "may_debrief": may_debrief,
     })  # fmt: skip

@@ -36,19 +36,29 @@ def _scheme() -> dict[str, pa.Table]:
         "A5": (10.0, 20.0, -5.0, 1.0, None),
         "A6": (25.0, 0.0, None, 2.0, None),
     }
-    rows = [(a, i + 1, v) for a, vs in values.items() for i, v in enumerate(vs) if v is not None]
+    rows = [(7, a, i + 1, v) for a, vs in values.items() for i, v in enumerate(vs) if v is not None]
+    # a second scheme over the same areas with other values: each scheme scores and ranks on its own
+    rows += [(8, a, 1, float(k)) for k, a in enumerate(values)]
     return {
-        "areas": _table([(a,) for a in values], rules.AREAS),
+        "schemes": _table([(7, 2), (8, 1)], rules.SCHEMES),
+        "areas": _table([(s, a) for s in (7, 8) for a in values], rules.AREAS),
         "values": _table(rows, rules.VALUES),
-        "indicators": _table(indicators, rules.INDICATORS),
+        "indicators": _table(
+            [(7, *i) for i in indicators] + [(8, 1, 100.0, True, "relative", None, None, None)], rules.INDICATORS
+        ),
     }
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_each_method_weight_clip_and_veto_scores_and_ranks_as_the_scheme_says(engine):
     with engines.load(_scheme(), engine, pg_url=PG_URL) as t:
-        parts, totals = rules.score(t["areas"], t["values"], t["indicators"], bottom=2)
+        parts, totals = rules.score(t["schemes"], t["areas"], t["values"], t["indicators"])
         parts, totals = parts.to_pyarrow().to_pylist(), totals.to_pyarrow().to_pylist()
+    other = {r["area_code"]: (r["total"], r["rank"], r["bottom"]) for r in totals if r["scheme"] == 8}
+    assert other == {"A1": (0.0, 6, True), "A2": (20.0, 5, False), "A3": (40.0, 4, False), "A4": (60.0, 3, False),
+                     "A5": (80.0, 2, False), "A6": (100.0, 1, False)}  # fmt: skip
+    parts = [r for r in parts if r["scheme"] == 7]
+    totals = [r for r in totals if r["scheme"] == 7]
     scores = {(r["area_code"], r["indicator"]): r["score"] for r in parts}
     assert [scores[("A1", i)] for i in range(1, 6)] == [0.0, 100.0, 100.0, 100.0, 100.0]
     assert [scores[("A2", i)] for i in range(1, 6)] == [50.0, 100.0, 99.9, 85.0, 0.0]
@@ -66,16 +76,15 @@ def test_each_method_weight_clip_and_veto_scores_and_ranks_as_the_scheme_says(en
 
 @pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
 def test_equal_values_score_full_marks_and_ties_at_the_bottom_are_all_flagged(engine):
+    values = [("B1", 1, 7.0), ("B2", 1, 7.0), ("B3", 1, 7.0), ("B1", 2, 2.0), ("B2", 2, 1.0), ("B3", 2, 1.0)]
     tables = {
-        "areas": _table([("B1",), ("B2",), ("B3",)], rules.AREAS),
-        "values": _table(
-            [("B1", 1, 7.0), ("B2", 1, 7.0), ("B3", 1, 7.0), ("B1", 2, 2.0), ("B2", 2, 1.0), ("B3", 2, 1.0)],
-            rules.VALUES,
-        ),
-        "indicators": _table([(i, 50.0, True, "relative", None, None, None) for i in (1, 2)], rules.INDICATORS),
+        "schemes": _table([(1, 1)], rules.SCHEMES),
+        "areas": _table([(1, "B1"), (1, "B2"), (1, "B3")], rules.AREAS),
+        "values": _table([(1, *v) for v in values], rules.VALUES),
+        "indicators": _table([(1, i, 50.0, True, "relative", None, None, None) for i in (1, 2)], rules.INDICATORS),
     }
     with engines.load(tables, engine) as t:
-        _, totals = rules.score(t["areas"], t["values"], t["indicators"], bottom=1)
+        _, totals = rules.score(t["schemes"], t["areas"], t["values"], t["indicators"])
         got = {r["area_code"]: (r["total"], r["rank"], r["bottom"]) for r in totals.to_pyarrow().to_pylist()}
     assert got == {"B1": (100.0, 1, False), "B2": (50.0, 2, True), "B3": (50.0, 2, True)}
 

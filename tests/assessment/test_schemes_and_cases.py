@@ -214,3 +214,25 @@ def test_an_accountability_case_needs_its_kind_and_can_be_exempted(setting):
     assert Case.objects.get(pk=case.pk).status == "exempted"
     ages = selectors.open_cases_by_age(viewer=jw, today=today)
     assert sum(a["count"] for a in ages) == 0
+
+
+def test_the_years_schemes_run_at_once_and_one_that_cannot_is_named(setting):
+    s = setting
+    first = _scheme(s)
+    county = make_user("wn-zzb", Role.COUNTY_OFFICER, COUNTY_A, department=ORG)
+    villages = services.scheme_create(actor=county, area_code=COUNTY_A, year=YEAR, title="乡镇考核", assessed="townships")
+    broken = services.scheme_create(actor=s["pref"], area_code=PREFECTURE_A, year=YEAR, title="空方案",
+                                    assessed="townships", standard=False)  # fmt: skip
+    with pytest.raises(NotFoundError):  # not the county's area
+        services.schemes_run(actor=county, area_code=PREFECTURE_A, year=YEAR)
+    done = services.schemes_run(actor=s["pref"], area_code=PREFECTURE_A, year=YEAR)
+    townships = Area.objects.filter(parent_id=COUNTY_A, level=4).count()
+    assert (done.schemes, done.assessed) == (2, 3 + townships)
+    assert done.skipped == ["“空方案”还没有考核指标"]
+    assert Result.objects.filter(scheme=first).count() == 3
+    assert Result.objects.filter(scheme=villages).count() == townships
+    assert not Result.objects.filter(scheme=broken).exists()
+    # the same results as each run alone
+    alone = {r.area_id: (r.total, r.rank) for r in Result.objects.filter(scheme=first)}
+    services.scheme_run(actor=s["pref"], scheme_id=first.pk)
+    assert {r.area_id: (r.total, r.rank) for r in Result.objects.filter(scheme=first)} == alone

@@ -30,14 +30,17 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-VALUES = pa.schema([("area_code", pa.string()), ("indicator", pa.int32()), ("value", pa.float64())])
-INDICATORS = pa.schema(
-    [("indicator", pa.int32()), ("weight", pa.float64()), ("higher_better", pa.bool_()), ("method", pa.string()),
-     ("target", pa.float64()), ("step", pa.float64()), ("veto", pa.float64())]
+SCHEMES = pa.schema([("scheme", pa.int64()), ("bottom", pa.int32())])
+AREAS = pa.schema([("scheme", pa.int64()), ("area_code", pa.string())])
+VALUES = pa.schema(
+    [("scheme", pa.int64()), ("area_code", pa.string()), ("indicator", pa.int32()), ("value", pa.float64())]
 )  # fmt: skip
-AREAS = pa.schema([("area_code", pa.string())])
-PARTS = ("area_code", "indicator", "value", "score", "points", "vetoed")
-TOTALS = ("area_code", "total", "rank", "bottom", "vetoes")
+INDICATORS = pa.schema(
+    [("scheme", pa.int64()), ("indicator", pa.int32()), ("weight", pa.float64()), ("higher_better", pa.bool_()),
+     ("method", pa.string()), ("target", pa.float64()), ("step", pa.float64()), ("veto", pa.float64())]
+)  # fmt: skip
+PARTS = ("scheme", "area_code", "indicator", "value", "score", "points", "vetoed")
+TOTALS = ("scheme", "area_code", "total", "rank", "bottom", "vetoes")
 
 UNIT_CADRES = pa.schema(
     [("unit_id", pa.string()), ("posting_id", pa.int64()), ("village_code", pa.string()), ("score", pa.float64()),
@@ -54,14 +57,17 @@ def _clip(x: ir.FloatingValue) -> ir.FloatingValue:
 
 
 def parts(areas: ir.Table, values: ir.Table, indicators: ir.Table) -> ir.Table:
-    """Every (assessed area × indicator) with its value, score (0–100), points and whether it vetoes."""
-    grid = areas.cross_join(indicators)
-    t = grid.left_join(values, [grid.area_code == values.area_code, grid.indicator == values.indicator])
+    """Every (scheme × assessed area × indicator) with its value, score (0–100), points and whether it vetoes."""
+    grid = areas.join(indicators, "scheme")
+    t = grid.left_join(
+        values,
+        [grid.scheme == values.scheme, grid.area_code == values.area_code, grid.indicator == values.indicator],
+    )
     t = t.select(
-        area_code=grid.area_code, indicator=grid.indicator, value=values.value, weight=grid.weight,
+        scheme=grid.scheme, area_code=grid.area_code, indicator=grid.indicator, value=values.value, weight=grid.weight,
         higher_better=grid.higher_better, method=grid.method, target=grid.target, step=grid.step, veto=grid.veto,
     )  # fmt: skip
-    w = ibis.window(group_by=t.indicator)
+    w = ibis.window(group_by=[t.scheme, t.indicator])
     lo, hi = t.value.min().over(w), t.value.max().over(w)
     v, target = t.value, t.target
     relative = ibis.cases(
@@ -90,19 +96,26 @@ def parts(areas: ir.Table, values: ir.Table, indicators: ir.Table) -> ir.Table:
         else_=v > t.veto,
     )
     return t.select(
-        "area_code", "indicator", "value", score=score, points=(t.weight * score / 100.0).round(2), vetoed=vetoed
-    )
+        "scheme", "area_code", "indicator", "value", score=score, points=(t.weight * score / 100.0).round(2),
+        vetoed=vetoed,
+    )  # fmt: skip
 
 
-def score(areas: ir.Table, values: ir.Table, indicators: ir.Table, *, bottom: int) -> tuple[ir.Table, ir.Table]:
-    """(parts, totals) of a scheme over its assessed ``areas``: see the module's doc."""
+def score(schemes: ir.Table, areas: ir.Table, values: ir.Table, indicators: ir.Table) -> tuple[ir.Table, ir.Table]:
+    """(parts, totals) of every scheme over its assessed ``areas`` at once (ranks within each scheme; its
+    ``bottom`` from ``schemes``): see the module's doc."""
     p = parts(areas, values, indicators)
-    s = p.group_by("area_code").aggregate(total=p.points.sum().round(2), vetoes=p.vetoed.cast("int32").sum())
+    s = p.group_by(["scheme", "area_code"]).aggregate(
+        total=p.points.sum().round(2), vetoes=p.vetoed.cast("int32").sum()
+    )
     s = s.mutate(vetoed=(s.vetoes > 0).cast("int32"))
-    best_first = ibis.window(order_by=[s.vetoed.asc(), s.total.desc()])
-    worst_first = ibis.window(order_by=[s.vetoed.desc(), s.total.asc()])
+    best_first = ibis.window(group_by=s.scheme, order_by=[s.vetoed.asc(), s.total.desc()])
+    worst_first = ibis.window(group_by=s.scheme, order_by=[s.vetoed.desc(), s.total.asc()])
     s = s.mutate(rank=(ibis.rank().over(best_first) + 1).cast("int32"), from_end=ibis.rank().over(worst_first))
-    totals = s.select("area_code", "total", "rank", bottom=s.from_end < bottom, vetoes=s.vetoes.cast("int32"))
+    s = s.join(schemes, "scheme")
+    totals = s.select(
+        "scheme", "area_code", "total", "rank", bottom=s.from_end < s.bottom, vetoes=s.vetoes.cast("int32")
+    )
     return p, totals
 
 

@@ -37,7 +37,7 @@ from .choices import (
     Source,
 )
 from .models import Case, CaseStep, EnteredValue, Indicator, Result, Scheme, UnitGrade
-from .tables import indicator_values, unit_cadres
+from .tables import scheme_inputs, unit_cadres
 
 MAX_INDICATORS = 30
 MAX_BOTTOM = 50
@@ -311,81 +311,111 @@ class RunResult:
     missing: dict[str, int]  # indicator title → assessed areas without a value
 
 
-@transaction.atomic
-def scheme_run(*, actor: Actor | None, scheme_id: Any, engine: str = "duckdb") -> RunResult:
-    """Score every assessed area by the scheme (``analytics.assessment.score``) and store the results, replacing
-    the last run's. Refused while the weights do not add up to 100 or nobody is assessed."""
-    from fupin.analytics import assessment as rules
-    from fupin.analytics import engines
-
-    scheme = _scheme(actor, scheme_id)
+def _ready(scheme: Scheme) -> tuple[list[Indicator], list[Area]]:
+    """A scheme's indicators and assessed areas; refused while its weights do not add up to 100 or nobody is
+    assessed."""
     indicators = list(scheme.indicators.all())
     if not indicators:
-        raise ValidationError("方案还没有考核指标")
+        raise ValidationError(f"“{scheme.title}”还没有考核指标")
     total = sum((i.weight for i in indicators), Decimal(0))
     if total != WEIGHT_TOTAL:
-        raise ValidationError(f"各项指标权重合计须为 100 分，现为 {total.normalize():f} 分")
+        raise ValidationError(f"“{scheme.title}”各项指标权重合计须为 100 分，现为 {total.normalize():f} 分")
     areas = assessed_areas(scheme)
     if not areas:
         raise ValidationError(f"{scheme.area}在 {scheme.year} 年没有“{scheme.get_assessed_display()}”，无可考核对象")
+    return indicators, areas
+
+
+def _veto_text(i: Indicator) -> str:
+    return f"{i.title}{'低于' if i.higher_better else '超过'}一票否决线 {i.veto:g}"
+
+
+def _score(
+    actor: Actor | None, items: list[tuple[Scheme, list[Indicator], list[Area]]], engine: str
+) -> dict[int, RunResult]:
+    """Score the schemes at once (``analytics.assessment.score``) and store their results, replacing the last
+    run's; the caller holds the transaction and has checked the permission."""
+    from fupin.analytics import assessment as rules
+    from fupin.analytics import engines
+
     progress.report("读取指标数据", 0, 3)
-    tables = indicator_values(scheme, indicators, [a.code for a in areas])
+    tables = scheme_inputs([(s, inds, [a.code for a in areas]) for s, inds, areas in items])
     progress.report("计分排名", 1, 3)
     with engines.load(tables, engine) as t:
-        parts_expr, totals_expr = rules.score(t["areas"], t["values"], t["indicators"], bottom=scheme.bottom)
+        parts_expr, totals_expr = rules.score(t["schemes"], t["areas"], t["values"], t["indicators"])
         parts, totals = parts_expr.to_pyarrow().to_pylist(), totals_expr.to_pyarrow().to_pylist()
     progress.report("保存结果", 2, 3)
-    by_order = {i.order: i for i in indicators}
-    per_area: dict[str, list[dict[str, Any]]] = {}
-    missing: dict[str, int] = {}
-    for p in sorted(parts, key=lambda r: (r["area_code"], r["indicator"])):
-        ind = by_order[p["indicator"]]
+    orders = {s.pk: {i.order: i for i in inds} for s, inds, _ in items}
+    per_area: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    missing: dict[int, dict[str, int]] = {s.pk: {} for s, _, _ in items}
+    for p in sorted(parts, key=lambda r: (r["scheme"], r["area_code"], r["indicator"])):
+        ind = orders[p["scheme"]][p["indicator"]]
         if p["value"] is None:
-            missing[ind.title] = missing.get(ind.title, 0) + 1
-        per_area.setdefault(p["area_code"], []).append(
-            {
-                "order": ind.order,
-                "value": p["value"],
-                "score": p["score"],
-                "points": p["points"],
-                "vetoed": bool(p["vetoed"]),
-            }
-        )
-    Result.objects.filter(scheme=scheme).delete()
+            missing[p["scheme"]][ind.title] = missing[p["scheme"]].get(ind.title, 0) + 1
+        per_area.setdefault((p["scheme"], p["area_code"]), []).append(
+            {"order": ind.order, "value": p["value"], "score": p["score"], "points": p["points"],
+             "vetoed": bool(p["vetoed"])}
+        )  # fmt: skip
     rows = []
     for t_ in totals:
-        vetoes = [by_order[x["order"]] for x in per_area[t_["area_code"]] if x["vetoed"]]
-        capped = "；".join(f"{i.title}超过一票否决线 {i.veto:g}" for i in vetoes)
-        rows.append(
-            Result(
-                scheme=scheme,
-                area_id=t_["area_code"],
-                total=Decimal(str(t_["total"])),
-                rank=t_["rank"],
-                bottom=bool(t_["bottom"]),
-                capped=capped[:300],
-                parts=per_area[t_["area_code"]],
-            )
-        )
+        key = (t_["scheme"], t_["area_code"])
+        vetoes = [orders[key[0]][x["order"]] for x in per_area[key] if x["vetoed"]]
+        rows.append(Result(scheme_id=key[0], area_id=key[1], total=Decimal(str(t_["total"])), rank=t_["rank"],
+                           bottom=bool(t_["bottom"]), capped="；".join(_veto_text(i) for i in vetoes)[:300],
+                           parts=per_area[key]))  # fmt: skip
+    Result.objects.filter(scheme__in=[s for s, _, _ in items]).delete()
     Result.objects.bulk_create(rows, batch_size=2000)
-    before = scheme.status
-    scheme.status, scheme.run_at = SchemeStatus.RUN, timezone.now()
-    scheme.save(update_fields=["status", "run_at"])
-    bottom = sorted(r.area_id for r in rows if r.bottom)
-    names = {a.code: a.name for a in areas}
-    audit_record(
-        actor=actor,
-        action="assessment.scheme_run",
-        entity=scheme,
-        area_code=scheme.area_id,
-        changes={
-            "status": [before, scheme.status],
-            "ranked": [None, len(rows)],
-            "bottom_areas": [None, [names[c] for c in bottom]],
-        },
-    )
+    now, out, changes = timezone.now(), {}, []
+    for scheme, _, areas in items:
+        names = {a.code: a.name for a in areas}
+        mine = [r for r in rows if r.scheme_id == scheme.pk]
+        bottom = sorted(r.area_id for r in mine if r.bottom)
+        changes.append(Change("assessment.scheme_run", scheme, {
+            "status": [scheme.status, SchemeStatus.RUN.value], "ranked": [None, len(mine)],
+            "bottom_areas": [None, [names[c] for c in bottom]]}, scheme.area_id))  # fmt: skip
+        scheme.status, scheme.run_at = SchemeStatus.RUN, now
+        out[scheme.pk] = RunResult(assessed=len(mine), bottom=bottom, missing=missing[scheme.pk])
+    Scheme.objects.bulk_update([s for s, _, _ in items], ["status", "run_at"])
+    audit_record_many(actor=actor, changes=changes)
     progress.report("完成", 3, 3)
-    return RunResult(assessed=len(rows), bottom=bottom, missing=missing)
+    return out
+
+
+@transaction.atomic
+def scheme_run(*, actor: Actor | None, scheme_id: Any, engine: str = "duckdb") -> RunResult:
+    """Score every assessed area by the scheme and store the results, replacing the last run's."""
+    scheme = _scheme(actor, scheme_id)
+    indicators, areas = _ready(scheme)
+    return _score(actor, [(scheme, indicators, areas)], engine)[scheme.pk]
+
+
+@dataclass
+class BatchResult:
+    schemes: int
+    assessed: int
+    bottom: int
+    skipped: list[str]  # the schemes that could not run, each with why
+
+
+@transaction.atomic
+def schemes_run(*, actor: Actor | None, area_code: str, year: Any, engine: str = "duckdb") -> BatchResult:
+    """Run every scheme of ``year`` made by the area or below it at once (the province's assessment of all its
+    schemes: 下考两级 at every level); a scheme that cannot run is skipped and named."""
+    code = codes.normalize(area_code)
+    require(actor, "assessment.scheme", code)
+    y = _year(year)
+    lo, hi = codes.code_range(code)
+    items, skipped = [], []
+    for scheme in Scheme.objects.select_for_update().filter(year=y, area_id__gte=lo, area_id__lte=hi).order_by("pk"):
+        try:
+            items.append((scheme, *_ready(scheme)))
+        except ValidationError as exc:
+            skipped.append(str(exc.message))
+    if not items:
+        raise ValidationError(f"{y} 年没有可运行的考核方案" + (f"：{'；'.join(skipped)}" if skipped else ""))
+    done = _score(actor, items, engine)
+    return BatchResult(schemes=len(done), assessed=sum(r.assessed for r in done.values()),
+                       bottom=sum(len(r.bottom) for r in done.values()), skipped=skipped)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------------- cases

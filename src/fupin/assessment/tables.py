@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import ibis
 import pyarrow as pa
 
 from fupin.analytics import assessment as rules
@@ -16,7 +17,7 @@ from fupin.core.arrow import query_table
 from fupin.stats.models import IndicatorValue
 
 from .choices import Source
-from .models import Debriefing
+from .models import Debriefing, EnteredValue
 
 if TYPE_CHECKING:
     from .models import Indicator, Scheme
@@ -60,62 +61,82 @@ def _stats(area_codes: list[str], year: int) -> dict[str, dict[str, float | None
     return out
 
 
-def _facts(scheme: Scheme, areas: pa.Table) -> dict[tuple[str, str], float | None]:
+def _facts(year: int, area_codes: list[str]) -> dict[tuple[str, str], float | None]:
+    """The per-village facts of ``year`` summed to each of ``area_codes`` (of any levels), read once over the
+    villages their codes span."""
     from fupin.analytics import engines
 
-    lo, hi = codes.code_range(scheme.area_id)
-    y = scheme.year
-    first, last = date(y, 1, 1), date(y, 12, 31)
-    facts = query_table(FACTS, [y, lo, hi, first, last, lo, hi, y, lo, hi], [(f.name, f.type) for f in rules.FACTS])
-    digits = len(codes.prefix(str(areas.column("area_code")[0]))) if areas.num_rows else 12
-    with engines.load({"facts": facts, "areas": areas}, "duckdb") as t:
-        rolled = rules.rollup(t["facts"], t["areas"], digits=digits).to_pyarrow().to_pylist()
-    return {(r["area_code"], r["key"]): r["value"] for r in rolled}
+    lo = min(area_codes)
+    hi = max(codes.code_range(c)[1] for c in area_codes)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    facts = query_table(FACTS, [year, lo, hi, first, last, lo, hi, year, lo, hi],
+                        [(f.name, f.type) for f in rules.FACTS])  # fmt: skip
+    out: dict[tuple[str, str], float | None] = {}
+    by_digits: dict[int, list[str]] = {}
+    for c in area_codes:
+        by_digits.setdefault(len(codes.prefix(c)), []).append(c)
+    with engines.load({"facts": facts}, "duckdb") as t:
+        for digits, level_codes in sorted(by_digits.items()):
+            areas = ibis.memtable(pa.table({"area_code": pa.array(sorted(set(level_codes)), pa.string())}))
+            rolled = rules.rollup(t["facts"], areas, digits=digits).to_pyarrow().to_pylist()
+            out.update({(r["area_code"], r["key"]): r["value"] for r in rolled})
+    return out
 
 
-def indicator_values(scheme: Scheme, indicators: list[Indicator], area_codes: list[str]) -> dict[str, pa.Table]:
-    areas = pa.table({"area_code": pa.array(area_codes, pa.string())}, schema=rules.AREAS)
-    sources = {i.source for i in indicators}
+Item = tuple["Scheme", list["Indicator"], list[str]]  # a scheme, its indicators and its assessed areas' codes
+
+
+def scheme_inputs(items: list[Item]) -> dict[str, pa.Table]:
+    """The rule's four tables for schemes of one year: every scheme's assessed areas, indicators and values."""
+    years = {scheme.year for scheme, _, _ in items}
+    if len(years) != 1:
+        raise ValueError(f"schemes of one year at a time, not {sorted(years)}")
+    year = years.pop()
+    all_codes = sorted({c for _, _, area_codes in items for c in area_codes})
+    sources = {i.source for _, indicators, _ in items for i in indicators}
     local = COUNTS | {Source.CADRES_GOOD, Source.ENTERED, Source.DEBRIEFING}
-    stats = _stats(area_codes, scheme.year) if sources - local else {}
-    facts = _facts(scheme, areas) if sources & (COUNTS | {Source.CADRES_GOOD}) else {}
+    stats = _stats(all_codes, year) if sources - local else {}
+    facts = _facts(year, all_codes) if sources & (COUNTS | {Source.CADRES_GOOD}) and all_codes else {}
     debriefs: dict[str, float] = {}
     if Source.DEBRIEFING in sources:
-        rows_ = Debriefing.objects.filter(area_id__in=area_codes, year=scheme.year).values_list("area_id", "score")
-        debriefs = {code: float(score) for code, score in rows_}
-    entered: dict[tuple[int, str], float] = {}
-    for i in indicators:
-        if i.source == Source.ENTERED:
-            entered.update({(i.order, v.area_id): v.value for v in i.values.all()})
+        got = Debriefing.objects.filter(area_id__in=all_codes, year=year).values_list("area_id", "score")
+        debriefs = {code: float(score) for code, score in got}
+    entered_ids = [i.pk for _, indicators, _ in items for i in indicators if i.source == Source.ENTERED]
+    entered = {
+        (ind, code): value
+        for ind, code, value in EnteredValue.objects.filter(indicator_id__in=entered_ids).values_list(
+            "indicator_id", "area_id", "value"
+        )
+    }
     rows: list[dict[str, Any]] = []
-    for i in indicators:
-        for code in area_codes:
-            if i.source == Source.ENTERED:
-                value = entered.get((i.order, code))
-            elif i.source in COUNTS:
-                value = facts.get((code, i.source), 0.0)
-            elif i.source == Source.DEBRIEFING:
-                value = debriefs.get(code)
-            elif i.source == Source.CADRES_GOOD:
-                value = facts.get((code, i.source))
-            else:
-                value = stats[code][i.source]
-            if value is not None:
-                rows.append({"area_code": code, "indicator": i.order, "value": float(value)})
+    for scheme, indicators, area_codes in items:
+        for i in indicators:
+            for code in area_codes:
+                if i.source == Source.ENTERED:
+                    value = entered.get((i.pk, code))
+                elif i.source in COUNTS:
+                    value = facts.get((code, i.source), 0.0)
+                elif i.source == Source.DEBRIEFING:
+                    value = debriefs.get(code)
+                elif i.source == Source.CADRES_GOOD:
+                    value = facts.get((code, i.source))
+                else:
+                    value = stats[code][i.source]
+                if value is not None:
+                    rows.append({"scheme": scheme.pk, "area_code": code, "indicator": i.order, "value": float(value)})
     specs = [
-        {
-            "indicator": i.order,
-            "weight": float(i.weight),
-            "higher_better": i.higher_better,
-            "method": i.method,
-            "target": i.target,
-            "step": i.step,
-            "veto": i.veto,
-        }
+        {"scheme": scheme.pk, "indicator": i.order, "weight": float(i.weight), "higher_better": i.higher_better,
+         "method": i.method, "target": i.target, "step": i.step, "veto": i.veto}
+        for scheme, indicators, _ in items
         for i in indicators
-    ]
+    ]  # fmt: skip
     return {
-        "areas": areas,
+        "schemes": pa.Table.from_pylist(
+            [{"scheme": s.pk, "bottom": s.bottom} for s, _, _ in items], schema=rules.SCHEMES
+        ),
+        "areas": pa.Table.from_pylist(
+            [{"scheme": s.pk, "area_code": c} for s, _, codes_ in items for c in codes_], schema=rules.AREAS
+        ),
         "values": pa.Table.from_pylist(rows, schema=rules.VALUES),
         "indicators": pa.Table.from_pylist(specs, schema=rules.INDICATORS),
     }

@@ -20,6 +20,7 @@ from fupin.assessment.choices import CaseKind, CaseStatus, Consequence, Evidence
 from fupin.assessment.procedures import STEP_TITLES
 from fupin.core import codes, permissions
 from fupin.core.errors import ApplicationError, ValidationError
+from fupin.jobs.services import job_start
 from fupin.web.common.forms import form_errors_text, form_submit
 from fupin.web.common.params import viewer_of, year_param
 
@@ -51,6 +52,10 @@ def index(request: HttpRequest) -> HttpResponse:
     own = viewer.scope_code or codes.normalize("52")
     may_scheme = permissions.allowed(viewer, "assessment.scheme", own)
     form = SchemeForm(initial={"year": year, "title": f"{year} 年脱贫攻坚考核"})
+    if request.method == "POST" and request.POST.get("form") == "run_all":
+        if not may_scheme:
+            raise PermissionDenied("您没有运行考核的权限")
+        return _run_all(request, viewer, own, year)
     if request.method == "POST":
         if not may_scheme:
             raise PermissionDenied("您没有制定考核方案的权限")
@@ -65,6 +70,22 @@ def index(request: HttpRequest) -> HttpResponse:
         "ages": selectors.open_cases_by_age(viewer=viewer), "may_scheme": may_scheme, "form": form,
         "own_name": area_names([own]).get(own, "全省"),
     })  # fmt: skip
+
+
+def _run_all(request: HttpRequest, viewer: Any, own: str, year: int) -> HttpResponse:
+    """Every scheme of the year in the viewer's area at once: in the background above a county (with progress)."""
+    try:
+        if codes.level_of(own) < codes.COUNTY:
+            job = job_start(actor=viewer, kind="assessment.run_all", area_code=own, params={"year": year})
+            return redirect("job-detail", job_id=job.pk)
+        done = services.schemes_run(actor=viewer, area_code=own, year=year)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        skipped = f"；未运行 {len(done.skipped)} 个：{'；'.join(done.skipped)}" if done.skipped else ""
+        messages.success(request, f"已运行考核方案 {done.schemes} 个：参加排名 {done.assessed} 个单位，末位 "
+                                  f"{done.bottom} 个{skipped}")  # fmt: skip
+    return redirect(f"{request.path}?year={year}")
 
 
 def _scheme_post(request: HttpRequest, scheme: Any, viewer: Any) -> tuple[bool, IndicatorForm | None]:

@@ -130,3 +130,20 @@ def test_a_secretarys_debriefing_is_scored_by_the_rule_stored_on_the_person_and_
     order = scheme.indicators.get(source="debriefing").order
     parts = {p["order"]: p for p in Result.objects.get(scheme=scheme, area_id=town).parts}
     assert (parts[order]["value"], parts[order]["score"]) == (98.5, 100.0)
+
+
+def test_the_roster_scan_finds_the_poor_countys_heads_who_left_without_approval(users):
+    AreaClassification.objects.create(area_id=COUNTY_A, year=2017, kind="poor_county")
+    AreaClassification.objects.create(area_id=COUNTY_B, year=2017, kind="poor_county")
+    # loaded rosters (not through the service): one left unapproved, one approved, one in a year not poor
+    left = Leader.objects.create(area_id=COUNTY_A, name="甲", post="party_secretary", title="县委书记",
+                                 start=date(2014, 1, 1), end=date(2017, 5, 1), end_reason="调任")  # fmt: skip
+    ok = Leader.objects.create(area_id=COUNTY_B, name="乙", post="government_head", title="县长",
+                               start=date(2014, 1, 1), end=date(2017, 7, 1))  # fmt: skip
+    LeaderChange.objects.create(area_id=COUNTY_B, post="government_head", leader=ok, on=date(2017, 7, 1),
+                                reason="x", flag="x", status="approved")  # fmt: skip
+    Leader.objects.create(area_id=COUNTY_A, name="丙", post="government_head", title="县长", start=date(2014, 1, 1),
+                          end=date(2016, 7, 1))  # fmt: skip
+    found = leadership.stability_scan("520000000000")
+    assert [(f["leader"], f["end"]) for f in found] == [(left, date(2017, 5, 1))]
+    assert leadership.stability_scan(COUNTY_B) == []

@@ -83,6 +83,51 @@ def stability_flag(area: Area, post: str, on: date) -> str:
     return f"{area.name}为{on.year}年贫困县、尚未摘帽：调整{LeaderPost(post).label}须报省委组织部审批" if hit else ""
 
 
+def stability_scan(area_code: str) -> list[dict[str, Any]]:
+    """The heads of poor counties in the area who left while their county was poor, without an approved change
+    (``analytics.assessment.stability_flags`` over the roster): county, post, the leader and the day."""
+    from fupin.analytics import assessment as rules
+    from fupin.analytics import engines
+    from fupin.analytics.fieldwork import epoch_day
+
+    lo, hi = codes.code_range(codes.normalize(area_code))
+    heads = list(
+        Leader.objects.select_related("area").filter(
+            area_id__gte=lo, area_id__lte=hi, area__level=codes.COUNTY, post__in=list(HEAD_POSTS), end__isnull=False
+        )
+    )
+    if not heads:
+        return []
+    poor = AreaClassification.objects.filter(kind=POOR_COUNTY, area_id__gte=lo, area_id__lte=hi)
+    approved = LeaderChange.objects.filter(area_id__gte=lo, area_id__lte=hi, status=ChangeStatus.APPROVED)
+    tables = {
+        "ended": pa.Table.from_pylist(
+            [{"area_code": h.area_id, "post": h.post, "end_day": epoch_day(h.end)} for h in heads if h.end],
+            schema=rules.HEAD_POSTS_ENDED,
+        ),
+        "poor": pa.Table.from_pylist(
+            [
+                {
+                    "area_code": c.area_id,
+                    "first_day": epoch_day(date(c.year, 1, 1)),
+                    "last_day": epoch_day(date(c.year, 12, 31)),
+                }
+                for c in poor
+            ],
+            schema=rules.POOR_SPANS,
+        ),
+        "approvals": pa.Table.from_pylist(
+            [{"area_code": a.area_id, "post": a.post, "day": epoch_day(a.on)} for a in approved], schema=rules.APPROVALS
+        ),
+    }
+    with engines.load(tables, "duckdb") as t:
+        hits = rules.stability_flags(t["ended"], t["poor"], t["approvals"]).to_pyarrow().to_pylist()
+    by_key = {(h.area_id, h.post, epoch_day(h.end)): h for h in heads if h.end}
+    out = [by_key[(r["area_code"], r["post"], r["end_day"])] for r in hits]
+    return [{"leader": h, "area_id": h.area_id, "post": h.post, "end": h.end}
+            for h in sorted(out, key=lambda h: (h.area_id, h.post, h.end or date.min))]  # fmt: skip
+
+
 @dataclass
 class Appointment:
     leader: Leader | None  # the new leader in post (None: the change waits for approval)

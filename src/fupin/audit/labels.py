@@ -129,6 +129,7 @@ ACTIONS: dict[str, str] = {
     "assessment.contact_set": "确定包保联系点",
     "assessment.contact_visit": "登记联系点走访",
     "assessment.debrief": "登记党委书记述职评议",
+    "assessment.load": "批量载入考核问责数据",
     "partyorg.load": "批量载入村级党组织数据",
     "partyorg.weak_identify": "软弱涣散村党组织排查",
     "partyorg.weak_unlisted": "复查后移出软弱涣散村名单",
@@ -155,6 +156,7 @@ ENTITIES: dict[str, str] = {
     "fieldwork.adjustment": "调整建议",
     "fieldwork.logtally": "民情日记统计",
     "partyorg.batch": "村级党组织数据批次",
+    "assessment.batch": "考核问责数据批次",
 }
 
 # The models whose fields an action's changes name, besides the entity's own (a household's history records its

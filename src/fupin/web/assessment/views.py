@@ -368,4 +368,5 @@ def leaders(request: HttpRequest) -> HttpResponse:
         "contact": contact, "visit": VisitForm(initial={"on": _today()}), "decide": decide,
         "debriefs": selectors.debriefings(viewer=viewer, area_code=area.code, year=year), "debrief": debrief,
         "may_debrief": may_debrief,
+        "unapproved": leadership.stability_scan(area.code) if area.level <= codes.COUNTY else [],
     })  # fmt: skip

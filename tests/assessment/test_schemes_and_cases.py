@@ -220,7 +220,8 @@ def test_the_years_schemes_run_at_once_and_one_that_cannot_is_named(setting):
     s = setting
     first = _scheme(s)
     county = make_user("wn-zzb", Role.COUNTY_OFFICER, COUNTY_A, department=ORG)
-    villages = services.scheme_create(actor=county, area_code=COUNTY_A, year=YEAR, title="乡镇考核", assessed="townships")
+    villages = services.scheme_create(actor=county, area_code=COUNTY_A, year=YEAR, title="乡镇考核",
+                                      assessed="townships")  # fmt: skip
     broken = services.scheme_create(actor=s["pref"], area_code=PREFECTURE_A, year=YEAR, title="空方案",
                                     assessed="townships", standard=False)  # fmt: skip
     with pytest.raises(NotFoundError):  # not the county's area

@@ -17,6 +17,7 @@ from django.db import models
 from fupin.accounts.models import Role, User
 from fupin.areas.models import Area, AreaClassification
 from fupin.assessment.models import (
+    CampaignTask,
     Case,
     ContactPoint,
     ContactVisit,
@@ -433,6 +434,11 @@ def _assessment(model_name: str) -> Callable[[], models.Model]:
             area_id=township, year=2017, name="陈", held_on=date(2018, 1, 10), good=9, fairly_good=1, average=0, poor=0,
             score=98.5, grade="好", recorded_by="x",
         )  # fmt: skip
+        made["CampaignTask"] = lambda: m.CampaignTask.objects.create(
+            campaign=m.Campaign.objects.create(area_id=COUNTY_B, name="春季攻势", start=date(2017, 3, 1),
+                                               end=date(2017, 6, 30), goals="x"),
+            area_id=township, step="training", title="培训", due=date(2017, 4, 1),
+        )  # fmt: skip
         made["LeaderChange"] = lambda: m.LeaderChange.objects.create(
             area_id=COUNTY_B, post="party_secretary", leader=made["Leader"](), on=date(2017, 6, 1), reason="交流",
             flag="贫困县",
@@ -507,6 +513,7 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     ContactPoint: _assessment("ContactPoint"),
     ContactVisit: _assessment("ContactVisit"),
     Debriefing: _assessment("Debriefing"),
+    CampaignTask: _assessment("CampaignTask"),
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -570,6 +577,7 @@ ADMIN = {
     ContactPoint: "assessment/contactpoint",
     ContactVisit: "assessment/contactvisit",
     Debriefing: "assessment/debriefing",
+    CampaignTask: "assessment/campaigntask",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 
@@ -639,6 +647,8 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         f"/assessment/schemes/{_assessment('Scheme')().pk}/",
         f"/assessment/results/{_assessment('Result')().pk}/",
         f"/assessment/cases/{_assessment('Case')().pk}/",
+        f"/assessment/campaigns/{_assessment('CampaignTask')().campaign_id}/",
+        f"/assessment/leaders/?area={COUNTY_B}",
     ):
         assert client.get(url).status_code == 404, url
     # A search for the other county's name finds nothing

@@ -22,9 +22,9 @@ from fupin.accounts.permissions import ACTIONS, refusal, role_examples
 from fupin.accounts.services import user_create
 from fupin.areas.loader import DivisionFileError
 from fupin.areas.services import area_classification_set, areas_load
-from fupin.assessment import leadership
+from fupin.assessment import campaigns, leadership
 from fupin.assessment import services as assessment
-from fupin.assessment.models import Case, Leader, LeaderChange
+from fupin.assessment.models import Campaign, CampaignTask, Case, Leader, LeaderChange
 from fupin.audit.selectors import audit_readable
 from fupin.cadres.models import DispatchPlan
 from fupin.cadres.services import dispatch_plan, plan_approve, work_teams_load
@@ -90,8 +90,13 @@ def _world() -> dict[str, Any]:
                                    start=date(2016, 1, 1))  # fmt: skip
     change = LeaderChange.objects.create(area_id=COUNTY_A, post="party_secretary", leader=leader, on=date(2017, 6, 1),
                                          reason="交流", flag="贫困县")  # fmt: skip
+    campaign = Campaign.objects.create(area_id=COUNTY_A, name="春季攻势", start=date(2017, 3, 1),
+                                       end=date(2017, 6, 30), goals="x")  # fmt: skip
+    task = CampaignTask.objects.create(campaign=campaign, area_id=village[:9] + "000", step="deployment",
+                                       title="部署", due=date(2017, 4, 1))  # fmt: skip
     return {"village": village, "household": household, "finding": finding, "plan": plan, "posting": posting,
             "leave": leave, "adjustment": adjustment, "case": case, "interview": interview, "change": change,
+            "campaign": campaign, "task": task,
             "n": iter(range(10**6))}  # fmt: skip
 
 
@@ -161,6 +166,10 @@ CALLS: dict[str, Callable[[Any, dict[str, Any]], object]] = {
     "assessment.debrief": lambda u, w: leadership.debriefing_record(actor=u, area_code=w["village"], year=2017,
                                                                     name="王", held_on=date(2018, 1, 10), good=10,
                                                                     fairly_good=0, average=0, poor=0),
+    "assessment.campaign": lambda u, w: campaigns.task_add(actor=u, campaign_id=w["campaign"].pk, step="policy",
+                                                           title="印发方案", due=date(2017, 3, 10)),
+    "assessment.campaign_report": lambda u, w: campaigns.task_done(actor=u, task_id=w["task"].pk,
+                                                                   done_on=date(2017, 3, 20), note="已部署"),
     "assessment.unit_grade": lambda u, w: assessment.unit_grades_run(actor=u, area_code=COUNTY_A, year=2017),
     "audit.read": lambda u, w: audit_readable(u),
 }  # fmt: skip

@@ -95,6 +95,8 @@ ACTIONS: dict[str, Permission] = {
     "assessment.leaders": _p("维护党政领导班子成员、包保联系点和走访记录", {ORGANIZATION}, {P, D, T}, ADMIN),
     "assessment.stability": _p("审批贫困县党政正职调整（不摘帽不调整）", {ORGANIZATION}, {P}, ADMIN),
     "assessment.debrief": _p("登记下级党委（党组织）书记述职评议", {ORGANIZATION}, {P, D, T, C}, ADMIN),
+    "assessment.campaign": _p("发起攻坚行动、布置五步工作法任务", {POVERTY, ORGANIZATION}, {P, D, T}, ADMIN),
+    "assessment.campaign_report": _p("报告攻坚行动任务完成情况（责任单位）", ALL_DEPARTMENTS, {D, T, C}),
     "assessment.unit_grade": _p("评定帮扶单位年度目标考核等次", {ORGANIZATION}, {P, D, T}, ADMIN),
     "audit.read": _p("查看审计记录", ALL_DEPARTMENTS, {P, D, T}, {Role.INSPECTOR}, write=False),
 }

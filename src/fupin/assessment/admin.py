@@ -3,6 +3,7 @@ from django.contrib import admin
 from fupin.core.admin_base import ScopedReadOnlyAdmin
 
 from .models import (
+    CampaignTask,
     Case,
     ContactPoint,
     ContactVisit,
@@ -71,3 +72,9 @@ class ContactVisitAdmin(ScopedReadOnlyAdmin):
 class DebriefingAdmin(ScopedReadOnlyAdmin):
     list_display = ("year", "area", "name", "score", "grade", "held_on")
     list_filter = ("year", "grade")
+
+
+@admin.register(CampaignTask)
+class CampaignTaskAdmin(ScopedReadOnlyAdmin):
+    list_display = ("campaign", "area", "step", "title", "due", "done_on")
+    list_filter = ("step",)

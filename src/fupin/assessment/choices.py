@@ -140,3 +140,13 @@ class ContactKind(models.TextChoices):
 
     CHARGE = "charge", "定点包干"
     CONTACT = "contact", "联系点"
+
+
+class Step(models.TextChoices):
+    """The five-step method (五步工作法): every campaign's tasks fall under one of them."""
+
+    POLICY = "policy", "政策设计"
+    DEPLOYMENT = "deployment", "工作部署"
+    TRAINING = "training", "干部培训"
+    SUPERVISION = "supervision", "监督检查"
+    ACCOUNTABILITY = "accountability", "追责问责"

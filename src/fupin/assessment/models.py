@@ -34,6 +34,7 @@ from .choices import (
     Method,
     SchemeStatus,
     Source,
+    Step,
 )
 
 
@@ -325,3 +326,52 @@ class Debriefing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.year} {self.grade}"
+
+
+@scoping.exempt(
+    "launched by the province, a prefecture or a county for every area below it: a reader sees the campaigns of "
+    "their area's ancestors and their own, chosen by code in assessment.selectors.campaigns_for; the tasks carry "
+    "each area's part"
+)
+class Campaign(models.Model):
+    """A campaign (攻势: 春季攻势、夏秋攻势…) of an area for a period, with its goals; its tasks follow the
+    five-step method."""
+
+    area = _area("发起单位")
+    name = models.CharField("名称", max_length=60)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    goals = models.TextField("目标任务", max_length=2000)
+    created_by = _by()
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "攻坚行动"
+        ordering = ["-start", "area_id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@scoping.register("area_id")
+class CampaignTask(models.Model):
+    """One task of a campaign for one area (the launching area or one below it): its step, due date and, once
+    done, the date, what was done and, for a training, how many attended."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name="行动", on_delete=models.CASCADE, related_name="tasks")
+    area = _area("责任单位")
+    step = models.CharField("步骤", max_length=16, choices=Step.choices)
+    title = models.CharField("任务", max_length=100)
+    due = models.DateField("完成时限")
+    done_on = models.DateField("完成日期", null=True, blank=True)
+    note = models.CharField("完成情况", max_length=300, blank=True)
+    attendance = models.PositiveIntegerField("参训人数", null=True, blank=True)
+    reported_by = models.CharField("报告人", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "攻坚行动任务"
+        ordering = ["campaign_id", "step", "due", "area_id"]
+        indexes = [models.Index(fields=["campaign", "area"], name="campaigntask_area")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.area_id} {self.title}"

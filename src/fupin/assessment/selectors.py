@@ -19,6 +19,8 @@ from fupin.core.errors import NotFoundError
 
 from .choices import CaseStatus, ChangeStatus, Method
 from .models import (
+    Campaign,
+    CampaignTask,
     Case,
     CaseStep,
     ContactPoint,
@@ -299,3 +301,62 @@ def debriefings(*, viewer: Actor | None, area_code: str, year: int) -> QuerySet[
     level = codes.level_of(code) + 1
     qs = scoping.scoped(Debriefing, viewer).filter(area_id__gte=lo, area_id__lte=hi, year=year, area__level=level)
     return qs.select_related("area").order_by("-score", "area_id")
+
+
+# ----------------------------------------------------------------------------------------------- campaigns
+
+
+def campaigns_for(*, viewer: Actor | None, year: int | None = None) -> QuerySet[Campaign]:
+    """The campaigns a viewer takes part in or oversees: those launched by their area's ancestors or by their own
+    area, and those launched below it."""
+    qs = Campaign.objects.select_related("area")
+    own = None if viewer is None or viewer.is_superuser else viewer.scope_code
+    if own:
+        lo, hi = codes.code_range(own)
+        qs = qs.filter(Q(area_id__in=[*codes.ancestor_codes(own), own]) | Q(area_id__gte=lo, area_id__lte=hi))
+    if year is not None:
+        qs = qs.filter(start__year__lte=year, end__year__gte=year)
+    return qs.order_by("-start", "area_id")
+
+
+def campaign_get(*, viewer: Actor | None, campaign_id: int) -> Campaign:
+    campaign = campaigns_for(viewer=viewer).filter(pk=campaign_id).first()
+    if campaign is None:
+        raise NotFoundError("攻坚行动不存在或不在您的管辖范围内")
+    return campaign
+
+
+def campaign_progress(*, viewer: Actor | None, campaign: Campaign) -> dict[str, Any]:
+    """The campaign as the viewer sees it: per step the tasks in their area (done / set / overdue, attendance),
+    per child area of the viewer's part its tasks done / set, and the cases opened in the area during it."""
+    from .choices import Step
+
+    today = timezone.localdate()
+    own = viewer.scope_code if viewer is not None and not viewer.is_superuser and viewer.scope_code else None
+    base = campaign.area_id if own is None or codes.contains(own, campaign.area_id) else own
+    tasks = list(scoping.scoped(CampaignTask, viewer).filter(campaign=campaign).select_related("area"))
+    steps = []
+    for value, label in Step.choices:
+        mine = [t for t in tasks if t.step == value]
+        steps.append({"step": value, "label": label, "set": len(mine), "done": sum(1 for t in mine if t.done_on),
+                      "overdue": sum(1 for t in mine if not t.done_on and t.due < today),
+                      "attendance": sum(t.attendance or 0 for t in mine)})  # fmt: skip
+    level = codes.level_of(base)
+    by_child: dict[str, list[int]] = {}
+    for t in tasks:
+        if codes.level_of(t.area_id) > level:
+            child = codes.normalize(codes.prefix(t.area_id, level + 1))
+            counts = by_child.setdefault(child, [0, 0])
+            counts[0] += 1
+            counts[1] += int(t.done_on is not None)
+    from fupin.areas.models import Area
+
+    names = dict(Area.objects.filter(code__in=list(by_child)).values_list("code", "name"))
+    children = [{"code": c, "name": names.get(c, c), "set": n, "done": d,
+                 "share": round(100 * d / n) if n else 0} for c, (n, d) in sorted(by_child.items())]  # fmt: skip
+    lo, hi = codes.code_range(base)
+    cases = _case_visible(viewer).filter(area_id__gte=lo, area_id__lte=hi, opened_on__gte=campaign.start,
+                                         opened_on__lte=campaign.end).count()  # fmt: skip
+    mine = [t for t in tasks if own is not None and t.area_id == own]
+    return {"steps": steps, "children": children, "cases": cases, "mine": mine, "base": base,
+            "total": len(tasks), "done": sum(1 for t in tasks if t.done_on)}  # fmt: skip

@@ -13,6 +13,7 @@ from fupin.assessment.choices import (
     LeaderPost,
     Method,
     Source,
+    Step,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -115,3 +116,27 @@ class DebriefForm(forms.Form):
     def __init__(self, *args: object, areas: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["area"].choices = areas or []  # type: ignore[attr-defined]
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label="名称（如 2018 年春季攻势）", max_length=60)
+    start = forms.DateField(label="开始日期", widget=DATE)
+    end = forms.DateField(label="结束日期", widget=DATE)
+    goals = forms.CharField(label="目标任务", max_length=2000, widget=TEXT)
+
+
+class TaskForm(forms.Form):
+    step = forms.ChoiceField(label="步骤", choices=Step.choices)
+    title = forms.CharField(label="任务", max_length=100)
+    due = forms.DateField(label="完成时限", widget=DATE)
+    level = forms.ChoiceField(label="责任单位", choices=[], required=False)
+
+    def __init__(self, *args: object, levels: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["level"].choices = levels or []  # type: ignore[attr-defined]
+
+
+class TaskDoneForm(forms.Form):
+    done_on = forms.DateField(label="完成日期", widget=DATE)
+    note = forms.CharField(label="完成情况", max_length=300)
+    attendance = forms.IntegerField(label="参训人数（干部培训填写）", min_value=1, required=False)

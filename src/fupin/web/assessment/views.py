@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fupin.areas.selectors import area_children, area_get, area_names, area_resolve
-from fupin.assessment import leadership, selectors, services
+from fupin.assessment import campaigns, leadership, selectors, services
 from fupin.assessment.choices import CaseKind, CaseStatus, Consequence, EvidenceKind, Source
 from fupin.assessment.procedures import STEP_TITLES
 from fupin.core import codes, permissions
@@ -26,6 +26,7 @@ from fupin.web.common.params import viewer_of, year_param
 
 from .forms import (
     AppointForm,
+    CampaignForm,
     CaseOpenForm,
     ContactForm,
     DebriefForm,
@@ -34,6 +35,8 @@ from .forms import (
     PlanForm,
     SchemeForm,
     StepTextForm,
+    TaskDoneForm,
+    TaskForm,
     VisitForm,
 )
 
@@ -369,4 +372,67 @@ def leaders(request: HttpRequest) -> HttpResponse:
         "debriefs": selectors.debriefings(viewer=viewer, area_code=area.code, year=year), "debrief": debrief,
         "may_debrief": may_debrief,
         "unapproved": leadership.stability_scan(area.code) if area.level <= codes.COUNTY else [],
+    })  # fmt: skip
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    """The campaigns the viewer takes part in or oversees; launching one for those who may."""
+    viewer = viewer_of(request)
+    year = year_param(request)
+    own = viewer.scope_code or codes.normalize("52")
+    may = permissions.allowed(viewer, "assessment.campaign", own)
+    form = CampaignForm()
+    if request.method == "POST":
+        if not may:
+            raise PermissionDenied("您没有发起攻坚行动的权限")
+        form = CampaignForm(request.POST)
+        made: list[Any] = []
+        launch = campaigns.campaign_launch
+        if form_submit(request, form, lambda d: made.append(launch(actor=viewer, area_code=own, **d)),
+                       "已发起攻坚行动：请按五步工作法布置任务"):  # fmt: skip
+            return redirect("assessment-campaign", campaign_id=made[0].pk)
+    return render(request, "web/assessment/campaigns.html", {
+        "year": year, "years": range(2014, _today().year + 1), "may": may, "form": form,
+        "rows": selectors.campaigns_for(viewer=viewer, year=year), "own_name": area_names([own]).get(own, "全省"),
+    })  # fmt: skip
+
+
+LEVEL_CHOICES = {2: "各市（州）", 3: "各县（市、区）", 4: "各乡（镇）"}
+
+
+@login_required
+def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """A campaign: its goals, the five steps' progress in the viewer's area, its child areas' progress, the cases
+    opened during it; tasks set by the launching area, reported by each responsible area."""
+    viewer = viewer_of(request)
+    item = selectors.campaign_get(viewer=viewer, campaign_id=campaign_id)
+    may_set = permissions.allowed(viewer, "assessment.campaign", item.area_id)
+    level = item.area.level
+    levels = [("", f"本级（{item.area.name}）"), *((str(k), v) for k, v in LEVEL_CHOICES.items() if k > level)]
+    task_form = TaskForm(levels=levels, initial={"due": item.end})
+    done_form = TaskDoneForm(initial={"done_on": min(_today(), item.end)})
+    if request.method == "POST":
+        which = request.POST.get("form", "")
+        if which == "task" and may_set:
+            task_form = TaskForm(request.POST, levels=levels)
+            set_: list[int] = []
+            if form_submit(request, task_form, lambda d: set_.append(campaigns.task_add(
+                    actor=viewer, campaign_id=item.pk, **d)), "已布置任务"):  # fmt: skip
+                messages.info(request, f"共 {set_[0]} 个责任单位")
+                return redirect("assessment-campaign", campaign_id=item.pk)
+        elif which == "done":
+            tid = request.POST.get("task")
+            done_form = TaskDoneForm(request.POST)
+            if form_submit(request, done_form, lambda d: campaigns.task_done(actor=viewer, task_id=tid, **d),
+                           "已报告完成情况"):  # fmt: skip
+                return redirect("assessment-campaign", campaign_id=item.pk)
+            messages.error(request, form_errors_text(done_form))
+        else:
+            raise PermissionDenied("您没有办理此事项的权限")
+    progress_ = selectors.campaign_progress(viewer=viewer, campaign=item)
+    may_report = permissions.allowed(viewer, "assessment.campaign_report", viewer.scope_code or item.area_id)
+    return render(request, "web/assessment/campaign.html", {
+        "c": item, "p": progress_, "may_set": may_set, "may_report": may_report, "task_form": task_form,
+        "done_form": done_form, "today": _today(),
     })  # fmt: skip

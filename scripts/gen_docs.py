@@ -69,9 +69,11 @@ def render() -> str:
     _setup()
     import fupin.fieldwork.services
     import fupin.partyorg.services  # noqa: F401 - named in the workflows
-    from fupin.analytics import fieldwork, partyorg
+    from fupin.analytics import assessment, fieldwork, partyorg
     from fupin.analytics.rules import FAMILIES
     from fupin.analytics.verdicts import cadre, county, household, village
+    from fupin.assessment.choices import CaseStatus
+    from fupin.assessment.procedures import STEPS as CASE_STEPS
     from fupin.checks.choices import FindingStatus
     from fupin.checks.services import NEEDS_REASON, TRANSITIONS
     from fupin.core import codes
@@ -142,6 +144,20 @@ def render() -> str:
         ("整顿验收 acceptance", partyorg.acceptance),
     ):
         lines.append(f"| {name} | {_doc(fn)} | `{_file(fn)}` |")
+    lines += ["", "## Assessment and accountability (`fupin.analytics.assessment`)", "",
+              "Every scheme's scoring, the helping units' grade rule, the stability rule and the debriefings' "
+              "score, on every engine. Parameters: `unit_first_min`, `unit_second_min`, `unit_third_min`, "
+              "`unit_masses_min`, `debrief_weight_*`, `debrief_*_min` (docs: 政策参数); a scheme's own weights, "
+              "methods, targets and veto lines are its data.", "",
+              "| rule | what it gives | file |", "| --- | --- | --- |"]  # fmt: skip
+    for name, fn in (
+        ("考核计分排名 score", assessment.score),
+        ("指标汇总 rollup", assessment.rollup),
+        ("帮扶单位等次 unit_grades", assessment.unit_grades),
+        ("贫困县党政正职稳定 stability_flags", assessment.stability_flags),
+        ("述职评议 debriefings", assessment.debriefings),
+    ):
+        lines.append(f"| {name} | {_doc(fn)} | `{_file(fn)}` |")
     lines += ["", "### Which income line each rule and verdict uses", "",
               "| rule or verdict | line (policy parameter) | comparison |", "| --- | --- | --- |"]  # fmt: skip
     for name, line, comparison in INCOME_LINES:
@@ -169,6 +185,13 @@ def render() -> str:
               "| 待县委组织部审批 | 县（组织部） | approved with a replacement from the village's reserve pool, who "
               "takes the secretary's seat as the old secretary leaves it; or refused |", "",
               f"File: `{_file(sys.modules['fupin.partyorg.services'])}`", "",
+              "### 约谈问责 (`fupin.assessment.procedures.STEPS`)", "",
+              "| step | from | to | taken by |", "| --- | --- | --- | --- |",
+              *(f"| {st.title} | {'、'.join(sorted(CaseStatus(x).label for x in st.sources))} | "
+                f"{CaseStatus(st.target).label} | "
+                f"{'立案单位（或上级）' if st.name in ('close', 'exempt') else '被约谈、问责单位（村的由乡镇）'} |"
+                for st in CASE_STEPS), "",
+              f"File: `{_file(sys.modules['fupin.assessment.procedures'])}`", "",
               "### Finding transitions (`fupin.checks.services.TRANSITIONS`)", "",
               "| from | to | lowest level | reason required |", "| --- | --- | --- | --- |"]  # fmt: skip
     for (a, b), lvl in TRANSITIONS.items():

@@ -31,8 +31,7 @@ demo: migrate fonts
 	$(BIN)/fupin dispatch plan --round 2017 --area 520325 > /dev/null
 	$(BIN)/fupin dispatch plan --round 2017 --area 520526 > /dev/null
 	$(BIN)/fupin assessment standard --area 520500000000 --year 2017 --assessed extremely_poor_townships > /dev/null
-	$(BIN)/fupin assessment standard --area 520526000000 --year 2017 --assessed deep_poverty_villages > /dev/null
-	$(BIN)/fupin assessment units --area 520526000000 --year 2017 > /dev/null
+	$(BIN)/fupin assessment all --year 2017 > /dev/null  # again, now with the refreshed indicators
 	@echo "打开 http://127.0.0.1:8000/ ，用上面的演示账号登录；Ctrl-C 同时停止网站和后台任务进程"
 	$(BIN)/fupin worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/fupin runserver 127.0.0.1:8000

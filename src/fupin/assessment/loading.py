@@ -36,7 +36,7 @@ from .models import (
     LeaderChange,
     Scheme,
 )
-from .services import schemes_run, standard_indicators, unit_grades_run
+from .services import assessed_areas, schemes_run, standard_indicators, unit_grades_run
 
 Echo = Callable[[str], None]
 NAMES = ("leaders", "leader_approvals", "contact_points", "contact_visits", "debriefings", "assessment_scores",
@@ -72,7 +72,7 @@ def assessment_load(
     _debriefings(tables, refs, counts)
     progress.report("运行考核方案", 2, 4)
     years = _schemes(tables, counts)
-    for year in years:
+    for year in years:  # (no scheme loaded: nothing to run)
         done = schemes_run(actor=actor, area_code=codes.normalize("52"), year=year)
         counts[f"ranked_{year}"] = done.assessed
         say(f"{year} 年考核方案 {done.schemes} 个，参加排名 {done.assessed:,} 个单位，末位 {done.bottom} 个")
@@ -169,9 +169,16 @@ def _schemes(tables: dict[str, pa.Table], counts: dict[str, int]) -> list[int]:
     """A standard scheme per (assessing area, set, year) of the scores, its 观摩 indicator with the veto line, and
     the scores as entered values; returns the years."""
     rows = _rows(tables, "assessment_scores")
-    keys = sorted({(r["assessing_code"], r["assessed"], r["year"]) for r in rows})
+    scored: dict[tuple[str, str, int], set[str]] = {}
+    for r in rows:
+        scored.setdefault((r["assessing_code"], r["assessed"], r["year"]), set()).add(r["area_code"])
     schemes: dict[tuple[str, str, int], Scheme] = {}
-    for area, kind, year in keys:
+    skipped = 0
+    for (area, kind, year), covered in sorted(scored.items()):
+        probe = Scheme(area_id=area, year=year, assessed=kind)
+        if not {a.code for a in assessed_areas(probe)} <= covered:  # a part of the province: its schemes above
+            skipped += 1  # the loaded counties would rank areas without their scores; they are left out
+            continue
         title = scheme_title(year, kind)
         scheme, made = Scheme.objects.get_or_create(area_id=area, year=year, title=title, defaults={
             "assessed": kind, "bottom": 1, "consequence": Consequence.INTERVIEW})  # fmt: skip
@@ -185,13 +192,16 @@ def _schemes(tables: dict[str, pa.Table], counts: dict[str, int]) -> list[int]:
     have = set(EnteredValue.objects.filter(indicator__in=observe.values()).values_list("indicator_id", "area_id"))
     values = []
     for r in rows:
-        ind = observe[schemes[(r["assessing_code"], r["assessed"], r["year"])].pk]
+        key = (r["assessing_code"], r["assessed"], r["year"])
+        if key not in schemes:
+            continue
+        ind = observe[schemes[key].pk]
         if (ind.pk, r["area_code"]) not in have:
             values.append(EnteredValue(indicator=ind, area_id=r["area_code"], value=r["observation"]))
     EnteredValue.objects.bulk_create(values, batch_size=5000)
-    counts["schemes"], counts["entered_values"] = len(schemes), len(values)
+    counts["schemes"], counts["entered_values"], counts["schemes_partial"] = len(schemes), len(values), skipped
     Scheme.objects.filter(pk__in=[s.pk for s in schemes.values()]).update(status=SchemeStatus.DRAFT)
-    return sorted({k[2] for k in keys})
+    return sorted({k[2] for k in schemes})
 
 
 def _cases(tables: dict[str, pa.Table], counts: dict[str, int]) -> None:

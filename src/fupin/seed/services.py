@@ -189,6 +189,7 @@ def synth_into_db(*, actor: Actor | None, scale: str, seed: int, out: Path | Non
         synth_cadres_load(actor=actor, out=out, echo=echo)
         synth_fieldwork_load(actor=actor, out=out, echo=echo)
         synth_partyorg_load(actor=actor, out=out, echo=echo)
+        synth_assessment_load(actor=actor, out=out, echo=echo)
 
 
 def synth_classifications_load(*, actor: Actor | None, scale: str, seed: int, echo: Echo = _quiet) -> None:
@@ -290,3 +291,14 @@ def synth_partyorg_load(*, actor: Actor | None, out: Path, echo: Echo = _quiet) 
     if not (out / "village_cadres.parquet").exists():
         return
     partyorg_load(actor=actor, tables=load_parquet_dir(out), source=f"synth:{out.name}", echo=echo)
+
+
+def synth_assessment_load(*, actor: Actor | None, out: Path, echo: Echo = _quiet) -> None:
+    """The generated counties' leaders, contact points, debriefings, the year's schemes with their 观摩 scores (run
+    at once), the bottom areas' 约谈 and the helping units' grades (``fupin.assessment.loading``). The schemes read
+    the dashboards' indicators: refresh them first for the scores to carry the poverty figures."""
+    from fupin.assessment.loading import assessment_load, load_parquet_dir
+
+    if not (out / "leaders.parquet").exists():
+        return
+    assessment_load(actor=actor, tables=load_parquet_dir(out), source=f"synth:{out.name}", echo=echo)

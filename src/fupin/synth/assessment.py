@@ -75,7 +75,7 @@ YEAR = 2017
 VETO_LINE = 60.0  # a 现场观摩 score below this is vetoed (一票否决) in the synthetic schemes
 SALT = 9_2017
 EPOCH = date(1970, 1, 1)
-PROVINCE, PREFECTURE, COUNTY, TOWNSHIP = 1, 2, 3, 4
+PROVINCE, PREFECTURE, COUNTY, TOWNSHIP, VILLAGE = 1, 2, 3, 4, 5
 SECRETARY, HEAD, MEMBER = "party_secretary", "government_head", "member"
 HEADS = (SECRETARY, HEAD)
 POST_ORDER = {SECRETARY: 0, HEAD: 1, MEMBER: 2}
@@ -122,12 +122,12 @@ def _day(y: int, m: int, d: int) -> int:
     return (date(y, m, d) - EPOCH).days
 
 
-def _year(day: int) -> int:
-    return date.fromordinal(EPOCH.toordinal() + day).year
-
-
 def _date(day: int) -> date:
     return EPOCH + timedelta(days=day)
+
+
+def _year(day: int) -> int:
+    return _date(day).year
 
 
 def _dates(days: Sequence[int | None]) -> pa.Array:
@@ -141,7 +141,7 @@ def _level(code: str) -> int:
         return PREFECTURE
     if code[6:] == "0" * 6:
         return COUNTY
-    return TOWNSHIP if code[9:] == "000" else 5
+    return TOWNSHIP if code[9:] == "000" else VILLAGE
 
 
 def _titles(level: int, kind: str) -> tuple[str, ...]:

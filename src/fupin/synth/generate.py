@@ -16,6 +16,8 @@ import pyarrow.parquet as pq
 
 from . import calibration as cal
 from .allocate import largest_remainder
+from .assessment import TABLES as ASSESSMENT_TABLES
+from .assessment import assessment_tables
 from .cadres import CadrePlan, generate_cadres, plan_cadres, promotions, temporary_posts
 from .county import county_seed, generate_county
 from .departments import SCHEMAS as DEPARTMENT_SCHEMAS
@@ -33,7 +35,7 @@ FILES = (
     "area_classifications", "county_targets", "households", "members", "household_years",
     "answers", "vehicles", "real_estate", "businesses", "state_payroll", "deaths", "hukou",
     "survey_households", "survey_members", "helping_units", "work_groups", "cadres", "party_orgs", "promotions",
-    *DEPARTMENT_TABLES, *FIELDWORK_SCHEMAS, *PARTY_TABLES,
+    *DEPARTMENT_TABLES, *FIELDWORK_SCHEMAS, *PARTY_TABLES, *ASSESSMENT_TABLES,
 )  # fmt: skip
 
 SCHEMAS = {
@@ -114,6 +116,9 @@ def generate(  # noqa: PLR0915 - one linear recipe
     pq.write_table(orgs, out / "party_orgs.parquet")
     counts["party_orgs"] = orgs.num_rows
     for name, table in party_tables(plan, seed, counties).items():  # the organizations' people and yearly facts
+        pq.write_table(table, out / f"{name}.parquet")
+        counts[name] = table.num_rows
+    for name, table in assessment_tables(plan, seed, counties).items():  # leaders, schemes' scores, cases
         pq.write_table(table, out / f"{name}.parquet")
         counts[name] = table.num_rows
 

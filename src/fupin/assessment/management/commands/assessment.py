@@ -7,12 +7,13 @@ from fupin.core.commands import FupinCommand
 
 class Command(FupinCommand):
     help = (
-        "考核问责：standard 按标准指标体系制定（或沿用同名）考核方案并运行考核；run 重新运行一个方案；ranking "
-        "考核排名；units 评定帮扶单位年度等次；cases 未办结的约谈问责（按立案时长）"
+        "考核问责：standard 按标准指标体系制定（或沿用同名）考核方案并运行考核；all 运行本地区本年度全部考核方案并"
+        "评定帮扶单位等次；run 重新运行一个方案；ranking 考核排名；units 评定帮扶单位年度等次；cases 未办结的约谈问责"
+        "（按立案时长）"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["standard", "run", "ranking", "units", "cases"])
+        parser.add_argument("action", choices=["standard", "all", "run", "ranking", "units", "cases"])
         parser.add_argument("--area", default="520000000000", help="考核单位的区划代码（缺省为全省）")
         parser.add_argument("--year", type=int, help="年度")
         parser.add_argument("--assessed", help="standard：考核对象（extremely_poor_townships、deep_poverty_villages…）")
@@ -30,7 +31,7 @@ class Command(FupinCommand):
         actor = options["actor"]
         viewer = actor or SYSTEM_VIEWER
         action, year = options["action"], options["year"]
-        if action in ("standard", "units") and not year:
+        if action in ("standard", "all", "units") and not year:
             raise CommandError("请用 --year 指定年度")
         if action == "standard":
             kind = options["assessed"]
@@ -42,6 +43,8 @@ class Command(FupinCommand):
                 scheme = services.scheme_create(actor=actor, area_code=options["area"], year=year, title=title,
                                                 assessed=kind, bottom=options["bottom"])  # fmt: skip
             self._run(actor, viewer, scheme.pk, options["limit"])
+        elif action == "all":
+            self._all(actor, options["area"], year)
         elif action in ("run", "ranking"):
             if not options["scheme"]:
                 raise CommandError("请用 --scheme 指定方案编号")
@@ -57,6 +60,17 @@ class Command(FupinCommand):
         else:
             for band in selectors.open_cases_by_age(viewer=viewer):
                 self.stdout.write(f"立案{band['label']}：{band['count']:,} 件（超过整改时限 {band['overdue']:,}）")
+
+    def _all(self, actor: Any, area: str, year: int) -> None:
+        from fupin.assessment import services
+
+        done = services.schemes_run(actor=actor, area_code=area, year=year)
+        self.stdout.write(f"{year} 年运行考核方案 {done.schemes:,} 个：参加排名 {done.assessed:,} 个单位，"
+                          f"末位 {done.bottom:,} 个")  # fmt: skip
+        for why in done.skipped:
+            self.stdout.write(f"  未运行：{why}")
+        got = services.unit_grades_run(actor=actor, area_code=area, year=year)
+        self.stdout.write(f"评定帮扶单位 {got.units:,} 个，不能评为一等奖的情形 {got.capped:,} 个")
 
     def _run(self, actor: Any, viewer: Any, scheme_id: int, limit: int) -> None:
         from fupin.assessment import services

@@ -992,6 +992,79 @@ def bench_partyorg(smoke: bool, repeat: int) -> dict[str, object]:
     }
 
 
+ASSESS = str(ROOT / "bench" / "assessment.py")
+ASSESS_DB = "fupin_assess"
+
+
+def bench_assessment(smoke: bool, repeat: int) -> dict[str, object]:
+    """Assessment and accountability (issue 19): the province's assessment of all its schemes in one run — the
+    province over its 88 counties, each prefecture over its townships (1,510), each county over its deep-poverty
+    villages (2,760) — reading the dashboards' indicators, the cadres' ratings and violations, the 软弱涣散 lists,
+    the 述职评议 and the entered 观摩 scores, scoring in Ibis on DuckDB and writing the results and their audit; then
+    the grades of the province's helping units over its posted cadres (~51,000). Against the scoring hand-written in
+    one SQL statement over the same values; results identical, the planted vetoes and unapproved head changes found.
+    Smoke: one county (威宁) in SQLite."""
+    repeat = 1 if smoke else repeat
+    rows = []
+    engines = [("sqlite", "520526")] if smoke else [("postgresql", "province"), ("sqlite", "province")]
+    for vendor, counties in engines:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {"FUPIN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+            if vendor == "sqlite":
+                env["FUPIN_DATABASE_URL"] = f"sqlite:///{tmp}/assess.sqlite3"
+            else:
+                _pg_admin(f"DROP DATABASE IF EXISTS {ASSESS_DB} WITH (FORCE)", f"CREATE DATABASE {ASSESS_DB}")
+                env["FUPIN_DATABASE_URL"] = _pg(ASSESS_DB)
+            for args in (["migrate", "-v0"], ["areas", "load"]):
+                run_child([FUPIN, *args], env)
+            loaded = json.loads(run_child([sys.executable, ASSESS, "load", counties], env).output)
+            area = "520000000000" if counties == "province" else f"{counties}000000"
+            label = f"{'province' if counties == 'province' else 'county ' + counties} ({vendor})"
+            runs, scored, graded = [], [], []
+            for _ in range(repeat):
+                run = run_child([sys.executable, ASSESS, "run", area, "2017"], env)
+                out = json.loads(run.output)
+                runs.append(Run(out["seconds"], run.peak_mb, ""))
+                scored.append(Run(out["score_seconds"], run.peak_mb, ""))
+                graded.append(Run(out["unit_seconds"], run.peak_mb, ""))
+            floors = [json.loads(run_child([sys.executable, ASSESS, "floor", area, "2017"], env).output)
+                      for _ in range(repeat)]  # fmt: skip
+            f = floors[-1]
+            if (f["differ"] or f["recall"] < 1 or f["precision"] < 1 or f["near_flagged"]
+                    or f["stability_found"] < f["stability_planted"] or f["stability_extra"]
+                    or f["stability_near_flagged"]):  # fmt: skip
+                raise SystemExit(f"assessment ({vendor}): {f}")
+            floor_s = statistics.median(x["seconds"] for x in floors)
+            levels = out["by_level"]
+            size = (f"{label}: {out['schemes']} schemes, {out['assessed']:,} areas ranked ({levels.get('3', 0):,} "
+                    f"counties, {levels.get('4', 0):,} townships, {levels.get('5', 0):,} villages), "
+                    f"{out['values']:,} indicator values; results identical to the SQL's; planted vetoes "
+                    f"{f['planted']} all ranked last (recall {f['recall']:.0%}, precision {f['precision']:.0%}), "
+                    f"{f['near_misses']} near misses left alone; {f['stability_found']}/{f['stability_planted']} "
+                    f"planted unapproved head changes found, none else")  # fmt: skip
+            units = f"{out['units']:,} helping units with posted cadres ({loaded['cadres']:,} cadres rated)"
+            rows.append(_row(f"all the year's schemes at once (`fupin assessment all`), {vendor}", runs, size,
+                             ("the scoring hand-written in SQL, run by the database", floor_s)))  # fmt: skip
+            rows.append(_row(f"… its read-and-score part alone (tables as Arrow, Ibis on DuckDB), {vendor}", scored,
+                             size, ("the same SQL", floor_s)))  # fmt: skip
+            rows.append(_row(f"the helping units' grades (`unit_grades_run`), {vendor}", graded, units,
+                             ("the schemes' SQL floor, for scale", floor_s)))  # fmt: skip
+            prepared = ("preparing classifications, cadres, ratings and indicators", loaded["prepare_seconds"])
+            rows.append(_row(f"loading the synthetic assessment (`assessment_load`, incl. its first run), {vendor}",
+                             [Run(loaded["load_seconds"], 0.0, "")], f"{label}: {loaded['rows']:,} rows",
+                             prepared))  # fmt: skip
+            print(f"  assessment {vendor}: all schemes {[round(r.seconds, 2) for r in runs]} s, "  # noqa: T201
+                  f"floor {floor_s:.3f} s")  # fmt: skip
+        if vendor == "postgresql":
+            _pg_admin(f"DROP DATABASE IF EXISTS {ASSESS_DB} WITH (FORCE)")
+    return {
+        "name": "assessment",
+        "title": "Assessment (压实责任): the province's assessment of all its schemes and its helping units' grades "
+        "against hand-written SQL",
+        "rows": rows,
+    }
+
+
 def _row(label: str, runs: list[Run], size: str, baseline: tuple[str, float]) -> dict[str, object]:
     secs = [r.seconds for r in runs]
     median = statistics.median(secs)
@@ -1022,6 +1095,7 @@ BENCHMARKS: dict[str, Callable[[bool, int], dict[str, object]]] = {
     "national": bench_national,
     "fieldwork": bench_fieldwork,
     "partyorg": bench_partyorg,
+    "assessment": bench_assessment,
 }
 
 

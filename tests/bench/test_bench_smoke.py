@@ -23,3 +23,4 @@ def test_every_benchmark_runs_at_tiny_scale():
     assert "all rules + indicators, Ibis on DuckDB: median" in out.stdout
     assert "province plan: min-cost flows: median" in out.stdout
     assert "软弱涣散 identification (`fupin party identify`), sqlite: median" in out.stdout
+    assert "all the year's schemes at once (`fupin assessment all`), sqlite: median" in out.stdout

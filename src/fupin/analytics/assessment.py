@@ -52,6 +52,15 @@ POOR_GRADES = ("基本称职", "不称职")
 CAPS = ("poor_rating", "masses", "bottom_village")
 
 
+HALF_UP = 1e-9  # a half-cent held in binary just below .5 (15.235 → 15.2349999…) rounds up on every engine
+
+
+def cents(x: ir.NumericValue) -> ir.FloatingValue:
+    """``x`` (never negative here) to the cent, half up, identically on every engine: DuckDB and Spark round the
+    binary value (15.235 → 15.23), SQLite and PostgreSQL's numeric the decimal one (→ 15.24)."""
+    return (x + HALF_UP).round(2)
+
+
 def _clip(x: ir.FloatingValue) -> ir.FloatingValue:
     return ibis.greatest(ibis.least(x, 100.0), 0.0)
 
@@ -89,14 +98,14 @@ def parts(areas: ir.Table, values: ir.Table, indicators: ir.Table) -> ir.Table:
         (t.method == "target", by_target),
         else_=deduct,
     )
-    score = _clip(raw.cast("float64")).round(2)
+    score = cents(_clip(raw.cast("float64")))
     vetoed = ibis.cases(
         (t.veto.isnull() | v.isnull(), False),
         (t.higher_better, v < t.veto),
         else_=v > t.veto,
     )
     return t.select(
-        "scheme", "area_code", "indicator", "value", score=score, points=(t.weight * score / 100.0).round(2),
+        "scheme", "area_code", "indicator", "value", score=score, points=cents(t.weight * score / 100.0),
         vetoed=vetoed,
     )  # fmt: skip
 
@@ -105,9 +114,7 @@ def score(schemes: ir.Table, areas: ir.Table, values: ir.Table, indicators: ir.T
     """(parts, totals) of every scheme over its assessed ``areas`` at once (ranks within each scheme; its
     ``bottom`` from ``schemes``): see the module's doc."""
     p = parts(areas, values, indicators)
-    s = p.group_by(["scheme", "area_code"]).aggregate(
-        total=p.points.sum().round(2), vetoes=p.vetoed.cast("int32").sum()
-    )
+    s = p.group_by(["scheme", "area_code"]).aggregate(total=cents(p.points.sum()), vetoes=p.vetoed.cast("int32").sum())
     s = s.mutate(vetoed=(s.vetoes > 0).cast("int32"))
     best_first = ibis.window(group_by=s.scheme, order_by=[s.vetoed.asc(), s.total.desc()])
     worst_first = ibis.window(group_by=s.scheme, order_by=[s.vetoed.desc(), s.total.asc()])
@@ -138,7 +145,7 @@ def unit_grades(
         (g.score >= third, GRADES[2]),
         else_=GRADES[3],
     )
-    g = g.mutate(score=g.score.round(2), earned=earned)
+    g = g.mutate(score=cents(g.score), earned=earned)
 
     poor = cadres.filter(cadres.grade.isin(POOR_GRADES))
     c1 = poor.group_by("unit_id").aggregate(value=poor.posting_id.nunique().cast("float64"))
@@ -220,7 +227,7 @@ def debriefings(
     w_good, w_fair, w_avg, w_poor = (float(w) for w in weights)
     total = votes.good + votes.fairly_good + votes.average + votes.poor
     weighted = votes.good * w_good + votes.fairly_good * w_fair + votes.average * w_avg + votes.poor * w_poor
-    score = ibis.cases((total > 0, (weighted / total.cast("float64")).round(2)), else_=ibis.null("float64"))
+    score = ibis.cases((total > 0, cents(weighted / total.cast("float64"))), else_=ibis.null("float64"))
     t = votes.select("area_code", votes=total.cast("int32"), score=score)
     good, fair, avg = (float(x) for x in lines)
     grade = ibis.cases(

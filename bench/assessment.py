@@ -194,7 +194,8 @@ WITH g AS (
 )
 SELECT t.scheme, t.area_code, t.total,
   RANK() OVER (PARTITION BY t.scheme ORDER BY t.vetoed, t.total DESC) AS rank,
-  RANK() OVER (PARTITION BY t.scheme ORDER BY t.vetoed DESC, t.total) - 1 < b.bottom AS bottom
+  RANK() OVER (PARTITION BY t.scheme ORDER BY t.vetoed DESC, t.total) - 1 < b.bottom
+    AND COUNT(*) OVER (PARTITION BY t.scheme) > b.bottom AS bottom
 FROM t JOIN bench_schemes b ON b.scheme = t.scheme
 """
 
@@ -260,8 +261,9 @@ def floor(area: str, year: int) -> dict[str, Any]:
     ranks = sum(1 for k in set(by_sql) & set(stored) if by_sql[k][1] != stored[k][1])
     answers = pq.read_table(_answers()).to_pylist()
     scheme_key = {s.pk: f"{s.area_id}/{s.assessed}" for s, _, _ in items}
-    bottom = {(scheme_key[s], a) for (s, a), (_, _, b) in stored.items() if b}
     planted = {(a["ref"], a["area_code"]) for a in answers if a["kind"] == "bottom" and a["planted"]}
+    with_plant = {ref for ref, _ in planted}  # (a scheme of one or two areas has no planted veto: its last is real)
+    bottom = {(scheme_key[s], a) for (s, a), (_, _, b) in stored.items() if b and scheme_key[s] in with_plant}
     near = {(a["ref"], a["area_code"]) for a in answers if a["kind"] == "bottom" and not a["planted"]}
     flagged = {(f["area_id"], f["post"], f["end"].year) for f in _scan(area)}
     stability = {(a["area_code"], a["ref"], a["year"]) for a in answers if a["kind"] == "stability"}

@@ -44,7 +44,7 @@ def _scheme() -> dict[str, pa.Table]:
     half = [(9, 1, 25.0, True, "target", 100.0, None, None), (9, 2, 10.0, True, "target", 100.0, None, None)]
     other = [(8, 1, 100.0, True, "relative", None, None, None)]
     return {
-        "schemes": _table([(7, 2), (8, 1), (9, 0)], rules.SCHEMES),
+        "schemes": _table([(7, 2), (8, 1), (9, 1)], rules.SCHEMES),  # 9 ranks one area: no bottom
         "areas": _table([(s, a) for s in (7, 8) for a in values] + [(9, "A1")], rules.AREAS),
         "values": _table(rows, rules.VALUES),
         "indicators": _table([(7, *i) for i in indicators] + other + half, rules.INDICATORS),
@@ -60,7 +60,7 @@ def test_each_method_weight_clip_and_veto_scores_and_ranks_as_the_scheme_says(en
     assert other == {"A1": (0.0, 6, True), "A2": (20.0, 5, False), "A3": (40.0, 4, False), "A4": (60.0, 3, False),
                      "A5": (80.0, 2, False), "A6": (100.0, 1, False)}  # fmt: skip
     assert sorted(r["points"] for r in parts if r["scheme"] == 9) == [6.59, 15.24]  # half up on every engine
-    assert [r["total"] for r in totals if r["scheme"] == 9] == [21.83]
+    assert [(r["total"], r["rank"], r["bottom"]) for r in totals if r["scheme"] == 9] == [(21.83, 1, False)]
     parts = [r for r in parts if r["scheme"] == 7]
     totals = [r for r in totals if r["scheme"] == 7]
     scores = {(r["area_code"], r["indicator"]): r["score"] for r in parts}

@@ -15,7 +15,7 @@
     below every area without a veto, whatever its total.
 
   Ranks are 1 = best (ties share the rank); the bottom are the areas whose rank counted from the end is within the
-  scheme's ``bottom`` (ties at the line are all flagged).
+  scheme's ``bottom`` (ties at the line are all flagged) — none when the scheme ranks no more areas than that.
 - ``unit_grades``: a helping unit's yearly grade. The score is its posted cadres' mean year score; 一等奖 / 二等奖 /
   三等奖 from the grade lines, else 未获奖. The seed article (《贵州：抓好党建促脱贫 感恩奋进奔小康》, 2018):
   所选派的第一书记和驻村干部县乡村评议不好、群众反映差、帮扶成效不好的，单位年度目标考核不能评为一等奖 — a
@@ -118,11 +118,14 @@ def score(schemes: ir.Table, areas: ir.Table, values: ir.Table, indicators: ir.T
     s = s.mutate(vetoed=(s.vetoes > 0).cast("int32"))
     best_first = ibis.window(group_by=s.scheme, order_by=[s.vetoed.asc(), s.total.desc()])
     worst_first = ibis.window(group_by=s.scheme, order_by=[s.vetoed.desc(), s.total.asc()])
-    s = s.mutate(rank=(ibis.rank().over(best_first) + 1).cast("int32"), from_end=ibis.rank().over(worst_first))
-    s = s.join(schemes, "scheme")
-    totals = s.select(
-        "scheme", "area_code", "total", "rank", bottom=s.from_end < s.bottom, vetoes=s.vetoes.cast("int32")
+    s = s.mutate(
+        rank=(ibis.rank().over(best_first) + 1).cast("int32"),
+        from_end=ibis.rank().over(worst_first),
+        ranked=s.area_code.count().over(ibis.window(group_by=s.scheme)),
     )
+    s = s.join(schemes, "scheme")
+    bottom = (s.from_end < s.bottom) & (s.ranked > s.bottom)  # no more areas than the bottom count: nobody is last
+    totals = s.select("scheme", "area_code", "total", "rank", bottom=bottom, vetoes=s.vetoes.cast("int32"))
     return p, totals
 
 

@@ -49,6 +49,8 @@ def test_a_poor_countys_secretary_is_not_changed_before_exit_without_the_provinc
     assert held.leader is None
     assert held.change.flag.endswith("尚未摘帽：调整党委书记须报省委组织部审批")
     assert Leader.objects.get(pk=sitting.pk).end is None  # nothing changes while it waits
+    with pytest.raises(ValidationError, match="已有待省委组织部审批的调整"):
+        leadership.leader_leave(actor=users["pref"], leader_id=sitting.pk, on=date(2017, 7, 1), reason="病休")
     assert selectors.changes_pending(viewer=users["admin"]).count() == 1
     with pytest.raises(PermissionDeniedError, match="须由"):
         leadership.change_decide(actor=users["pref"], change_id=held.change.pk, approve=True)

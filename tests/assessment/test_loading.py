@@ -66,7 +66,11 @@ def test_two_counties_load_run_and_their_plants_are_found_exactly(generated):
     assert all(c.evidence for c in Case.objects.filter(area_id__in=[a for _, a in planted]))
 
     before = (Leader.objects.count(), ContactPoint.objects.count(), Debriefing.objects.count(), Case.objects.count())
+    results = sorted(Result.objects.values_list("pk", "total"))
     again = assessment_load(actor=None, tables=tables, source="test")
     assert (again["leaders"], again["contact_points"], again["debriefings"], again["cases"]) == (0, 0, 0, 0)
+    assert again["schemes"] == 0
+    assert "ranked_2017" not in again  # nothing re-run: the cases' evidence keeps its results
+    assert sorted(Result.objects.values_list("pk", "total")) == results
     assert (Leader.objects.count(), ContactPoint.objects.count(), Debriefing.objects.count(),
             Case.objects.count()) == before  # fmt: skip

@@ -151,6 +151,10 @@ def test_the_bottom_township_is_interviewed_rectifies_and_the_prefecture_closes_
     last = Result.objects.filter(scheme=scheme, bottom=True).order_by("area_id").first()
     town = make_user("last-fpz", Role.TOWNSHIP_OFFICER, last.area_id, department=POV)
     today = timezone.localdate()
+    county_org = make_user("wn-zzb2", Role.COUNTY_OFFICER, COUNTY_A, department=ORG)
+    with pytest.raises(PermissionDeniedError, match="上级"):  # never an area's case against itself
+        services.case_open(actor=county_org, area_code=COUNTY_A, kind="interview", subject="县长", reason="x",
+                           opened_on=today)  # fmt: skip
     with pytest.raises(PermissionDeniedError, match="组织部、纪委监委"):
         services.case_open(actor=s["pref_poverty"], area_code=last.area_id, kind="interview", subject="乡党委书记",
                            reason="考核末位", opened_on=today)  # fmt: skip
@@ -189,6 +193,9 @@ def test_the_bottom_township_is_interviewed_rectifies_and_the_prefecture_closes_
     assert [verb for _, verb in selectors.cases_waiting(viewer=s["pref"])] == ["已报整改进展，待销号"]
     services.case_close(actor=s["pref"], case_id=case.pk, text="整改到位，同意销号", on=today)
     case = Case.objects.get(pk=case.pk)
+    # a re-run keeps the results' ids: the case's evidence still leads to its ranking
+    services.scheme_run(actor=s["pref"], scheme_id=scheme.pk)
+    assert Result.objects.filter(pk=int(case.evidence[0]["ref"]), area_id=last.area_id).exists()
     assert (case.status, case.closed_on) == ("closed", today)
     assert [st.step for st in selectors.case_steps(case=case)] == ["open", "plan", "progress", "close"]
     actions = list(AuditEntry.objects.filter(entity_type="assessment.case").values_list("action", flat=True))
@@ -237,3 +244,16 @@ def test_the_years_schemes_run_at_once_and_one_that_cannot_is_named(setting):
     alone = {r.area_id: (r.total, r.rank) for r in Result.objects.filter(scheme=first)}
     services.scheme_run(actor=s["pref"], scheme_id=first.pk)
     assert {r.area_id: (r.total, r.rank) for r in Result.objects.filter(scheme=first)} == alone
+
+
+def test_a_townships_officers_record_the_rectification_of_its_villages_cases(setting):
+    s = setting
+    today = timezone.localdate()
+    village = Area.objects.filter(parent_id=s["towns"][0]).order_by("code").first().code
+    county = make_user("wn-jw", Role.COUNTY_OFFICER, COUNTY_A, department=DISC)
+    case = services.case_open(actor=county, area_code=village, kind="interview", subject="村党组织书记",
+                              reason="深度贫困村考核末位", opened_on=today)  # fmt: skip
+    assert [c.pk for c in selectors.cases(viewer=s["town"])] == [case.pk]  # its township's poverty office
+    assert [verb for _, verb in selectors.cases_waiting(viewer=s["town"])] == ["待制定整改措施"]
+    services.case_plan(actor=s["town"], case_id=case.pk, measures="补齐产业短板", deadline=today, on=today)
+    assert not selectors.cases(viewer=s["town2"]).exists()  # not another township's

@@ -69,7 +69,7 @@ def task_add(
     below it (e.g. each county); returns how many tasks were set."""
     campaign = Campaign.objects.select_related("area").filter(pk=campaign_id).first()
     if campaign is None:
-        raise NotFoundError("攻坚行动不存在")
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
     require(actor, "assessment.campaign", campaign.area_id)
     s = choice_field(step, Step, "步骤")
     what = text_field(title, "任务", 100)
@@ -98,7 +98,7 @@ def task_done(
     """The responsible area reports its task done (a training with how many attended)."""
     task = CampaignTask.objects.select_for_update().select_related("campaign").filter(pk=task_id).first()
     if task is None:
-        raise NotFoundError("任务不存在")
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
     require(actor, "assessment.campaign_report", task.area_id)
     own = getattr(actor, "scope_code", None)
     if actor is not None and not actor.is_superuser and own != task.area_id:

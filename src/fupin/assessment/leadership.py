@@ -128,6 +128,11 @@ def stability_scan(area_code: str) -> list[dict[str, Any]]:
             for h in sorted(out, key=lambda h: (h.area_id, h.post, h.end or date.min))]  # fmt: skip
 
 
+def _no_pending(leader: Leader) -> None:
+    if LeaderChange.objects.filter(leader=leader, status=ChangeStatus.PENDING).exists():
+        raise ValidationError(f"{leader.name}已有待省委组织部审批的调整，请待审批后再办理")
+
+
 @dataclass
 class Appointment:
     leader: Leader | None  # the new leader in post (None: the change waits for approval)
@@ -153,6 +158,7 @@ def leader_appoint(
         why = text_field(reason, "调整理由", 300)
         flag = stability_flag(area, p, when)
         if flag:
+            _no_pending(sitting)
             change = LeaderChange.objects.create(area=area, post=p, leader=sitting, successor=who,
                                                  successor_title=what, on=when, reason=why, flag=flag,
                                                  proposed_by_id=getattr(actor, "pk", None))  # fmt: skip
@@ -178,12 +184,13 @@ def leader_leave(*, actor: Actor | None, leader_id: Any, on: date | None, reason
     """A leader leaves the post; a poor county's head leaving before the county exits waits for approval."""
     leader = Leader.objects.select_for_update().select_related("area").filter(pk=leader_id, end__isnull=True).first()
     if leader is None:
-        raise NotFoundError("该领导不在任或不存在")
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
     require(actor, "assessment.leaders", leader.area_id)
     when = _on(on, "离任日期", earliest=leader.start)
     why = text_field(reason, "离任原因", 200)
     flag = stability_flag(leader.area, leader.post, when)
     if flag:
+        _no_pending(leader)
         change = LeaderChange.objects.create(area=leader.area, post=leader.post, leader=leader, on=when, reason=why,
                                              flag=flag, proposed_by_id=getattr(actor, "pk", None))  # fmt: skip
         audit_record(actor=actor, action="assessment.leader_change", entity=change, area_code=leader.area_id,
@@ -198,11 +205,11 @@ def change_decide(*, actor: Actor | None, change_id: Any, approve: bool, note: s
     """The province approves a held change (the leader leaves, the successor takes the post) or refuses it."""
     change = LeaderChange.objects.select_for_update().select_related("area", "leader").filter(pk=change_id).first()
     if change is None:
-        raise NotFoundError("调整申请不存在")
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
     require(actor, "assessment.stability", change.area_id)
     if change.status != ChangeStatus.PENDING:
         raise ValidationError(f"该调整已审批（{change.get_status_display()}）")
-    if change.leader.end is not None:
+    if approve and change.leader.end is not None:  # (a stale request can still be refused)
         raise ValidationError(f"{change.leader.name}已于 {change.leader.end:%Y-%m-%d} 离任，该申请已不适用")
     decision = text_field(note, "审批意见", 200, required=not approve)
     before = change.status
@@ -228,7 +235,7 @@ def contact_set(
     """A leader takes a township or village under their area as a contact point (包保)."""
     leader = Leader.objects.filter(pk=leader_id, end__isnull=True).first()
     if leader is None:
-        raise NotFoundError("该领导不在任或不存在")
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
     require(actor, "assessment.leaders", leader.area_id)
     area = _area(actor, "assessment.leaders", area_code)
     if area.level not in (codes.TOWNSHIP, codes.VILLAGE) or not codes.contains(leader.area_id, area.code):
@@ -246,7 +253,7 @@ def contact_set(
 def contact_visit(*, actor: Actor | None, point_id: Any, on: date | None, note: str) -> ContactVisit:
     point = ContactPoint.objects.select_related("leader").filter(pk=point_id).first()
     if point is None:
-        raise NotFoundError("联系点不存在")
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
     require(actor, "assessment.leaders", point.area_id)
     when = _on(on, "走访日期", earliest=point.start)
     text = text_field(note, "调研和解决问题情况", 2000)

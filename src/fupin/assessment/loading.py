@@ -2,7 +2,8 @@
 with the province's approvals of poor counties' head changes, the contact points (包保) and their visits, the
 secretaries' 述职评议 (scored by the same rule as one recorded by hand), the year's schemes with their entered
 观摩 scores — then every scheme run at once, the 约谈 cases of the bottom areas and the helping units' grades.
-Areas that already have leaders on record are left alone, so a second load changes nothing there."""
+Areas that already have leaders on record, schemes already on record and cases already opened are left alone, so
+a second load changes nothing (and runs nothing)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from fupin.core import codes, progress
 from fupin.core.actors import Actor
 from fupin.core.permissions import require
 
-from .choices import Assessed, CaseKind, CaseStatus, ChangeStatus, Consequence, SchemeStatus, Source
+from .choices import Assessed, CaseKind, CaseStatus, ChangeStatus, Consequence, Source
 from .leadership import debrief_params
 from .models import (
     Case,
@@ -71,9 +72,11 @@ def assessment_load(
     progress.report("载入述职评议", 1, 4)
     _debriefings(tables, refs, counts)
     progress.report("运行考核方案", 2, 4)
-    years = _schemes(tables, counts)
-    for year in years:  # (no scheme loaded: nothing to run)
-        done = schemes_run(actor=actor, area_code=codes.normalize("52"), year=year)
+    made = _schemes(tables, counts)
+    years = sorted({s.year for s in made})
+    for year in years:  # the schemes this load made, not the ones people made (nor those of an earlier load)
+        mine = [s.pk for s in made if s.year == year]
+        done = schemes_run(actor=actor, area_code=codes.normalize("52"), year=year, only=mine)
         counts[f"ranked_{year}"] = done.assessed
         say(f"{year} 年考核方案 {done.schemes} 个，参加排名 {done.assessed:,} 个单位，末位 {done.bottom} 个")
     progress.report("载入约谈问责和帮扶单位等次", 3, 4)
@@ -165,9 +168,9 @@ def _debriefings(tables: dict[str, pa.Table], refs: dict[str, Leader], counts: d
     counts["debriefings"] = len(made)
 
 
-def _schemes(tables: dict[str, pa.Table], counts: dict[str, int]) -> list[int]:
-    """A standard scheme per (assessing area, set, year) of the scores, its 观摩 indicator with the veto line, and
-    the scores as entered values; returns the years."""
+def _schemes(tables: dict[str, pa.Table], counts: dict[str, int]) -> list[Scheme]:
+    """A standard scheme per (assessing area, set, year) of the scores not yet on record, its 观摩 indicator with
+    the veto line, and the scores as entered values; returns the schemes made."""
     rows = _rows(tables, "assessment_scores")
     scored: dict[tuple[str, str, int], set[str]] = {}
     for r in rows:
@@ -180,41 +183,39 @@ def _schemes(tables: dict[str, pa.Table], counts: dict[str, int]) -> list[int]:
             skipped += 1  # the loaded counties would rank areas without their scores; they are left out
             continue
         title = scheme_title(year, kind)
-        scheme, made = Scheme.objects.get_or_create(area_id=area, year=year, title=title, defaults={
-            "assessed": kind, "bottom": 1, "consequence": Consequence.INTERVIEW})  # fmt: skip
-        if made:
-            specs = standard_indicators(Assessed(kind))
-            for order, spec in enumerate(specs, start=1):
-                veto = VETO_LINE if spec["source"] == Source.ENTERED else spec.get("veto")
-                Indicator.objects.create(scheme=scheme, order=order, **{**spec, "veto": veto})
+        if Scheme.objects.filter(area_id=area, year=year, title=title).exists():
+            continue
+        scheme = Scheme.objects.create(area_id=area, year=year, title=title, assessed=kind, bottom=1,
+                                       consequence=Consequence.INTERVIEW)  # fmt: skip
+        specs = standard_indicators(Assessed(kind))
+        for order, spec in enumerate(specs, start=1):
+            veto = VETO_LINE if spec["source"] == Source.ENTERED else spec.get("veto")
+            Indicator.objects.create(scheme=scheme, order=order, **{**spec, "veto": veto})
         schemes[(area, kind, year)] = scheme
     observe = {i.scheme_id: i for i in Indicator.objects.filter(scheme__in=schemes.values(), source=Source.ENTERED)}
-    have = set(EnteredValue.objects.filter(indicator__in=observe.values()).values_list("indicator_id", "area_id"))
     values = []
     for r in rows:
         key = (r["assessing_code"], r["assessed"], r["year"])
-        if key not in schemes:
-            continue
-        ind = observe[schemes[key].pk]
-        if (ind.pk, r["area_code"]) not in have:
+        if key in schemes:
+            ind = observe[schemes[key].pk]
             values.append(EnteredValue(indicator=ind, area_id=r["area_code"], value=r["observation"]))
     EnteredValue.objects.bulk_create(values, batch_size=5000)
     counts["schemes"], counts["entered_values"], counts["schemes_partial"] = len(schemes), len(values), skipped
-    Scheme.objects.filter(pk__in=[s.pk for s in schemes.values()]).update(status=SchemeStatus.DRAFT)
-    return sorted({k[2] for k in schemes})
+    return list(schemes.values())
 
 
 def _cases(tables: dict[str, pa.Table], counts: dict[str, int]) -> None:
     """The 约谈 of the bottom areas with their steps by status (the results they cite are the run's)."""
     from .models import Result
 
-    rows = [r for r in _rows(tables, "accountability_cases")
-            if not Case.objects.filter(area_id=r["area_code"], opened_on=r["opened_on"]).exists()]  # fmt: skip
-    results = {(r.scheme.area_id, r.area_id): r for r in Result.objects.filter(bottom=True).select_related("scheme")}
+    have = set(Case.objects.values_list("area_id", "opened_on"))
+    rows = [r for r in _rows(tables, "accountability_cases") if (r["area_code"], r["opened_on"]) not in have]
+    results = {(r.scheme.area_id, r.area_id, r.scheme.year): r
+               for r in Result.objects.filter(bottom=True).select_related("scheme")}  # fmt: skip
     names = dict(Area.objects.filter(code__in=[r["authority_code"] for r in rows]).values_list("code", "name"))
     made, steps = [], []
     for r in rows:
-        result = results.get((r["authority_code"], r["area_code"]))
+        result = results.get((r["authority_code"], r["area_code"], r["opened_on"].year - 1))  # last year's ranking
         evidence = [{"kind": "result", "ref": str(result.pk), "text": f"{result.scheme.title}第 {result.rank} 名"}] if (
             result) else []  # fmt: skip
         case = Case(area_id=r["area_code"], authority_id=r["authority_code"], kind=CaseKind(r["kind"]),

@@ -116,7 +116,7 @@ def result_get(*, viewer: Actor | None, result_id: int) -> tuple[Result, list[Pa
 # --------------------------------------------------------------------------------------------------- cases
 
 
-def _case_visible(viewer: Actor | None) -> QuerySet[Case]:
+def cases_visible(viewer: Actor | None) -> QuerySet[Case]:
     """Cases in the viewer's area — of the organization departments, discipline inspection, the province's
     administrators and inspectors all of them; of any other officer only those against their own area."""
     qs = scoping.scoped(Case, viewer)
@@ -124,11 +124,14 @@ def _case_visible(viewer: Actor | None) -> QuerySet[Case]:
         return qs
     if getattr(viewer, "department", "") in CASE_DEPARTMENTS:
         return qs
-    return qs.filter(area_id=viewer.scope_code or "")
+    own = viewer.scope_code or ""
+    if viewer.scope_level == codes.TOWNSHIP:  # a township records its villages' 整改 too
+        return qs.filter(Q(area_id=own) | Q(area__parent_id=own, area__level=codes.VILLAGE))
+    return qs.filter(area_id=own)
 
 
 def cases(*, viewer: Actor | None, status: str = "", kind: str = "") -> QuerySet[Case]:
-    qs = _case_visible(viewer).select_related("area", "authority")
+    qs = cases_visible(viewer).select_related("area", "authority")
     if status == "open":
         qs = qs.filter(status__in=OPEN)
     elif status in CaseStatus.values:
@@ -148,7 +151,7 @@ def cases_waiting(*, viewer: Actor, limit: int = 5) -> list[tuple[Case, str]]:
     own = viewer.scope_code
     if not own or viewer.is_superuser:
         return []
-    visible = _case_visible(viewer).select_related("area")
+    visible = cases_visible(viewer).select_related("area")
     out: list[tuple[Case, str]] = []
     if allowed(viewer, "assessment.case_rectify", own):
         mine = visible.filter(status__in=OPEN).filter(
@@ -163,7 +166,7 @@ def cases_waiting(*, viewer: Actor, limit: int = 5) -> list[tuple[Case, str]]:
 
 
 def case_get(*, viewer: Actor | None, case_id: int) -> Case:
-    case = _case_visible(viewer).select_related("area", "authority", "scheme").filter(pk=case_id).first()
+    case = cases_visible(viewer).select_related("area", "authority", "scheme").filter(pk=case_id).first()
     if case is None:
         raise NotFoundError("约谈问责记录不存在或不在您的管辖范围内")
     return case
@@ -179,7 +182,7 @@ AGE_BANDS = ((0, 30, "30 天以内"), (31, 90, "31–90 天"), (91, 180, "91–1
 def open_cases_by_age(*, viewer: Actor | None, today: date | None = None) -> list[dict[str, Any]]:
     """The open cases (待整改、整改中) by age since opened, and how many are past their deadline."""
     today = today or timezone.localdate()
-    rows = _case_visible(viewer).filter(status__in=OPEN).values_list("opened_on", "deadline")
+    rows = cases_visible(viewer).filter(status__in=OPEN).values_list("opened_on", "deadline")
     counts, overdue = [0] * len(AGE_BANDS), [0] * len(AGE_BANDS)
     for opened, deadline in rows:
         age = (today - opened).days
@@ -191,7 +194,7 @@ def open_cases_by_age(*, viewer: Actor | None, today: date | None = None) -> lis
 
 
 def cases_for_result(*, viewer: Actor | None, result: Result) -> QuerySet[Case]:
-    return _case_visible(viewer).filter(area_id=result.area_id, scheme_id=result.scheme_id)
+    return cases_visible(viewer).filter(area_id=result.area_id, scheme_id=result.scheme_id)
 
 
 # ------------------------------------------------------------------------------------------------ units
@@ -209,6 +212,12 @@ def unit_grade_get(*, viewer: Actor | None, grade_id: int) -> UnitGrade:
     if item is None:
         raise NotFoundError("帮扶单位等次不存在或不在您的管辖范围内")
     return item
+
+
+def unit_case_open(*, viewer: Actor | None, grade: UnitGrade) -> bool:
+    """Whether a 约谈 citing this grade is still open."""
+    open_ = cases_visible(viewer).filter(area_id=grade.area_id, status__in=OPEN)
+    return any(e.get("kind") == "unit_grade" and e.get("ref") == str(grade.pk) for c in open_ for e in c.evidence)
 
 
 def unit_grade_counts(*, viewer: Actor | None, year: int) -> dict[str, int]:
@@ -310,7 +319,11 @@ def campaigns_for(*, viewer: Actor | None, year: int | None = None) -> QuerySet[
     """The campaigns a viewer takes part in or oversees: those launched by their area's ancestors or by their own
     area, and those launched below it."""
     qs = Campaign.objects.select_related("area")
-    own = None if viewer is None or viewer.is_superuser else viewer.scope_code
+    if viewer is None or not viewer.is_authenticated:
+        return qs.none()
+    own = None if viewer.is_superuser else viewer.scope_code
+    if not viewer.is_superuser and not own:  # an account bound to no area sees nothing, as everywhere
+        return qs.none()
     if own:
         lo, hi = codes.code_range(own)
         qs = qs.filter(Q(area_id__in=[*codes.ancestor_codes(own), own]) | Q(area_id__gte=lo, area_id__lte=hi))
@@ -355,7 +368,7 @@ def campaign_progress(*, viewer: Actor | None, campaign: Campaign) -> dict[str, 
     children = [{"code": c, "name": names.get(c, c), "set": n, "done": d,
                  "share": round(100 * d / n) if n else 0} for c, (n, d) in sorted(by_child.items())]  # fmt: skip
     lo, hi = codes.code_range(base)
-    cases = _case_visible(viewer).filter(area_id__gte=lo, area_id__lte=hi, opened_on__gte=campaign.start,
+    cases = cases_visible(viewer).filter(area_id__gte=lo, area_id__lte=hi, opened_on__gte=campaign.start,
                                          opened_on__lte=campaign.end).count()  # fmt: skip
     mine = [t for t in tasks if own is not None and t.area_id == own]
     return {"steps": steps, "children": children, "cases": cases, "mine": mine, "base": base,

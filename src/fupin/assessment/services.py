@@ -168,7 +168,7 @@ def _spec(source: Source, weight: int, method: Method, **extra: float) -> dict[s
 def _scheme(actor: Actor | None, scheme_id: Any) -> Scheme:
     scheme = Scheme.objects.select_for_update().filter(pk=scheme_id).first()
     if scheme is None:
-        raise NotFoundError("考核方案不存在")
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
     require(actor, "assessment.scheme", scheme.area_id)
     return scheme
 
@@ -296,6 +296,9 @@ def values_enter(*, actor: Actor | None, scheme_id: Any, order: Any, values: dic
             update.append(row)
         changes.append(Change("assessment.value_enter", scheme, {indicator.title: [before, value]}, code))
     EnteredValue.objects.bulk_create(add)
+    now = timezone.now()
+    for row in update:
+        row.entered_at = now  # bulk_update runs no auto_now
     EnteredValue.objects.bulk_update(update, ["value", "entered_by_id", "entered_at"])
     EnteredValue.objects.filter(pk__in=[r.pk for r in drop if r is not None]).delete()
     if changes:
@@ -363,8 +366,11 @@ def _score(
         rows.append(Result(scheme_id=key[0], area_id=key[1], total=Decimal(str(t_["total"])), rank=t_["rank"],
                            bottom=bool(t_["bottom"]), capped="；".join(_veto_text(i) for i in vetoes)[:300],
                            parts=per_area[key]))  # fmt: skip
-    Result.objects.filter(scheme__in=[s for s, _, _ in items]).delete()
-    Result.objects.bulk_create(rows, batch_size=2000)
+    # upserted, not replaced: a case cites its result by id, which a re-run must keep
+    Result.objects.bulk_create(rows, batch_size=2000, update_conflicts=True, unique_fields=["scheme", "area"],
+                               update_fields=["total", "rank", "bottom", "capped", "parts"])  # fmt: skip
+    for scheme, _, areas in items:  # areas no longer assessed (their classification withdrawn) leave the ranking
+        Result.objects.filter(scheme=scheme).exclude(area_id__in=[a.code for a in areas]).delete()
     now, out, changes = timezone.now(), {}, []
     for scheme, _, areas in items:
         names = {a.code: a.name for a in areas}
@@ -398,7 +404,9 @@ class BatchResult:
 
 
 @transaction.atomic
-def schemes_run(*, actor: Actor | None, area_code: str, year: Any, engine: str = "duckdb") -> BatchResult:
+def schemes_run(
+    *, actor: Actor | None, area_code: str, year: Any, engine: str = "duckdb", only: list[int] | None = None
+) -> BatchResult:
     """Run every scheme of ``year`` made by the area or below it at once (the province's assessment of all its
     schemes: 下考两级 at every level); a scheme that cannot run is skipped and named."""
     code = codes.normalize(area_code)
@@ -406,7 +414,10 @@ def schemes_run(*, actor: Actor | None, area_code: str, year: Any, engine: str =
     y = _year(year)
     lo, hi = codes.code_range(code)
     items, skipped = [], []
-    for scheme in Scheme.objects.select_for_update().filter(year=y, area_id__gte=lo, area_id__lte=hi).order_by("pk"):
+    chosen = Scheme.objects.select_for_update().filter(year=y, area_id__gte=lo, area_id__lte=hi)
+    if only is not None:  # (a loader runs the schemes it made)
+        chosen = chosen.filter(pk__in=only)
+    for scheme in chosen.order_by("pk"):
         try:
             items.append((scheme, *_ready(scheme)))
         except ValidationError as exc:
@@ -443,7 +454,7 @@ def case_open(
     """Open a 约谈 or 问责 against the leaders of ``area_code``, with its grounds (``evidence``: {kind, ref,
     text}, e.g. a ranking's result)."""
     code = codes.normalize(area_code)
-    require(actor, "assessment.case_open", code)
+    require(actor, "assessment.case_open", code, from_above=True)  # never an area's case against itself
     area = Area.objects.filter(code=code).first()
     if area is None:
         raise NotFoundError("对象不存在或不在您的管辖范围内")
@@ -498,7 +509,7 @@ def _step(actor: Actor | None, case: Case, step: str, on: date, text: str) -> No
 def _case(actor: Actor | None, case_id: Any, action: str) -> Case:
     case = Case.objects.select_for_update().select_related("area", "authority").filter(pk=case_id).first()
     if case is None:
-        raise NotFoundError("约谈问责记录不存在")
+        raise NotFoundError("对象不存在或不在您的管辖范围内")
     area = case.authority_id if action == "assessment.case_close" else case.area_id
     require(actor, action, area)
     if action == "assessment.case_rectify" and not _rectifier(actor, case):

@@ -50,8 +50,10 @@ def _stats(area_codes: list[str], year: int) -> dict[str, dict[str, float | None
         out[code] = {
             Source.INCIDENCE: now,
             Source.INCIDENCE_FALL: None if now is None or before is None else round(before - now, 4),
-            Source.POOR_FALL: round(100 * (poor_before - (poor_now or 0)) / poor_before, 4) if poor_before else None,
-            Source.EXIT_SHARE: round(100 * (exits or 0) / poor_before, 4) if poor_before else None,
+            Source.POOR_FALL: None
+            if not poor_before or poor_now is None
+            else round(100 * (poor_before - poor_now) / poor_before, 4),
+            Source.EXIT_SHARE: None if not poor_before or exits is None else round(100 * exits / poor_before, 4),
             Source.FINDINGS_OPEN: None
             if found is None
             else (round(100 * (still_open or 0) / found, 4) if found else 0.0),

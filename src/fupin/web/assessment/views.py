@@ -20,6 +20,7 @@ from fupin.assessment.choices import CaseKind, CaseStatus, Consequence, Evidence
 from fupin.assessment.procedures import STEP_TITLES
 from fupin.core import codes, permissions
 from fupin.core.errors import ApplicationError, ValidationError
+from fupin.core.parsing import ascii_int
 from fupin.jobs.services import job_start
 from fupin.web.common.forms import form_errors_text, form_submit
 from fupin.web.common.params import viewer_of, year_param
@@ -75,6 +76,17 @@ def index(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
+POINTS_SHOWN = 500  # a prefecture's contact points; the province's 2,745 are read county by county
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A row's id posted by a page's form; a tampered value is refused in Chinese, not a server error."""
+    value = ascii_int(request.POST.get(name), lo=1, hi=2**62)
+    if value is None:
+        raise ValidationError("提交的数据无效，请刷新页面后重试")
+    return value
+
+
 def _run_all(request: HttpRequest, viewer: Any, own: str, year: int) -> HttpResponse:
     """Every scheme of the year in the viewer's area at once: in the background above a county (with progress)."""
     try:
@@ -100,10 +112,10 @@ def _scheme_post(request: HttpRequest, scheme: Any, viewer: Any) -> tuple[bool, 
                            "已增加指标"), form  # fmt: skip
     try:
         if which == "remove":
-            services.indicator_remove(actor=viewer, scheme_id=sid, order=request.POST.get("order"))
+            services.indicator_remove(actor=viewer, scheme_id=sid, order=_posted_id(request, "order"))
             messages.success(request, "已删除指标")
         elif which == "values":
-            order = request.POST.get("order")
+            order = _posted_id(request, "order")
             values = {k[2:]: v for k, v in request.POST.items() if k.startswith("v_")}
             n = services.values_enter(actor=viewer, scheme_id=sid, order=order, values=values)
             messages.success(request, f"已保存 {n} 个单位的录入评分" if n else "录入评分没有变化")
@@ -157,7 +169,7 @@ def result(request: HttpRequest, result_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     item, parts, ranked = selectors.result_get(viewer=viewer, result_id=result_id)
     scheme_ = item.scheme
-    may_open = permissions.allowed(viewer, "assessment.case_open", item.area_id)
+    may_open = permissions.allowed(viewer, "assessment.case_open", item.area_id, from_above=True)
     title = scheme_.title if str(scheme_.year) in scheme_.title else f"{scheme_.year} 年{scheme_.title}"
     reason = f"{title}第 {item.rank} 名（共 {ranked} 名，{item.total} 分）"
     if item.bottom:
@@ -240,11 +252,13 @@ def units(request: HttpRequest) -> HttpResponse:
     year = year_param(request)
     own = viewer.scope_code or codes.normalize("52")
     may = permissions.allowed(viewer, "assessment.unit_grade", own)
+    rows = list(selectors.unit_grades(viewer=viewer, year=year))
     return render(request, "web/assessment/units.html", {
-        "year": year, "years": range(2014, _today().year + 1), "rows": selectors.unit_grades(viewer=viewer, year=year),
+        "year": year, "years": range(2014, _today().year + 1), "rows": rows,
         "counts": selectors.unit_grade_counts(viewer=viewer, year=year), "may": may,
         "own_name": area_names([own]).get(own, "全省"), "recurring": services.RECURRING,
-        "may_open": permissions.allowed(viewer, "assessment.case_open", own),
+        "openable": {g.pk for g in rows if services.RECURRING in g.reasons
+                     and permissions.allowed(viewer, "assessment.case_open", g.area_id, from_above=True)},
     })  # fmt: skip
 
 
@@ -269,10 +283,17 @@ def units_run(request: HttpRequest) -> HttpResponse:
 @require_POST
 def unit_interview(request: HttpRequest, grade_id: int) -> HttpResponse:
     """约谈 the head of a unit that could not be first class two years running (the seed: 对责任不落实的单位“一把手”
-    进行约谈), with the grade as its evidence."""
+    进行约谈), with the grade as its evidence; once, by the level above the unit's."""
     viewer = viewer_of(request)
     grade = selectors.unit_grade_get(viewer=viewer, grade_id=grade_id)
+    back = redirect(f"/assessment/units/?year={grade.year}")
     reason = f"{grade.year} 年帮扶单位年度目标考核：{grade.reasons}"
+    if services.RECURRING not in grade.reasons:
+        messages.error(request, "该单位不属于连续两年不能评为一等奖的情形")
+        return back
+    if selectors.unit_case_open(viewer=viewer, grade=grade):
+        messages.error(request, "已对该单位主要负责人立案约谈，尚未办结")
+        return back
     try:
         made = services.case_open(
             actor=viewer, area_code=grade.area_id, kind=CaseKind.INTERVIEW, subject=f"{grade.unit.name}主要负责人",
@@ -281,7 +302,7 @@ def unit_interview(request: HttpRequest, grade_id: int) -> HttpResponse:
         )  # fmt: skip
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect(f"/assessment/units/?year={grade.year}")
+        return back
     messages.success(request, "已立案约谈单位主要负责人")
     return redirect("assessment-case", case_id=made.pk)
 
@@ -320,6 +341,7 @@ def leaders(request: HttpRequest) -> HttpResponse:
     contact = ContactForm(leaders=[(str(r.pk), f"{r.area.name} {r.title} {r.name}") for r in rows],
                           initial={"start": _today()})  # fmt: skip
     decide = DecideForm()
+    points = list(selectors.contact_points(viewer=viewer, area_code=area.code))
     may_debrief = bool(children) and permissions.allowed(viewer, "assessment.debrief", children[0][0], from_above=True)
     debrief = DebriefForm(areas=children, initial={"held_on": _today()})
     if request.method == "POST":
@@ -340,7 +362,7 @@ def leaders(request: HttpRequest) -> HttpResponse:
                 kind=d["kind"]), "已确定联系点")  # fmt: skip
         elif which == "visit" and may:
             form = VisitForm(request.POST)
-            pid = request.POST.get("point")
+            pid = _posted_id(request, "point")
             done = form_submit(request, form, lambda d: leadership.contact_visit(actor=viewer, point_id=pid, **d),
                                "已登记走访")  # fmt: skip
             if not done:
@@ -352,7 +374,7 @@ def leaders(request: HttpRequest) -> HttpResponse:
                 actor=viewer, area_code=d.pop("area"), year=year, **d), "已登记述职评议")  # fmt: skip
         elif which == "decide" and permissions.allowed(viewer, "assessment.stability", area.code):
             decide = DecideForm(request.POST)
-            cid = request.POST.get("change")
+            cid = _posted_id(request, "change")
             done = form_submit(request, decide, lambda d: leadership.change_decide(
                 actor=viewer, change_id=cid, approve=d["decision"] == "approve", note=d["note"]), "已审批")  # fmt: skip
             if not done:
@@ -364,7 +386,7 @@ def leaders(request: HttpRequest) -> HttpResponse:
             return redirect(f"{request.path}?area={area.code}&year={year}")
     return render(request, "web/assessment/leaders.html", {
         "area": area, "year": year, "years": range(2014, _today().year + 1), "rows": rows, "may": may,
-        "points": selectors.contact_points(viewer=viewer, area_code=area.code)[:500],
+        "points": points[:POINTS_SHOWN], "points_total": len(points), "points_shown": POINTS_SHOWN,
         "coverage": selectors.contact_coverage(viewer=viewer, area_code=area.code, year=year),
         "pending": selectors.changes_pending(viewer=viewer), "decided": selectors.changes_decided(viewer=viewer),
         "may_decide": permissions.allowed(viewer, "assessment.stability", area.code), "appoint": appoint,
@@ -422,7 +444,7 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 messages.info(request, f"共 {set_[0]} 个责任单位")
                 return redirect("assessment-campaign", campaign_id=item.pk)
         elif which == "done":
-            tid = request.POST.get("task")
+            tid = _posted_id(request, "task")
             done_form = TaskDoneForm(request.POST)
             if form_submit(request, done_form, lambda d: campaigns.task_done(actor=viewer, task_id=tid, **d),
                            "已报告完成情况"):  # fmt: skip

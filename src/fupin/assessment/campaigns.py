@@ -14,7 +14,7 @@ from django.utils import timezone
 from fupin.areas.models import Area
 from fupin.audit.services import Change, audit_record, audit_record_many
 from fupin.core import codes
-from fupin.core.actors import Actor
+from fupin.core.actors import Actor, actor_name
 from fupin.core.errors import NotFoundError, ValidationError
 from fupin.core.parsing import choice_field, int_field, text_field
 from fupin.core.permissions import require
@@ -27,10 +27,6 @@ MAX_AREAS = 2000  # a task set for every township of the province at most
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _name(actor: Actor | None) -> str:
-    return "系统" if actor is None else str(getattr(actor, "display_name", "") or actor.username)
 
 
 @transaction.atomic
@@ -110,7 +106,7 @@ def task_done(
         people = int_field(attendance, "参训人数", 1, 100_000)
     before = task.done_on
     task.done_on, task.note = done_on, text_field(note, "完成情况", 300)
-    task.attendance, task.reported_by = people, _name(actor)
+    task.attendance, task.reported_by = people, actor_name(actor)
     task.save()
     audit_record_many(actor=actor, changes=[Change("assessment.task_done", task, {
         "done_on": [before.isoformat() if before else None, done_on.isoformat()], "note": [None, task.note]},

@@ -18,9 +18,9 @@ from django.utils import timezone
 from fupin.areas.models import Area, AreaClassification
 from fupin.audit.services import audit_record
 from fupin.core import codes
-from fupin.core.actors import Actor
+from fupin.core.actors import Actor, actor_name
 from fupin.core.errors import NotFoundError, ValidationError
-from fupin.core.parsing import choice_field, int_field, text_field
+from fupin.core.parsing import choice_field, date_field, int_field, text_field
 from fupin.core.permissions import require
 
 from .choices import HEAD_POSTS, ChangeStatus, ContactKind, LeaderPost
@@ -31,20 +31,6 @@ POOR_COUNTY = "poor_county"
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _name(actor: Actor | None) -> str:
-    return "系统" if actor is None else str(getattr(actor, "display_name", "") or actor.username)
-
-
-def _on(value: date | None, label: str, *, earliest: date | None = None) -> date:
-    if value is None:
-        raise ValidationError(f"请填写{label}")
-    if value > _today():
-        raise ValidationError(f"{label}不能晚于今天")
-    if earliest is not None and value < earliest:
-        raise ValidationError(f"{label}不能早于 {earliest:%Y-%m-%d}")
-    return value
 
 
 def _area(actor: Actor | None, action: str, area_code: str) -> Area:
@@ -153,7 +139,7 @@ def leader_appoint(
     p = choice_field(post, LeaderPost, "岗位")
     who, what = text_field(name, "姓名", 32), text_field(title, "职务", 60)
     sitting = _current(area, p) if p in HEAD_POSTS else None
-    when = _on(on, "任职日期", earliest=sitting.start if sitting else None)
+    when = date_field(on, "任职日期", earliest=sitting.start if sitting else None)
     if sitting is not None:
         why = text_field(reason, "调整理由", 300)
         flag = stability_flag(area, p, when)
@@ -186,7 +172,7 @@ def leader_leave(*, actor: Actor | None, leader_id: Any, on: date | None, reason
     if leader is None:
         raise NotFoundError("对象不存在或不在您的管辖范围内")
     require(actor, "assessment.leaders", leader.area_id)
-    when = _on(on, "离任日期", earliest=leader.start)
+    when = date_field(on, "离任日期", earliest=leader.start)
     why = text_field(reason, "离任原因", 200)
     flag = stability_flag(leader.area, leader.post, when)
     if flag:
@@ -214,7 +200,7 @@ def change_decide(*, actor: Actor | None, change_id: Any, approve: bool, note: s
     decision = text_field(note, "审批意见", 200, required=not approve)
     before = change.status
     change.status = ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED
-    change.decision, change.decided_by, change.decided_at = decision, _name(actor), timezone.now()
+    change.decision, change.decided_by, change.decided_at = decision, actor_name(actor), timezone.now()
     change.save()
     audit_record(actor=actor, action="assessment.change_decide", entity=change, area_code=change.area_id,
                  changes={"status": [before, change.status], "decision": [None, decision or None]})  # fmt: skip
@@ -243,7 +229,7 @@ def contact_set(
     if ContactPoint.objects.filter(leader=leader, area=area, end__isnull=True).exists():
         raise ValidationError(f"{leader.name}已联系{area.name}")
     point = ContactPoint.objects.create(leader=leader, area=area, kind=choice_field(kind, ContactKind, "方式"),
-                                        start=_on(start, "开始日期", earliest=leader.start))  # fmt: skip
+                                        start=date_field(start, "开始日期", earliest=leader.start))  # fmt: skip
     audit_record(actor=actor, action="assessment.contact_set", entity=point, area_code=area.code,
                  changes={"leader": [None, leader.name], "kind": [None, point.kind]})  # fmt: skip
     return point
@@ -255,10 +241,10 @@ def contact_visit(*, actor: Actor | None, point_id: Any, on: date | None, note: 
     if point is None:
         raise NotFoundError("对象不存在或不在您的管辖范围内")
     require(actor, "assessment.leaders", point.area_id)
-    when = _on(on, "走访日期", earliest=point.start)
+    when = date_field(on, "走访日期", earliest=point.start)
     text = text_field(note, "调研和解决问题情况", 2000)
     visit = ContactVisit.objects.create(point=point, area_id=point.area_id, date=when, note=text,
-                                        recorded_by=_name(actor))  # fmt: skip
+                                        recorded_by=actor_name(actor))  # fmt: skip
     audit_record(actor=actor, action="assessment.contact_visit", entity=visit, area_code=point.area_id,
                  changes={"leader": [None, point.leader.name], "date": [None, visit.date.isoformat()]})  # fmt: skip
     return visit
@@ -313,7 +299,7 @@ def debriefing_record(
         ("poor", poor, "“差”票数"))}  # fmt: skip
     if not sum(votes.values()):
         raise ValidationError("请填写评议票数")
-    when = _on(held_on, "述职日期")
+    when = date_field(held_on, "述职日期")
     score, grade = debrief_score(votes, y)
     leader = (
         Leader.objects.filter(area=area, post=LeaderPost.PARTY_SECRETARY, start__lte=when)
@@ -324,7 +310,7 @@ def debriefing_record(
     before = {"score": str(old.score), "grade": old.grade} if old else {}
     row, _ = Debriefing.objects.update_or_create(area=area, year=y, defaults={
         "leader": leader, "name": who, "held_on": when, **votes, "score": score, "grade": grade,
-        "comments": text_field(comments, "主要问题和评议意见", 2000, required=False), "recorded_by": _name(actor),
+        "comments": text_field(comments, "主要问题和评议意见", 2000, required=False), "recorded_by": actor_name(actor),
     })  # fmt: skip
     changes = {"score": [before.get("score"), str(score)], "grade": [before.get("grade"), grade]}
     audit_record(actor=actor, action="assessment.debrief", entity=row, area_code=area.code, changes=changes)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from fupin.areas.models import Area, AreaClassification
 from fupin.audit.services import Change, audit_record, audit_record_many
 from fupin.core import codes, progress
-from fupin.core.actors import Actor
+from fupin.core.actors import Actor, actor_name
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
-from fupin.core.parsing import choice_field, int_field, number_field, text_field
+from fupin.core.parsing import choice_field, date_field, int_field, number_field, text_field
 from fupin.core.permissions import require
 
 from . import procedures
@@ -48,24 +48,8 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _name(actor: Actor | None) -> str:
-    if actor is None:
-        return "系统"
-    return str(getattr(actor, "display_name", "") or actor.username)
-
-
 def _year(value: Any) -> int:
     return int_field(value, "年度", 2014, _today().year)
-
-
-def _date(value: date | None, label: str, *, earliest: date | None = None) -> date:
-    if value is None:
-        raise ValidationError(f"请填写{label}")
-    if value > _today():
-        raise ValidationError(f"{label}不能晚于今天")
-    if earliest is not None and value < earliest:
-        raise ValidationError(f"{label}不能早于 {earliest:%Y-%m-%d}")
-    return value
 
 
 # ------------------------------------------------------------------------------------------------- schemes
@@ -476,7 +460,7 @@ def case_open(
         scheme = Scheme.objects.filter(pk=scheme_id).first()
         if scheme is None or not codes.contains(scheme.area_id, code):
             raise ValidationError("考核方案不存在或不涉及该单位")
-    on = _date(opened_on, "约谈/问责日期")
+    on = date_field(opened_on, "约谈/问责日期")
     case = Case.objects.create(
         area=area,
         authority_id=_scope_area(actor, area),
@@ -502,7 +486,7 @@ def case_open(
 
 def _step(actor: Actor | None, case: Case, step: str, on: date, text: str) -> None:
     CaseStep.objects.create(
-        case=case, step=step, on=on, text=text, by_id=getattr(actor, "pk", None), by_name=_name(actor)
+        case=case, step=step, on=on, text=text, by_id=getattr(actor, "pk", None), by_name=actor_name(actor)
     )
 
 
@@ -533,7 +517,7 @@ def _advance(actor: Actor | None, case: Case, name: str, *, on: date | None, tex
     if case.status not in step.sources:
         raise ValidationError(f"该记录{case.get_status_display()}，不能{step.title}")
     last = case.steps.order_by("-on").values_list("on", flat=True).first() or case.opened_on
-    when = _date(on, f"{step.title}日期", earliest=last)
+    when = date_field(on, f"{step.title}日期", earliest=last)
     body = text_field(text, label, 2000)
     before = case.status
     case.status = step.target

@@ -58,3 +58,10 @@ class _SystemViewer:
 
 
 SYSTEM_VIEWER: Actor = _SystemViewer()
+
+
+def actor_name(actor: Actor | None) -> str:
+    """Who acted, as the pages show it: the account's name (姓名/单位), else its login; the system as 系统."""
+    if actor is None:
+        return "系统"
+    return str(getattr(actor, "display_name", "") or actor.username)

@@ -7,7 +7,10 @@ itself accepts Arabic-Indic digits and unbounded lengths. Here a number is ASCII
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
+
+from django.utils import timezone
 
 from .errors import ValidationError
 
@@ -71,3 +74,14 @@ def number_field(value: Any, label: str, lo: float, hi: float, *, required: bool
     if not math.isfinite(number) or not lo <= number <= hi:
         raise ValidationError(f"{label}须在 {lo:g}–{hi:g} 之间")
     return number
+
+
+def date_field(value: date | None, label: str, *, earliest: date | None = None) -> date:
+    """A date that happened: given, not after today (the server's local date) and not before ``earliest``."""
+    if value is None:
+        raise ValidationError(f"请填写{label}")
+    if value > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天")
+    if earliest is not None and value < earliest:
+        raise ValidationError(f"{label}不能早于 {earliest:%Y-%m-%d}")
+    return value

@@ -21,8 +21,9 @@ from fupin.areas.models import Area, Classification
 from fupin.areas.services import area_classifications_follow
 from fupin.audit.services import Change, audit_record, audit_record_many
 from fupin.core import codes, progress
-from fupin.core.actors import Actor
+from fupin.core.actors import Actor, actor_name
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from fupin.core.parsing import choice_field, date_field, int_field, text_field
 from fupin.core.permissions import require
 from fupin.policy.selectors import param
 
@@ -67,36 +68,8 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _username(actor: Actor | None) -> str:
-    """Who acted, as the pages show it: the account's name (姓名/单位), else its login."""
-    if actor is None:
-        return "系统"
-    return str(getattr(actor, "display_name", "") or actor.username)
-
-
-def _text(value: Any, label: str, limit: int, *, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ValidationError(f"请填写{label}")
-    if len(text) > limit:
-        raise ValidationError(f"{label}不能超过 {limit} 字")
-    return text
-
-
-def _choice(value: Any, choices: Any, label: str) -> str:
-    if value not in choices.values:
-        raise ValidationError(f"{label}“{value}”无效，可选：{'、'.join(str(x) for x in choices.labels)}")
-    return str(value)
-
-
-def _int(value: Any, label: str, lo: int, hi: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValidationError(f"{label}须为整数") from None
-    if not lo <= number <= hi:
-        raise ValidationError(f"{label}须在 {lo}–{hi} 之间")
-    return number
+_username = actor_name
+_text, _choice, _int = text_field, choice_field, int_field
 
 
 def _decimal(value: Any, label: str, lo: Decimal, hi: Decimal) -> Decimal:
@@ -109,14 +82,7 @@ def _decimal(value: Any, label: str, lo: Decimal, hi: Decimal) -> Decimal:
     return number
 
 
-def _date(value: date | None, label: str, *, earliest: date | None = None) -> date:
-    if value is None:
-        raise ValidationError(f"请填写{label}")
-    if value > _today():
-        raise ValidationError(f"{label}不能晚于今天")
-    if earliest is not None and value < earliest:
-        raise ValidationError(f"{label}不能早于 {earliest:%Y-%m-%d}")
-    return value
+_date = date_field
 
 
 def _year(value: Any) -> int:

@@ -102,3 +102,23 @@ def test_a_classification_or_a_rural_population_marks_its_area_due():
     services.on_audit_recorded(entries=[("area.classify", first_village(COUNTY_A)),
                                         ("stats.area_statistics_load", COUNTY_B)])  # fmt: skip
     assert set(IndicatorDue.objects.values_list("area_code", flat=True)) == {first_village(COUNTY_A), COUNTY_B}
+
+
+def test_a_refresh_that_leaves_due_rows_queues_the_next_batch(monkeypatch):
+    """A bulk load marks more areas than one job takes: the job queues the next one, so the dashboards do not
+    stay "being updated" for ever."""
+    from fupin.jobs.models import Job
+    from fupin.stats import services as stats_services
+    from fupin.stats.models import IndicatorDue
+
+    monkeypatch.setattr(stats_services, "DUE_BATCH", 2)
+    IndicatorDue.objects.bulk_create([IndicatorDue(area_code=first_village(c)) for c in (COUNTY_A, COUNTY_B)])
+    IndicatorDue.objects.create(area_code=COUNTY_A)
+    Job.objects.filter(kind="stats.refresh_due").delete()
+    stats_services.refresh_due()
+    assert IndicatorDue.objects.count() == 1
+    assert Job.objects.filter(kind="stats.refresh_due", status="queued").count() == 1
+    Job.objects.filter(kind="stats.refresh_due").delete()
+    stats_services.refresh_due()
+    assert not IndicatorDue.objects.exists()
+    assert not Job.objects.filter(kind="stats.refresh_due").exists()  # nothing left: nothing queued

@@ -344,9 +344,23 @@ def mark_due(area_codes: set[str] | list[str]) -> int:
     return len(wanted)
 
 
+DUE_BATCH = 50_000  # due rows one job takes; the rest go to the next job, queued as this one ends
+
+
+def _next_batch() -> None:
+    """Queue the next refresh while due rows are left (a bulk load marks more than one batch)."""
+    from fupin.jobs.selectors import job_waiting
+    from fupin.jobs.services import job_start
+
+    rest = IndicatorDue.objects.order_by("id").values_list("area_code", flat=True).first()
+    if rest and not job_waiting(kind="stats.refresh_due"):
+        job_start(actor=None, kind="stats.refresh_due", area_code=codes.normalize(codes.prefix(rest, codes.PROVINCE)))
+
+
 def refresh_due() -> dict[str, Any]:
-    """The refresh job: every due area and its ancestors, then forget the due rows it has done."""
-    due = list(IndicatorDue.objects.order_by("id").values_list("id", "area_code", "at")[:50000])
+    """The refresh job: every due area (a batch) and its ancestors, then forget the due rows it has done; the next
+    batch, if any, is queued."""
+    due = list(IndicatorDue.objects.order_by("id").values_list("id", "area_code", "at")[:DUE_BATCH])
     if not due:
         return {"lines": ["没有待更新的指标"]}
     # a full refresh of an ancestor (or of the area) made after the write has already done the work
@@ -355,6 +369,7 @@ def refresh_due() -> dict[str, Any]:
     left = {code for _, code, at in due if not any(t > at and codes.contains(a, code) for a, t in full)}
     if not left:
         IndicatorDue.objects.filter(id__in=[i for i, _, _ in due]).delete()
+        _next_batch()
         return {"lines": ["指标已是最新（变更之后已全量更新）"]}
     roots = due_roots(left)
     last_year = last_year_shown()
@@ -368,6 +383,7 @@ def refresh_due() -> dict[str, Any]:
         progress.report(f"汇总上级 {up}", len(roots) + j, steps)
         rollup(up, years)
     IndicatorDue.objects.filter(id__in=[i for i, _, _ in due]).delete()
+    _next_batch()
     return {"lines": [f"更新了 {len(roots)} 个区划及其 {len(ancestors)} 个上级的指标（{years[0]}—{years[-1]} 年）"]}
 
 

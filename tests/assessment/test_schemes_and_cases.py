@@ -81,8 +81,9 @@ def test_the_standard_scheme_scores_the_extremely_poor_townships_and_flags_the_l
     assert "incidence_fall" not in by_source  # a township has no incidence of its own: its poor's fall instead
     assert parts[by_source["poor_fall"]]["value"] == 5.0
     assert parts[by_source["poor_fall"]]["score"] == pytest.approx(100 * (5 - 1) / (20 - 1), abs=0.01)
-    assert parts[by_source["exit_share"]]["value"] == 10.0  # 100 exits of last year's 1,000
+    assert "exit_share" not in by_source  # the same figure as the poor's fall without new identifications
     assert parts[by_source["findings_open"]]["value"] == 20.0  # 2 of 10 findings still open
+    assert parts[by_source["findings_open"]]["score"] == 50.0  # twice the 10% target: half the marks
     assert parts[by_source["cadres_good"]]["value"] is None  # nobody rated: no data, no points
     assert parts[by_source["violations"]]["value"] == 0.0  # no violation on record is none
     assert parts[by_source["violations"]]["score"] == 100.0
@@ -104,7 +105,7 @@ def test_the_standard_scheme_scores_the_extremely_poor_townships_and_flags_the_l
 
     # the assessed see their own result, not their neighbours'; the prefecture sees the whole ranking
     assert [r.area_id for r in selectors.own_results(viewer=s["town"], area_code=s["towns"][0])] == [s["towns"][0]]
-    assert not selectors.own_results(viewer=s["town"], area_code=s["towns"][1]).exists()
+    assert not selectors.own_results(viewer=s["town"], area_code=s["towns"][1])
     assert selectors.ranking(viewer=s["pref"], scheme=scheme).count() == 3
     with pytest.raises(NotFoundError):
         selectors.scheme_get(viewer=s["town"], scheme_id=scheme.pk)
@@ -123,9 +124,9 @@ def test_a_scheme_is_refused_what_it_cannot_be_and_nothing_is_written(setting):
     with pytest.raises(ValidationError, match="已有 2017 年"):
         _scheme(s)
     services.indicator_remove(actor=s["pref"], scheme_id=scheme.pk, order=1)
-    with pytest.raises(ValidationError, match="权重合计须为 100 分，现为 75 分"):
+    with pytest.raises(ValidationError, match="权重合计须为 100 分，现为 70 分"):
         services.scheme_run(actor=s["pref"], scheme_id=scheme.pk)
-    services.indicator_add(actor=s["pref"], scheme_id=scheme.pk, source="incidence", weight="25", method="target",
+    services.indicator_add(actor=s["pref"], scheme_id=scheme.pk, source="incidence", weight="30", method="target",
                            target="3")  # fmt: skip
     with pytest.raises(ValidationError, match="扣分法只用于数值越小越好"):
         services.indicator_add(actor=s["pref"], scheme_id=scheme.pk, source="exit_share", weight=5, method="deduct",
@@ -165,6 +166,9 @@ def test_the_bottom_township_is_interviewed_rectifies_and_the_prefecture_closes_
     )  # fmt: skip
     assert case.authority_id == PREFECTURE_A
     assert case.status == "open"
+    with pytest.raises(ValidationError, match="结果立案，尚未办结"):  # one open case per result
+        services.case_open(actor=s["pref"], area_code=last.area_id, kind="interview", subject="乡长", reason="末位",
+                           opened_on=today, scheme_id=scheme.pk)  # fmt: skip
     # who sees it: the prefecture's organization department and the township itself; not the prefecture's
     # poverty office, not a neighbouring township
     assert selectors.cases(viewer=s["pref"]).count() == 1

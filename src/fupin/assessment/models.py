@@ -63,6 +63,7 @@ class Scheme(models.Model):
     consequence = models.CharField("末位处理", max_length=24, choices=Consequence.choices)
     status = models.CharField("状态", max_length=8, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT)
     run_at = models.DateTimeField("考核时间", null=True, blank=True)
+    missing = models.JSONField("缺少数据的指标", default=dict, blank=True)  # title → areas without a value, last run
     created_by = _by()
     created_at = models.DateTimeField("制定时间", auto_now_add=True)
 
@@ -73,6 +74,11 @@ class Scheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
+
+    @property
+    def full_title(self) -> str:
+        """The title with its year once (people name schemes "2017 年…" or not)."""
+        return self.title if str(self.year) in self.title else f"{self.year} 年{self.title}"
 
 
 @scoping.exempt("a line of its scheme (Scheme), read with it")
@@ -95,6 +101,15 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def unit(self) -> str:
+        """The value's unit as its source names it: % for a rate, 起/个 for a count, 分 for a score."""
+        label = str(Source(self.source).label) if self.source in Source.values else ""
+        for mark, unit in (("(%)", "%"), ("(百分点)", "个百分点"), ("(起)", "起"), ("(个)", "个")):
+            if label.endswith(mark):
+                return unit
+        return "分"
 
 
 @scoping.register("area_id")

@@ -64,17 +64,26 @@ def entered_values(*, viewer: Actor | None, scheme: Scheme) -> dict[tuple[int, s
 
 
 def ranking(*, viewer: Actor | None, scheme: Scheme) -> QuerySet[Result]:
-    return scoping.scoped(Result, viewer).filter(scheme=scheme).select_related("area").order_by("rank", "area_id")
-
-
-def own_results(*, viewer: Actor | None, area_code: str) -> QuerySet[Result]:
-    """The results of the area itself (the assessed reading their own), latest year first."""
     return (
         scoping.scoped(Result, viewer)
-        .filter(area_id=codes.normalize(area_code))
-        .select_related("scheme", "scheme__area")
-        .order_by("-scheme__year", "scheme__title")
+        .filter(scheme=scheme)
+        .select_related("area", "area__parent")
+        .order_by("rank", "area_id")
     )
+
+
+def own_results(*, viewer: Actor | None, area_code: str, limit: int = 200) -> list[Result]:
+    """The results of the area and of the areas in it (a township reads its own and its villages'), latest year
+    first, the area's own before its parts'."""
+    code = codes.normalize(area_code)
+    lo, hi = codes.code_range(code)
+    qs = (
+        scoping.scoped(Result, viewer)
+        .filter(area_id__gte=lo, area_id__lte=hi)
+        .select_related("scheme", "scheme__area", "area")
+        .order_by("-scheme__year", "area__level", "scheme__title", "rank")
+    )
+    return list(qs[:limit])
 
 
 @dataclass(frozen=True)
@@ -90,10 +99,11 @@ class Part:
         """The scoring rule as people read it."""
         i = self.indicator
         better = "越大越好" if i.higher_better else "越小越好"
+        unit = "" if i.unit == "分" else i.unit
         if i.method == Method.TARGET:
-            return f"达标法，目标值 {i.target:g}（{better}）"
+            return f"达标法，目标值 {i.target:g}{unit}（{better}）"
         if i.method == Method.DEDUCT:
-            return f"扣分法，每单位扣 {i.step:g} 分"
+            return f"扣分法，每{unit or '项'}扣 {i.step:g} 分"
         return f"极差法（{better}）"
 
 
@@ -371,5 +381,14 @@ def campaign_progress(*, viewer: Actor | None, campaign: Campaign) -> dict[str, 
     cases = cases_visible(viewer).filter(area_id__gte=lo, area_id__lte=hi, opened_on__gte=campaign.start,
                                          opened_on__lte=campaign.end).count()  # fmt: skip
     mine = [t for t in tasks if own is not None and t.area_id == own]
-    return {"steps": steps, "children": children, "cases": cases, "mine": mine, "base": base,
+    groups: dict[tuple[str, str, date], list[int]] = {}
+    for t in tasks:
+        g = groups.setdefault((t.step, t.title, t.due), [0, 0])
+        g[0] += 1
+        g[1] += int(t.done_on is not None)
+    labels = dict(Step.choices)
+    ordered = sorted(groups.items(), key=lambda x: (x[0][2], x[0][0]))
+    set_ = [{"step": labels[k[0]], "title": k[1], "due": k[2], "set": n, "done": d,
+             "overdue": d < n and k[2] < today} for k, (n, d) in ordered]  # fmt: skip
+    return {"steps": steps, "children": children, "cases": cases, "mine": mine, "base": base, "tasks": set_,
             "total": len(tasks), "done": sum(1 for t in tasks if t.done_on)}  # fmt: skip

@@ -40,6 +40,7 @@ from .models import Case, CaseStep, EnteredValue, Indicator, Result, Scheme, Uni
 from .tables import scheme_inputs, unit_cadres
 
 MAX_INDICATORS = 30
+OPEN_CASE = (CaseStatus.OPEN, CaseStatus.RECTIFYING)
 MAX_BOTTOM = 50
 WEIGHT_TOTAL = Decimal(100)
 
@@ -110,30 +111,25 @@ def scheme_create(
 
 def standard_indicators(assessed: Assessed) -> list[dict[str, Any]]:
     """The standard indicators (weights summing to 100): the poverty results, the quality of identification and
-    exit, the cadres and, for villages, their Party organization, the Party secretary's 述职评议 (述职评议结果作为
-    对领导班子评价的重要依据) and the 现场观摩 score entered by the assessors. The 错退率 and 漏评率 lines are the
-    national exit standard's 2% (一票否决). Incidence needs the rural population, known for counties: below them
-    the poor population's fall stands in for the incidence's."""
+    exit (open findings: 10% or fewer for full marks), the cadres and, for villages, their Party organization, the
+    Party secretary's 述职评议 (述职评议结果作为对领导班子评价的重要依据) and the 现场观摩 score entered by the
+    assessors. The 错退率 and 漏评率 lines are the national exit standard's 2% (一票否决). Incidence needs the rural
+    population, known for counties: below them the poor population's fall stands in for the incidence's (the share
+    exited is not added: without new identifications it is the same figure)."""
     county = ASSESSED_LEVEL[assessed] == codes.COUNTY
     specs: list[dict[str, Any]] = [
-        _spec(Source.INCIDENCE_FALL if county else Source.POOR_FALL, 25, Method.RELATIVE),
-        _spec(Source.EXIT_SHARE, 10, Method.RELATIVE),
-        _spec(Source.FINDINGS_OPEN, 10, Method.RELATIVE),
+        _spec(Source.INCIDENCE_FALL if county else Source.POOR_FALL, 30, Method.RELATIVE),
+        _spec(Source.FINDINGS_OPEN, 10, Method.TARGET, target=10.0),
         _spec(Source.WRONG_EXIT_RATE, 10, Method.TARGET, target=2.0, veto=2.0),
         _spec(Source.MISSED_RATE, 10, Method.TARGET, target=2.0, veto=2.0),
         _spec(Source.CADRES_GOOD, 10, Method.TARGET, target=100.0),
         _spec(Source.VIOLATIONS, 5, Method.DEDUCT, step=20.0),
         _spec(Source.DEBRIEFING, 10, Method.TARGET, target=90.0),
-        {
-            "source": Source.ENTERED,
-            "title": "现场观摩评分",
-            "weight": Decimal(10),
-            "higher_better": True,
-            "method": Method.RELATIVE,
-        },
-    ]
+        {"source": Source.ENTERED, "title": "现场观摩评分", "weight": Decimal(15), "higher_better": True,
+         "method": Method.RELATIVE},
+    ]  # fmt: skip
     if ASSESSED_LEVEL[assessed] == codes.VILLAGE:  # a village has no incidence of its own in the registry's sense
-        specs[2] = _spec(Source.WEAK_VILLAGES, 10, Method.DEDUCT, step=100.0)
+        specs[1] = _spec(Source.WEAK_VILLAGES, 10, Method.DEDUCT, step=100.0)
     return specs
 
 
@@ -242,8 +238,8 @@ def assessed_areas(scheme: Scheme) -> list[Area]:
         ids = AreaClassification.objects.filter(
             kind=ASSESSED_CLASSIFICATION[kind], year=scheme.year, area_id__gte=lo, area_id__lte=hi
         ).values_list("area_id", flat=True)
-        return list(Area.objects.filter(code__in=ids, level=level).order_by("code"))
-    return list(Area.objects.filter(code__gte=lo, code__lte=hi, level=level).order_by("code"))
+        return list(Area.objects.filter(code__in=ids, level=level).select_related("parent").order_by("code"))
+    return list(Area.objects.filter(code__gte=lo, code__lte=hi, level=level).select_related("parent").order_by("code"))
 
 
 @transaction.atomic
@@ -363,9 +359,9 @@ def _score(
         changes.append(Change("assessment.scheme_run", scheme, {
             "status": [scheme.status, SchemeStatus.RUN.value], "ranked": [None, len(mine)],
             "bottom_areas": [None, [names[c] for c in bottom]]}, scheme.area_id))  # fmt: skip
-        scheme.status, scheme.run_at = SchemeStatus.RUN, now
+        scheme.status, scheme.run_at, scheme.missing = SchemeStatus.RUN, now, missing[scheme.pk]
         out[scheme.pk] = RunResult(assessed=len(mine), bottom=bottom, missing=missing[scheme.pk])
-    Scheme.objects.bulk_update([s for s, _, _ in items], ["status", "run_at"])
+    Scheme.objects.bulk_update([s for s, _, _ in items], ["status", "run_at", "missing"])
     audit_record_many(actor=actor, changes=changes)
     progress.report("完成", 3, 3)
     return out
@@ -460,6 +456,8 @@ def case_open(
         scheme = Scheme.objects.filter(pk=scheme_id).first()
         if scheme is None or not codes.contains(scheme.area_id, code):
             raise ValidationError("考核方案不存在或不涉及该单位")
+    if scheme is not None and Case.objects.filter(area=area, scheme=scheme, status__in=OPEN_CASE).exists():
+        raise ValidationError(f"已就{area.name}的“{scheme.title}”结果立案，尚未办结")
     on = date_field(opened_on, "约谈/问责日期")
     case = Case.objects.create(
         area=area,
@@ -473,7 +471,7 @@ def case_open(
         scheme=scheme,
         created_by_id=getattr(actor, "pk", None),
     )
-    _step(actor, case, "open", on, f"{case.get_kind_display()}：{case.reason}")
+    _step(actor, case, "open", on, case.reason)
     audit_record(
         actor=actor,
         action="assessment.case_open",
@@ -652,7 +650,7 @@ def unit_grades_run(*, actor: Actor | None, area_code: str, year: Any, engine: s
     rows, changes, recurring = [], [], []
     for g in grades:
         unit = units[g["unit_id"]]
-        why = reasons.get(unit.unit_id, [])
+        why = reasons.get(unit.unit_id, []) or ([f"派驻干部尚未评定 {y} 年度考核"] if g["score"] is None else [])
         if why and unit.unit_id in last_capped:
             why.append(RECURRING)
             recurring.append(unit.unit_id)

@@ -36,7 +36,9 @@ class IndicatorForm(forms.Form):
     weight = forms.CharField(label="权重(分)", max_length=8, widget=NUMBER)
     method = forms.ChoiceField(label="计分方法", choices=Method.choices)
     higher_better = forms.TypedChoiceField(
-        label="录入评分：数值", choices=[("1", "越大越好"), ("0", "越小越好")], coerce=lambda v: v == "1",
+        label="数值越大越好还是越小越好（录入评分时选择；其他来源按指标本身）",
+        choices=[("1", "越大越好"), ("0", "越小越好")],
+        coerce=lambda v: v == "1",
         required=False, initial="1",
     )  # fmt: skip
     target = forms.CharField(label="目标值（达标法）", max_length=12, required=False, widget=NUMBER)

@@ -180,7 +180,9 @@ def result(request: HttpRequest, result_id: int) -> HttpResponse:
         if not may_open:
             raise PermissionDenied("您没有约谈、问责立案的权限")
         form = CaseOpenForm(request.POST)
-        evidence = [{"kind": EvidenceKind.RESULT, "ref": str(item.pk), "text": reason}]
+        evidence = [
+            {"kind": EvidenceKind.RESULT, "ref": str(item.pk), "text": f"{reason}（{_today():%Y-%m-%d} 的排名）"}
+        ]
         made: list[Any] = []
         if form_submit(request, form, lambda d: made.append(services.case_open(
                 actor=viewer, area_code=item.area_id, evidence=evidence, scheme_id=scheme_.pk, **d)),
@@ -253,12 +255,14 @@ def units(request: HttpRequest) -> HttpResponse:
     own = viewer.scope_code or codes.normalize("52")
     may = permissions.allowed(viewer, "assessment.unit_grade", own)
     rows = list(selectors.unit_grades(viewer=viewer, year=year))
+    recurring = [g for g in rows if services.RECURRING in g.reasons]
     return render(request, "web/assessment/units.html", {
         "year": year, "years": range(2014, _today().year + 1), "rows": rows,
         "counts": selectors.unit_grade_counts(viewer=viewer, year=year), "may": may,
         "own_name": area_names([own]).get(own, "全省"), "recurring": services.RECURRING,
-        "openable": {g.pk for g in rows if services.RECURRING in g.reasons
-                     and permissions.allowed(viewer, "assessment.case_open", g.area_id, from_above=True)},
+        "openable": {g.pk for g in recurring
+                     if permissions.allowed(viewer, "assessment.case_open", g.area_id, from_above=True)},
+        "interviewed": {g.pk for g in recurring if selectors.unit_case_open(viewer=viewer, grade=g)},
     })  # fmt: skip
 
 
@@ -370,8 +374,13 @@ def leaders(request: HttpRequest) -> HttpResponse:
                 done = True
         elif which == "debrief" and may_debrief:
             debrief = DebriefForm(request.POST, areas=children)
-            done = form_submit(request, debrief, lambda d: leadership.debriefing_record(
-                actor=viewer, area_code=d.pop("area"), year=year, **d), "已登记述职评议")  # fmt: skip
+            before = {d.area_id: d.score for d in selectors.debriefings(viewer=viewer, area_code=area.code, year=year)}
+            kept: list[Any] = []
+            done = form_submit(request, debrief, lambda d: kept.append(leadership.debriefing_record(
+                actor=viewer, area_code=d.pop("area"), year=year, **d)), "已登记述职评议")  # fmt: skip
+            if done and kept[0].area_id in before:
+                messages.info(request, f"{kept[0].area.name}的述职评议已更正：原 {before[kept[0].area_id]} 分，"
+                                       f"现 {kept[0].score} 分（{kept[0].grade}）")  # fmt: skip
         elif which == "decide" and permissions.allowed(viewer, "assessment.stability", area.code):
             decide = DecideForm(request.POST)
             cid = _posted_id(request, "change")

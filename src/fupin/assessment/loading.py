@@ -45,6 +45,20 @@ NAMES = ("leaders", "leader_approvals", "contact_points", "contact_visits", "deb
 VETO_LINE = 60.0  # the synthetic schemes' 现场观摩 veto (一票否决): below it an area ranks last
 
 
+LABELS = {
+    "leaders": "党政领导", "approved_changes": "经批准的党政正职调整", "contact_points": "包保联系点",
+    "contact_visits": "联系点走访", "debriefings": "述职评议", "schemes": "考核方案", "entered_values": "观摩评分",
+    "schemes_partial": "未载入（仅部分县有数据）的方案", "cases": "约谈问责",
+}  # fmt: skip
+
+
+def _label(key: str) -> str:
+    for prefix, label in (("ranked_", "参加排名"), ("units_", "评定等次的帮扶单位")):
+        if key.startswith(prefix):
+            return f"{key.removeprefix(prefix)} 年{label}"
+    return LABELS.get(key, key)
+
+
 def load_parquet_dir(out: Path) -> dict[str, pa.Table]:
     return {name: pq.read_table(out / f"{name}.parquet") for name in NAMES if (out / f"{name}.parquet").exists()}
 
@@ -88,7 +102,7 @@ def assessment_load(
     audit_record(actor=actor, action="assessment.load", entity=None, entity_type="assessment.batch",
                  entity_id=source[:40], area_code=codes.normalize("52"),
                  changes={"created": [None, counts]})  # fmt: skip
-    say("，".join(f"{k} {v:,}" for k, v in counts.items()))
+    say("考核问责：" + "，".join(f"{_label(k)} {v:,}" for k, v in counts.items()))
     progress.report("完成", 4, 4)
     return counts
 

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from django.db import transaction
 from django.utils import timezone
 
+from fupin.audit.labels import field_label
 from fupin.audit.services import audit_record
 from fupin.core import codes, progress
 from fupin.core.actors import Actor
@@ -107,7 +108,7 @@ def partyorg_load(*, actor: Actor | None, tables: dict[str, pa.Table], source: s
                  entity_type="partyorg.batch", entity_id=source[:64],
                  changes={"counties": [None, len(counties)], **{k: [None, v] for k, v in counts.items()}})  # fmt: skip
     progress.report("完成", 4, 4)
-    say("村级党组织：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    say("村级党组织：" + "，".join(f"{field_label(k)} {v:,}" for k, v in counts.items()))
     return counts
 
 

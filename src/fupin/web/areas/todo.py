@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from fupin.areas.selectors import area_names
 from fupin.assessment import selectors as assessment_selectors
 from fupin.cadres import selectors as cadre_selectors
 from fupin.checks import selectors as check_selectors
@@ -103,9 +104,10 @@ def _plans(viewer: Actor) -> Group | None:
         return None
     plans = cadre_selectors.dispatch_plans_recent(viewer=viewer)
     drafts = [p for p in plans if cadre_selectors.plan_editable(viewer, p)]
+    names = area_names([p.area_code for p in drafts[:SHOWN]])
     items = [
         Item(
-            f"{p.round} 年选派方案（{p.area_code}，{p.created_at:%Y-%m-%d} 生成）",
+            f"{p.round} 年选派方案（{names.get(p.area_code, p.area_code)}，{p.created_at:%Y-%m-%d} 生成）",
             reverse("dispatch-plan", args=[p.pk]),
         )
         for p in drafts[:SHOWN]

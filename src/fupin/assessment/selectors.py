@@ -237,20 +237,7 @@ def unit_grade_counts(*, viewer: Actor | None, year: int) -> dict[str, int]:
     return counts
 
 
-def capped_units(*, viewer: Actor | None, year: int) -> QuerySet[UnitGrade]:
-    return scoping.scoped(UnitGrade, viewer).filter(year=year).exclude(reasons="").select_related("unit")
-
-
 # ------------------------------------------------------------------------------------------------ leaders
-
-
-def leaders(*, viewer: Actor | None, area_code: str, current: bool = True) -> QuerySet[Leader]:
-    """The leaders of the area and the areas below it (in post, unless ``current`` is False)."""
-    lo, hi = codes.code_range(codes.normalize(area_code))
-    qs = scoping.scoped(Leader, viewer).filter(area_id__gte=lo, area_id__lte=hi).select_related("area")
-    if current:
-        qs = qs.filter(end__isnull=True)
-    return qs.order_by("area_id", "post", "-start")
 
 
 def contact_points(*, viewer: Actor | None, area_code: str) -> QuerySet[ContactPoint]:

@@ -94,6 +94,7 @@ ACTIONS: dict[str, str] = {
     "fieldwork.guide_done": "完成清单事项",
     "partyorg.org_set": "维护村党组织",
     "partyorg.person_add": "登记村干部、后备人选",
+    "partyorg.person_id_number": "登记村干部身份证号",
     "partyorg.reserve_add": "纳入后备力量",
     "partyorg.reserve_remove": "移出后备力量",
     "partyorg.org_year": "登记村党组织年度情况",

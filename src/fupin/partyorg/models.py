@@ -68,11 +68,18 @@ class VillageCadre(models.Model):
     birth_year = models.PositiveSmallIntegerField("出生年份")
     education = models.CharField("文化程度", max_length=16, choices=Education.choices)
     source = models.CharField("来源", max_length=16, choices=Source.choices)
+    # blank when not yet recorded; the 优亲厚友 checks join the committees to the registry and the hukou on it
+    id_number = models.CharField("身份证号", max_length=18, blank=True, default="")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "村干部及后备人选"
         indexes = [models.Index(fields=["village", "name"], name="villagecadre_village_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~models.Q(id_number=""), name="villagecadre_id_number_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -361,6 +361,13 @@ def seat_get(*, viewer: Actor | None, seat_id: int) -> Seat:
     return item
 
 
+def person_get(*, viewer: Actor | None, person_id: int) -> VillageCadre:
+    item = scoping.scoped(VillageCadre, viewer).filter(pk=person_id).first()
+    if item is None:
+        raise NotFoundError("人员不存在或不在您的管辖范围内")
+    return item
+
+
 def reserve_get(*, viewer: Actor | None, reserve_id: int) -> Reserve:
     item = scoping.scoped(Reserve, viewer).filter(pk=reserve_id).select_related("person").first()
     if item is None:

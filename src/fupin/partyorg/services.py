@@ -25,6 +25,7 @@ from fupin.core.actors import Actor, actor_name
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fupin.core.parsing import choice_field, date_field, int_field, text_field
 from fupin.core.permissions import require
+from fupin.lib.idnumbers import IdNumberError, parse
 from fupin.policy.selectors import param
 
 from . import procedures
@@ -155,6 +156,32 @@ class PersonInput:
     birth_year: Any
     education: str
     source: str
+    id_number: str = ""
+
+
+def _clean_id_number(raw: str, values: dict[str, Any], exclude: int | None = None) -> str:
+    """The person's ID number, checked (format, date, checksum), agreeing with the gender and birth year
+    recorded, and not another village cadre's; blank stays blank (not yet recorded)."""
+    if not str(raw or "").strip():
+        return ""
+    try:
+        ident = parse(raw)
+    except IdNumberError as exc:
+        raise ValidationError(str(exc), extra={"field": "id_number"}) from exc
+    if ident.birth_date.year != values["birth_year"]:
+        raise ValidationError(
+            f"身份证号显示出生于 {ident.birth_date.year} 年，与出生年份 {values['birth_year']} 不符",
+            extra={"field": "id_number"},
+        )
+    if ident.sex != values["gender"]:
+        raise ValidationError(f"身份证号显示性别为{ident.sex}，与登记的性别不符", extra={"field": "id_number"})
+    same = VillageCadre.objects.filter(id_number=ident.number).select_related("village")
+    other = (same.exclude(pk=exclude) if exclude is not None else same).first()
+    if other is not None:
+        raise ValidationError(
+            f"该身份证号已登记为{other.village.name}的{other.name}，请勿重复登记", extra={"field": "id_number"}
+        )
+    return ident.number
 
 
 def _clean_person(data: PersonInput) -> dict[str, Any]:
@@ -168,6 +195,7 @@ def _clean_person(data: PersonInput) -> dict[str, Any]:
     }
     if values["source"] == Source.GRADUATE and values["education"] != Education.COLLEGE:
         raise ValidationError("返乡大学生的文化程度应为大专及以上", extra={"field": "education"})
+    values["id_number"] = _clean_id_number(data.id_number, values)
     return values
 
 
@@ -192,6 +220,22 @@ def person_add(*, actor: Actor | None, village_code: str, data: PersonInput, res
     )
     if reserve:
         reserve_add(actor=actor, person=person, on=_today())
+    return person
+
+
+@transaction.atomic
+def person_id_number_set(*, actor: Actor | None, person: VillageCadre, id_number: str) -> VillageCadre:
+    """Record (or correct) a person's ID number: the 优亲厚友 checks find the cadres in the registry and the
+    hukou by it."""
+    require(actor, "partyorg.manage", person.village_id)
+    person = VillageCadre.objects.select_for_update().get(pk=person.pk)
+    values = {"gender": person.gender, "birth_year": person.birth_year}
+    number = _clean_id_number(id_number, values, exclude=person.pk)
+    if number == person.id_number:
+        return person
+    old, person.id_number = person.id_number, number
+    person.save(update_fields=["id_number"])
+    audit_record(actor=actor, action="partyorg.person_id_number", entity=person, changes={"id_number": [old, number]})
     return person
 
 

@@ -45,7 +45,12 @@ class PersonForm(forms.Form):
     birth_year = forms.IntegerField(label="出生年份", widget=YEAR)
     education = forms.ChoiceField(label="文化程度", choices=Education.choices)
     source = forms.ChoiceField(label="来源", choices=Source.choices)
+    id_number = forms.CharField(label="身份证号（优亲厚友比对用，可后补）", max_length=20, required=False)
     reserve = forms.BooleanField(label="列入后备力量", required=False, initial=True)
+
+
+class IdNumberForm(forms.Form):
+    id_number = forms.CharField(label="身份证号", max_length=20)
 
 
 class ElectionOpenForm(forms.Form):

@@ -39,6 +39,7 @@ from .forms import (
     ElectionOpenForm,
     GuaranteeForm,
     IdentifyForm,
+    IdNumberForm,
     ManualWeakForm,
     OrgForm,
     OrgYearForm,
@@ -155,6 +156,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
         "may": may,
         "forms": {**blank, **form_of},
         "seat_end_form": SeatEndForm(initial={"on": today}, auto_id=False),
+        "id_form": IdNumberForm(auto_id=False),
         "failed_form": bool(form_of),
         "team": village_team(viewer=viewer, village=area.code)["postings"],
         "open_election": next((e for e in picture.elections if e.step != ElectionStep.FILED), None),
@@ -163,7 +165,9 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _person(viewer: Actor, village: str, d: dict[str, Any]) -> Any:
-    data = services.PersonInput(d["name"], d["gender"], d["birth_year"], d["education"], d["source"])
+    data = services.PersonInput(
+        d["name"], d["gender"], d["birth_year"], d["education"], d["source"], id_number=d["id_number"]
+    )
     return services.person_add(actor=viewer, village_code=village, data=data, reserve=d["reserve"])
 
 
@@ -208,6 +212,22 @@ def seat_end(request: HttpRequest, seat_id: int) -> HttpResponse:
     if not done:
         messages.error(request, form_errors_text(form))
     return redirect("party-village", code=seat.village_id)
+
+
+@login_required
+@require_POST
+def person_id_number(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record or correct a person's ID number (the 优亲厚友 checks compare the committees with the register by it)."""
+    viewer = viewer_of(request)
+    person = selectors.person_get(viewer=viewer, person_id=person_id)
+    form = IdNumberForm(request.POST)
+
+    def record(d: dict[str, Any]) -> Any:
+        return services.person_id_number_set(actor=viewer, person=person, id_number=d["id_number"])
+
+    if not form_submit(request, form, record, f"已登记{person.name}的身份证号"):
+        messages.error(request, form_errors_text(form))
+    return redirect("party-village", code=person.village_id)
 
 
 @login_required

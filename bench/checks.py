@@ -105,8 +105,16 @@ FLOOR_SQL = {
     "JOIN act USING (person_id) WHERE kind = '特困供养' AND coalesce(attribute, '') <> '特困供养贫困户'",
     "dept_disability": "SELECT DISTINCT household_id, person_id FROM pma JOIN disability USING (person_id) "
     "WHERE coalesce(health, '') <> '残疾'",
+    "seated": "CREATE TEMP VIEW seated AS SELECT DISTINCT person_id FROM cadre_seats "
+    "WHERE seated_from <= DATE '{y}-12-31' AND (seated_until IS NULL OR seated_until > DATE '{y}-12-31')",
+    "cadre_self_poor": "SELECT pm.household_id, pm.person_id FROM pm JOIN seated USING (person_id)",
+    "cadre_relative_poor": "WITH k AS (SELECT DISTINCT s.person_id AS cadre_id, h2.person_id AS kin_id FROM seated s "
+    "JOIN hukou h1 ON h1.person_id = s.person_id AND coalesce(h1.household_id, '') <> '' "
+    "JOIN hukou h2 ON h2.household_id = h1.household_id AND h2.person_id <> s.person_id) "
+    "SELECT DISTINCT pm.household_id FROM pm JOIN k ON pm.person_id = k.kin_id WHERE NOT EXISTS "
+    "(SELECT 1 FROM pm p2 WHERE p2.person_id = k.cadre_id AND p2.household_id = pm.household_id)",
 }
-VIEWS = ("poor", "poor_members", "yr", "pma", "edu_gap", "med_gap", "water_gap")
+VIEWS = ("poor", "poor_members", "yr", "pma", "edu_gap", "med_gap", "water_gap", "seated")
 
 
 def run_rules(directory: Path) -> dict[str, object]:

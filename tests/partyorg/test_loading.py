@@ -88,3 +88,31 @@ def test_the_county_loads_and_the_planted_cases_are_found_exactly(generated):
     again = partyorg_load(actor=None, tables=generated, source="test")
     assert again == {"organizations": 0}
     assert Seat.objects.count() == generated["seats"].num_rows
+
+
+def test_the_people_keep_their_id_numbers_and_a_file_without_them_loads_blank(generated):
+    import numpy as np
+
+    from fupin.partyorg.models import VillageCadre
+    from fupin.synth.integrity import fresh_ids
+    from fupin.synth.people import valid_id
+
+    villages = generated["party_orgs"]["village_code"].to_pylist()
+    first, second = pa.array(villages[:2]), pa.array(villages[2:4])
+    small = {name: t.filter(pc.is_in(t["village_code"], first)) for name, t in generated.items()}
+    people = small["village_cadres"]
+    male = np.array([g == "男" for g in people["gender"].to_pylist()])
+    numbers = fresh_ids(np.random.default_rng(1), COUNTY, people["birth_year"].to_numpy(), male, set())
+    at = people.schema.get_field_index("id_number")
+    small["village_cadres"] = people.set_column(at, "id_number", pa.array(numbers, pa.string()))
+    partyorg_load(actor=None, tables=small, source="test")
+    loaded = dict(VillageCadre.objects.values_list("ref", "id_number"))
+    assert loaded == dict(zip(people["person_id"].to_pylist(), numbers, strict=True))
+    assert all(valid_id(n) for n in loaded.values())
+    # an older file: no id_number column at all
+    old = {name: t.filter(pc.is_in(t["village_code"], second)) for name, t in generated.items()}
+    old["village_cadres"] = old["village_cadres"].drop_columns(["id_number"])
+    partyorg_load(actor=None, tables=old, source="test")
+    blank = VillageCadre.objects.filter(village_id__in=second.to_pylist())
+    assert blank.count() == old["village_cadres"].num_rows
+    assert set(blank.values_list("id_number", flat=True)) == {""}

@@ -172,6 +172,7 @@ def test_answer_file_lists_exactly_what_was_planted(tiny):
         "wrong_exit", "dq_id_checksum", "dq_cause_illness_all_healthy", "dq_migrant_months", "missed",
         "flag_education", "flag_medical", "flag_water",
         "dept_dropout", "dept_uninsured", "dept_housing_grade", "dept_dibao", "dept_disability",
+        "cadre_self_poor", "cadre_relative_poor",  # exact against their definitions in test_integrity_synth.py
     }  # fmt: skip
     households = {h["household_id"]: h for h in _read(out, "households")}
     members = _read(out, "members")

@@ -47,6 +47,11 @@ TABLES: dict[str, tuple[str, ...]] = {
     "housing_appraisal": ("owner_id", "grade", "appraised_on", "renovated"),
     "assistance": ("person_id", "kind", "since", "ended"),
     "disability": ("person_id", "category", "grade"),
+    # the village committees' members with an ID number, one row per seat (organization department, 组织部门)
+    "cadre_seats": ("person_id", "name", "village_code", "post", "seated_from", "seated_until"),
+    # the public-security register's household number (户号) of each person; a source may give only the
+    # households that hold a village cadre (the one rule reading it needs no other)
+    "hukou": ("person_id", "household_id"),
 }
 
 # Columns added after layouts were already written (older Parquet files, sources that do not record them): absent,

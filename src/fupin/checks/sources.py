@@ -22,16 +22,18 @@ from fupin.core import codes, progress
 from fupin.core.arrow import Columns, Reader, bind, schema_of, snapshot_readers
 from fupin.external.tables import QUERIES as EXTERNAL_QUERIES
 from fupin.external.tables import external_tables
+from fupin.partyorg.tables import CHECK_QUERIES as PARTY_QUERIES
+from fupin.partyorg.tables import check_tables
 from fupin.registry.tables import QUERIES as REGISTRY_QUERIES
 from fupin.registry.tables import area_bounds, registry_tables
 
-QUERIES: dict[str, tuple[str, Columns]] = {**REGISTRY_QUERIES, **EXTERNAL_QUERIES}
+QUERIES: dict[str, tuple[str, Columns]] = {**REGISTRY_QUERIES, **EXTERNAL_QUERIES, **PARTY_QUERIES}
 STAGE_READERS = 2  # reads at once on PostgreSQL (one server process each): measured best on 2 cores
 
 
 def live_tables(area_code: str) -> dict[str, pa.Table]:
     """Every canonical table the rules read, bounded to the area where the table is area-bound."""
-    return {**registry_tables(area_code), **external_tables(area_code)}
+    return {**registry_tables(area_code), **external_tables(area_code), **check_tables(area_code)}
 
 
 def read_chunks(area_code: str) -> list[str]:

@@ -99,7 +99,9 @@ class Hukou(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "户籍人口(公安户籍)"
-        indexes = [models.Index(fields=["person_id"], name="hukou_person")]
+        # the 优亲厚友 check reads the hukou households of the village cadres (partyorg.tables) by 户号
+        indexes = [models.Index(fields=["person_id"], name="hukou_person"),
+                   models.Index(fields=["household_id"], name="hukou_household")]  # fmt: skip
 
     def __str__(self) -> str:
         return self.status

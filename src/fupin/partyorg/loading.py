@@ -81,7 +81,7 @@ def partyorg_load(*, actor: Actor | None, tables: dict[str, pa.Table], source: s
         "ref": people.column("person_id"), "village_id": people.column("village_code"), "name": people.column("name"),
         "gender": people.column("gender"), "birth_year": people.column("birth_year"),
         "education": people.column("education"), "source": people.column("source"),
-        "created_at": _const(now, n, STAMP),
+        "id_number": _id_numbers(people), "created_at": _const(now, n, STAMP),
     }))  # fmt: skip
     person_of = dict(VillageCadre.objects.filter(village_id__in=fresh.to_pylist()).values_list("ref", "pk"))
     counts["people"] = n
@@ -110,6 +110,13 @@ def partyorg_load(*, actor: Actor | None, tables: dict[str, pa.Table], source: s
     progress.report("完成", 4, 4)
     say("村级党组织：" + "，".join(f"{field_label(k)} {v:,}" for k, v in counts.items()))
     return counts
+
+
+def _id_numbers(people: pa.Table) -> pa.Array:
+    """The people's ID numbers, blank where not recorded (a null, or a file written before the column existed)."""
+    if "id_number" not in people.column_names:
+        return _const("", people.num_rows, pa.string())
+    return pc.fill_null(people.column("id_number").cast(pa.string()), "").combine_chunks()
 
 
 def _elections(seats: pa.Table, now: Any) -> dict[str, int]:

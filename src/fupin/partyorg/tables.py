@@ -7,8 +7,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fupin.analytics import partyorg as rules
+from fupin.analytics.engines import canonical
 from fupin.core import codes
-from fupin.core.arrow import query_table
+from fupin.core.arrow import Columns, query_table
 
 ORGS = "SELECT o.village_id FROM partyorg_partyorg o WHERE o.village_id BETWEEN %s AND %s"
 SEATS = (
@@ -28,6 +29,35 @@ GUARANTEES = (
     " CAST(g.office_funds AS DOUBLE PRECISION), g.funds_paid FROM partyorg_guarantee g"
     " WHERE g.village_id BETWEEN %s AND %s AND g.year = %s"
 )
+
+
+# What the 优亲厚友 checks read (``analytics.rules.integrity``), as canonical tables beside the registry's: the seats
+# of the area's committee members who have an ID number, and the hukou households (户号) that hold one of them —
+# only those: the rule joins nothing else, and the whole register is the province's population.
+CHECK_QUERIES: dict[str, tuple[str, Columns]] = {
+    "cadre_seats": (
+        'SELECT v.id_number, v.name, s.village_id, s.post, s.start, s."end" FROM partyorg_seat s'
+        " JOIN partyorg_villagecadre v ON v.id = s.person_id"
+        " WHERE s.village_id BETWEEN %s AND %s AND v.id_number <> ''",
+        [("person_id", pa.string()), ("name", pa.string()), ("village_code", pa.string()), ("post", pa.string()),
+         ("seated_from", pa.date32()), ("seated_until", pa.date32())],
+    ),
+    "hukou": (
+        "SELECT h.person_id, h.household_id FROM external_hukou h WHERE h.household_id IN ("
+        "SELECT c.household_id FROM external_hukou c JOIN partyorg_villagecadre v ON v.id_number = c.person_id"
+        " WHERE v.village_id BETWEEN %s AND %s AND c.household_id <> '')",
+        [("person_id", pa.string()), ("household_id", pa.string())],
+    ),
+}  # fmt: skip
+
+
+def check_tables(area_code: str) -> dict[str, pa.Table]:
+    """The committees' seats and the cadres' hukou households of the area as the rules' canonical tables."""
+    lo, hi = codes.code_range(area_code)
+    return {
+        name: canonical(name, query_table(sql, [lo, hi] * (sql.count("%s") // 2), columns))
+        for name, (sql, columns) in CHECK_QUERIES.items()
+    }
 
 
 def _typed(schema: pa.Schema) -> list[tuple[str, pa.DataType]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import calibration as cal
@@ -26,6 +27,8 @@ from .departments import department_tables
 from .facts import plant_flag_faults
 from .fieldwork import SCHEMAS as FIELDWORK_SCHEMAS
 from .fieldwork import generate_fieldwork
+from .integrity import SCHEMAS as INTEGRITY_SCHEMAS
+from .integrity import cadre_seats, county_rows, plant_integrity
 from .party import TABLES as PARTY_TABLES
 from .party import party_orgs, party_tables
 from .planted import plant, survey
@@ -35,7 +38,7 @@ FILES = (
     "area_classifications", "county_targets", "households", "members", "household_years",
     "answers", "vehicles", "real_estate", "businesses", "state_payroll", "deaths", "hukou",
     "survey_households", "survey_members", "helping_units", "work_groups", "cadres", "party_orgs", "promotions",
-    *DEPARTMENT_TABLES, *FIELDWORK_SCHEMAS, *PARTY_TABLES, *ASSESSMENT_TABLES,
+    *DEPARTMENT_TABLES, *FIELDWORK_SCHEMAS, *PARTY_TABLES, *ASSESSMENT_TABLES, *INTEGRITY_SCHEMAS,
 )  # fmt: skip
 
 SCHEMAS = {
@@ -62,6 +65,7 @@ SCHEMAS = {
          ("status", pa.string())]
     ),
     **DEPARTMENT_SCHEMAS,
+    **INTEGRITY_SCHEMAS,
 }  # fmt: skip
 
 
@@ -85,7 +89,7 @@ def counties_for(plan: ProvincePlan, scale: str) -> list[str]:
     return sorted(plan.counties)
 
 
-def generate(  # noqa: PLR0915 - one linear recipe
+def generate(  # noqa: PLR0912, PLR0915 - one linear recipe
     *,
     scale: str,
     seed: int,
@@ -115,9 +119,12 @@ def generate(  # noqa: PLR0915 - one linear recipe
     orgs = party_orgs(plan, seed, counties)
     pq.write_table(orgs, out / "party_orgs.parquet")
     counts["party_orgs"] = orgs.num_rows
-    for name, table in party_tables(plan, seed, counties).items():  # the organizations' people and yearly facts
-        pq.write_table(table, out / f"{name}.parquet")
-        counts[name] = table.num_rows
+    party = party_tables(plan, seed, counties)
+    for name, table in party.items():  # the organizations' people and yearly facts
+        if name != "village_cadres":  # the people once the counties have drawn their ID numbers (below)
+            pq.write_table(table, out / f"{name}.parquet")
+            counts[name] = table.num_rows
+    committees: dict[str, pa.Table] = {}
     for name, table in assessment_tables(plan, seed, counties).items():  # leaders, schemes' scores, cases
         pq.write_table(table, out / f"{name}.parquet")
         counts[name] = table.num_rows
@@ -139,6 +146,20 @@ def generate(  # noqa: PLR0915 - one linear recipe
             for name, table in dept.items():
                 write(name, table)
             s_households, s_members, missed = survey(rng, code, county.rural_villages)
+            cadres = pa.concat_tables([generate_cadres(cadre_plan, code, seed),
+                                       temporary_posts(plan, cadre_plan, code, seed)])  # fmt: skip
+            # 优亲厚友: the committees' members' ID numbers and hukou households, with planted cases
+            integrity = plant_integrity(
+                county_seed(seed, code, salt=8),
+                code,
+                people=county_rows(party["village_cadres"], code),
+                seats=county_rows(party["seats"], code),
+                households=households,
+                members=members,
+                others=[s_members["person_id"], cadres["person_id"]],
+                planted=planted,
+            )
+            committees[code] = integrity.people
             write("households", households)
             write("members", members)
             write("household_years", years)
@@ -148,9 +169,8 @@ def generate(  # noqa: PLR0915 - one linear recipe
             write("businesses", pa.Table.from_pylist(planted.businesses, SCHEMAS["businesses"]))
             write("state_payroll", pa.Table.from_pylist(planted.payroll, SCHEMAS["state_payroll"]))
             write("deaths", pa.Table.from_pylist(planted.deaths, SCHEMAS["deaths"]))
-            write("hukou", _hukou(households, members, s_members, planted))
-            cadres = pa.concat_tables([generate_cadres(cadre_plan, code, seed),
-                                       temporary_posts(plan, cadre_plan, code, seed)])  # fmt: skip
+            hukou = _hukou(households, members, s_members, planted)
+            write("hukou", pa.concat_tables([hukou, pa.Table.from_pylist(integrity.hukou, SCHEMAS["hukou"])]))
             write("cadres", cadres)
             write("promotions", promotions(cadres, promoted.get(code, 0), county_seed(seed, code, salt=7)))
             field = generate_fieldwork(cadres, households, adjusted=adjusted.get(code, 0),
@@ -167,6 +187,10 @@ def generate(  # noqa: PLR0915 - one linear recipe
             w.close()
     if progress and sys.stderr.isatty():
         sys.stderr.write("\n")
+    people = _committees(party["village_cadres"], committees)
+    for name, table in (("village_cadres", people), ("cadre_seats", cadre_seats(people, party["seats"]))):
+        pq.write_table(table, out / f"{name}.parquet")
+        counts[name] = table.num_rows
     manifest = {
         "scale": scale,
         "seed": seed,
@@ -263,6 +287,14 @@ def _hukou(households: pa.Table, members: pa.Table, s_members: pa.Table, planted
             rows.append({"person_id": p, "household_id": h, "village_code": village,
                          "status": "死亡注销" if p in dead else "正常"})  # fmt: skip
     return pa.Table.from_pylist(rows, SCHEMAS["hukou"])
+
+
+def _committees(people: pa.Table, by_county: dict[str, pa.Table]) -> pa.Table:
+    """The committees' people in ``party_tables``' order, each county's as ``plant_integrity`` left them."""
+    if not by_county:
+        return people
+    drawn = pa.concat_tables([by_county[c] for c in sorted(by_county)])
+    return drawn.take(pc.index_in(people["person_id"], drawn["person_id"]))
 
 
 def _sha256(path: Path) -> str:

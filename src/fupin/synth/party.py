@@ -22,6 +22,9 @@ tallies are exact:
   secretary with its rank in the township (2017–2018), the secretary's pay and the office funds (2017–2018);
 - the acceptance of the rectification of each 2017 weak village (2018).
 
+A person's ``id_number`` is null here: it is drawn county by county with the registry's people, so that it is unique
+among them (``synth/integrity.py``, which also gives the committees' members their hukou households).
+
 In 2017 the villages weak by the criteria (secretary post vacant more than 90 days, nobody developed for two years,
 satisfaction below 60%, last in the township's ranking and rated 差) are exactly the 1,200 of the 2017 weak list.
 For 2018 hits and near misses of every rule are planted and listed in ``partyorg_answers``, which is complete:
@@ -51,7 +54,7 @@ PROTECTED = {"poor_village", "deep_poverty_village", "weak_village"}
 SCHEMAS = {
     "village_cadres": pa.schema([("person_id", pa.string()), ("village_code", pa.string()), ("name", pa.string()),
                                  ("gender", pa.string()), ("birth_year", pa.int16()), ("education", pa.string()),
-                                 ("source", pa.string())]),
+                                 ("source", pa.string()), ("id_number", pa.string())]),
     "seats": pa.schema([("person_id", pa.string()), ("village_code", pa.string()), ("committee", pa.string()),
                         ("post", pa.string()), ("start", pa.date32()), ("end", pa.date32()),
                         ("election_round", pa.int16()), ("new", pa.bool_())]),
@@ -481,6 +484,7 @@ class _Province:
                 "birth_year": pa.array(birth, pa.int16()),
                 "education": education.tolist(),
                 "source": source.tolist(),
+                "id_number": pa.nulls(n, pa.string()),  # drawn with each county's people (synth/integrity.py)
             },
             schema=SCHEMAS["village_cadres"],
         )

@@ -6,7 +6,7 @@ joins by adding its module here. ``docs/rules.md`` is generated from these rows 
 
 from __future__ import annotations
 
-from . import data_quality, departments, exit, guarantees, housing, misclassification
+from . import data_quality, departments, exit, guarantees, housing, integrity, misclassification
 from .base import Inputs, Rule, out, poor_members, registered_poor
 
 FAMILIES = {
@@ -16,6 +16,7 @@ FAMILIES = {
     "guarantees": guarantees,
     "data_quality": data_quality,
     "departments": departments,
+    "integrity": integrity,
 }
 RULES: list[Rule] = [rule for family in FAMILIES.values() for rule in family.RULES]
 BY_ID = {r.id: r for r in RULES}

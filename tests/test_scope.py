@@ -649,8 +649,14 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         f"/assessment/cases/{_assessment('Case')().pk}/",
         f"/assessment/campaigns/{_assessment('CampaignTask')().campaign_id}/",
         f"/assessment/leaders/?area={COUNTY_B}",
+        f"/findings/{(finding := _make_finding()).pk}/case/",
     ):
         assert client.get(url).status_code == 404, url
+    for url in (  # actions: refused as missing, whatever is posted
+        f"/findings/{finding.pk}/case/",
+        f"/party/people/{_village_cadre().pk}/id-number/",
+    ):
+        assert client.post(url, {"id_number": "x", "kind": "interview"}).status_code == 404, url
     # A search for the other county's name finds nothing
     assert "从江县" not in client.get("/search/", {"q": "从江"}).content.decode()
     # Nor a household of the other county: not by its page, its number, its head's name or a member's ID number

@@ -488,9 +488,9 @@ def test_a_prefecture_assesses_its_extremely_poor_townships_and_interviews_the_l
 
     page = _login(browser, server, "township")
     page.goto(f"{server}/assessment/cases/")  # (the home page's to-do list may be up to a minute old)
-    assert "待制定整改措施" in page.locator("main table").inner_text()
+    assert "待制定整改措施" in page.locator("main table").last.inner_text()
     with page.expect_navigation():
-        page.locator("main table a").first.click()
+        page.locator("main table").last.locator("a").first.click()
     assert page.url == case_url
     page.fill("#id_measures", "逐户复核错退、漏评；每周调度")
     page.fill("#id_deadline", today)
@@ -511,9 +511,9 @@ def test_a_prefecture_assesses_its_extremely_poor_townships_and_interviews_the_l
 
     pref = _login(browser, server, "bijie-zzb")
     pref.goto(f"{server}/assessment/cases/")  # (its home's to-do list may be up to a minute old)
-    assert "已复核 126 户" in pref.locator("main table").inner_text()
+    assert "已复核 126 户" in pref.locator("main table").last.inner_text()
     with pref.expect_navigation():
-        pref.locator("main table a").first.click()
+        pref.locator("main table").last.locator("a").first.click()
     pref.fill("#id_text", "整改到位，同意销号")
     pref.fill("#id_on", today)
     with pref.expect_navigation():

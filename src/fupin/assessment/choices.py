@@ -105,6 +105,30 @@ class Accountability(models.TextChoices):
     DISCIPLINE = "discipline", "移送纪检监察机关"
 
 
+class Problem(models.TextChoices):
+    """What a case is about: the assessment's own grounds, and the kinds of 扶贫领域腐败和不正之风 the fifth
+    special governance pursues (中央纪委国家监委扶贫领域腐败和作风问题专项治理)."""
+
+    RANKING = "ranking", "考核排名靠后"
+    RESULTS = "results", "帮扶成效差"
+    IDENTIFICATION = "identification", "识别退出不精准"
+    FAVOURITISM = "favouritism", "优亲厚友"
+    EXTORTION = "extortion", "吃拿卡要"
+    FALSE_CLAIMS = "false_claims", "虚报冒领"
+    EMBEZZLEMENT = "embezzlement", "截留挪用"
+    STYLE = "style", "形式主义、官僚主义"
+    OTHER = "other", "其他"
+
+
+class Lead(models.TextChoices):
+    """Where a case came from (问题线索来源)."""
+
+    ASSESSMENT = "assessment", "考核结果"
+    FINDING = "finding", "核查发现"
+    COMPLAINT = "complaint", "信访举报"
+    SUPERVISION = "supervision", "监督检查"
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", "待制定整改措施"
     RECTIFYING = "rectifying", "整改中"

@@ -23,7 +23,7 @@ from fupin.core import codes, progress
 from fupin.core.actors import Actor
 from fupin.core.permissions import require
 
-from .choices import Assessed, CaseKind, CaseStatus, ChangeStatus, Consequence, Source
+from .choices import Assessed, CaseKind, CaseStatus, ChangeStatus, Consequence, Lead, Problem, Source
 from .leadership import debrief_params
 from .models import (
     Case,
@@ -233,6 +233,7 @@ def _cases(tables: dict[str, pa.Table], counts: dict[str, int]) -> None:
         evidence = [{"kind": "result", "ref": str(result.pk), "text": f"{result.scheme.title}第 {result.rank} 名"}] if (
             result) else []  # fmt: skip
         case = Case(area_id=r["area_code"], authority_id=r["authority_code"], kind=CaseKind(r["kind"]),
+                    problem=Problem.RANKING, lead=Lead.ASSESSMENT,
                     subject=r["subject"], reason=r["reason"], evidence=evidence, opened_on=r["opened_on"],
                     status=CaseStatus(r["status"]), measures=r["measures"] or "", deadline=r["deadline"],
                     closed_on=r["closed_on"], scheme=result.scheme if result else None)  # fmt: skip

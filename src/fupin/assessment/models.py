@@ -30,8 +30,10 @@ from .choices import (
     ChangeStatus,
     Consequence,
     ContactKind,
+    Lead,
     LeaderPost,
     Method,
+    Problem,
     SchemeStatus,
     Source,
     Step,
@@ -161,6 +163,8 @@ class Case(models.Model):
     authority = _area("立案单位")
     kind = models.CharField("类型", max_length=16, choices=CaseKind.choices)
     accountability = models.CharField("问责方式", max_length=16, choices=Accountability.choices, blank=True)
+    problem = models.CharField("问题类型", max_length=16, choices=Problem.choices, blank=True, default="")
+    lead = models.CharField("线索来源", max_length=16, choices=Lead.choices, blank=True, default="")
     subject = models.CharField("对象", max_length=100)
     reason = models.CharField("事由", max_length=300)
     evidence = models.JSONField("依据", default=list)

@@ -17,7 +17,7 @@ from fupin.core import codes, scoping
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError
 
-from .choices import CaseStatus, ChangeStatus, Method
+from .choices import CaseStatus, ChangeStatus, Method, Problem
 from .models import (
     Campaign,
     CampaignTask,
@@ -140,8 +140,10 @@ def cases_visible(viewer: Actor | None) -> QuerySet[Case]:
     return qs.filter(area_id=own)
 
 
-def cases(*, viewer: Actor | None, status: str = "", kind: str = "") -> QuerySet[Case]:
+def cases(*, viewer: Actor | None, status: str = "", kind: str = "", problem: str = "") -> QuerySet[Case]:
     qs = cases_visible(viewer).select_related("area", "authority")
+    if problem:
+        qs = qs.filter(problem=problem)
     if status == "open":
         qs = qs.filter(status__in=OPEN)
     elif status in CaseStatus.values:
@@ -201,6 +203,25 @@ def open_cases_by_age(*, viewer: Actor | None, today: date | None = None) -> lis
                 counts[k] += 1
                 overdue[k] += int(deadline is not None and deadline < today)
     return [{"label": b[2], "count": c, "overdue": o} for b, c, o in zip(AGE_BANDS, counts, overdue, strict=True)]
+
+
+def cases_by_problem(*, viewer: Actor | None) -> list[dict[str, Any]]:
+    """The viewer's cases by what they are about (the special governances' board): open, closed and exempted."""
+    counts: dict[str, dict[str, int]] = {}
+    for problem, status, n in cases_visible(viewer).values_list("problem", "status").annotate(n=Count("pk")):
+        row = counts.setdefault(problem, {"open": 0, "closed": 0, "exempted": 0})
+        row["open" if status in OPEN else status] += n
+    labels = dict(Problem.choices)
+    order = [*Problem.values, ""]
+    return [{"problem": p, "label": labels.get(p, "未分类"), **counts[p], "total": sum(counts[p].values())}
+            for p in order if p in counts]  # fmt: skip
+
+
+def cases_for_finding(*, viewer: Actor | None, finding: Any) -> list[Case]:
+    """The viewer's cases citing a check finding (a village has few cases: read them and look)."""
+    qs = cases_visible(viewer).filter(area_id=finding.village_id).order_by("-opened_on", "-pk")
+    ref = str(finding.pk)
+    return [c for c in qs if any(e.get("kind") == "finding" and e.get("ref") == ref for e in c.evidence)]
 
 
 def cases_for_result(*, viewer: Actor | None, result: Result) -> QuerySet[Case]:

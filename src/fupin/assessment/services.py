@@ -32,7 +32,9 @@ from .choices import (
     CaseStatus,
     Consequence,
     EvidenceKind,
+    Lead,
     Method,
+    Problem,
     SchemeStatus,
     Source,
 )
@@ -430,9 +432,11 @@ def case_open(
     accountability: str = "",
     evidence: list[dict[str, Any]] | None = None,
     scheme_id: Any = None,
+    problem: str = "",
+    lead: str = "",
 ) -> Case:
     """Open a 约谈 or 问责 against the leaders of ``area_code``, with its grounds (``evidence``: {kind, ref,
-    text}, e.g. a ranking's result)."""
+    text}, e.g. a ranking's result), what it is about (``problem``) and where it came from (``lead``)."""
     code = codes.normalize(area_code)
     require(actor, "assessment.case_open", code, from_above=True)  # never an area's case against itself
     area = Area.objects.filter(code=code).first()
@@ -464,6 +468,8 @@ def case_open(
         authority_id=_scope_area(actor, area),
         kind=k,
         accountability=how,
+        problem=choice_field(problem, Problem, "问题类型") if problem else "",
+        lead=choice_field(lead, Lead, "线索来源") if lead else "",
         subject=text_field(subject, "约谈/问责对象", 100),
         reason=text_field(reason, "事由", 300),
         evidence=items,
@@ -477,7 +483,12 @@ def case_open(
         action="assessment.case_open",
         entity=case,
         area_code=code,
-        changes={"kind": [None, k.value], "subject": [None, case.subject], "status": [None, case.status]},
+        changes={
+            "kind": [None, k.value],
+            "problem": [None, case.problem],
+            "subject": [None, case.subject],
+            "status": [None, case.status],
+        },
     )
     return case
 

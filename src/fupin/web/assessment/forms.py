@@ -10,8 +10,10 @@ from fupin.assessment.choices import (
     CaseKind,
     Consequence,
     ContactKind,
+    Lead,
     LeaderPost,
     Method,
+    Problem,
     Source,
     Step,
 )
@@ -54,6 +56,20 @@ class CaseOpenForm(forms.Form):
     subject = forms.CharField(label="对象（单位、职务、姓名）", max_length=100)
     reason = forms.CharField(label="事由", max_length=300, widget=TEXT)
     opened_on = forms.DateField(label="约谈/问责日期", widget=DATE)
+
+
+# problems a lead (信访举报, 监督检查) raises: the assessment's own grounds are opened from a ranking or a grade
+LEAD_PROBLEMS = [(v, label) for v, label in Problem.choices if v not in (Problem.RANKING, Problem.RESULTS)]
+
+
+class CaseRecordForm(CaseOpenForm):
+    """A lead received (信访举报: 吃拿卡要, 虚报冒领…; a supervision's finding) recorded as a case against an area."""
+
+    area = forms.CharField(label="被约谈/问责单位（区划代码或名称）", max_length=40)
+    problem = forms.ChoiceField(label="问题类型", choices=LEAD_PROBLEMS)
+    lead = forms.ChoiceField(label="线索来源", choices=[(Lead.COMPLAINT, Lead.COMPLAINT.label),
+                                                   (Lead.SUPERVISION, Lead.SUPERVISION.label)])  # fmt: skip
+    field_order = ["area", "problem", "lead", "kind", "accountability", "subject", "reason", "opened_on"]
 
 
 class PlanForm(forms.Form):

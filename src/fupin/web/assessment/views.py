@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.areas.selectors import area_children, area_get, area_names, area_resolve
 from fupin.assessment import campaigns, leadership, selectors, services
-from fupin.assessment.choices import CaseKind, CaseStatus, Consequence, EvidenceKind, Source
+from fupin.assessment.choices import CaseKind, CaseStatus, Consequence, EvidenceKind, Lead, Problem, Source
 from fupin.assessment.procedures import STEP_TITLES
 from fupin.core import codes, permissions
 from fupin.core.errors import ApplicationError, ValidationError
@@ -29,6 +29,7 @@ from .forms import (
     AppointForm,
     CampaignForm,
     CaseOpenForm,
+    CaseRecordForm,
     ContactForm,
     DebriefForm,
     DecideForm,
@@ -185,7 +186,8 @@ def result(request: HttpRequest, result_id: int) -> HttpResponse:
         ]
         made: list[Any] = []
         if form_submit(request, form, lambda d: made.append(services.case_open(
-                actor=viewer, area_code=item.area_id, evidence=evidence, scheme_id=scheme_.pk, **d)),
+                actor=viewer, area_code=item.area_id, evidence=evidence, scheme_id=scheme_.pk,
+                problem=Problem.RANKING, lead=Lead.ASSESSMENT, **d)),
                 "已立案：被约谈单位可在“约谈问责”中登记整改"):  # fmt: skip
             return redirect("assessment-case", case_id=made[0].pk)
     return render(request, "web/assessment/result.html", {
@@ -195,22 +197,42 @@ def result(request: HttpRequest, result_id: int) -> HttpResponse:
     })  # fmt: skip
 
 
+def _record(viewer: Any, data: dict[str, Any]) -> Any:
+    return services.case_open(actor=viewer, area_code=_resolve(viewer, data.pop("area")), **data)
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases the viewer may see, by status, kind and problem; the board by problem; recording a lead."""
     viewer = viewer_of(request)
     status = request.GET.get("status", "open")
     status = status if status in {"open", "all", *CaseStatus.values} else "open"
     kind = request.GET.get("kind", "")
     kind = kind if kind in CaseKind.values else ""
-    rows = list(selectors.cases(viewer=viewer, status="" if status == "all" else status, kind=kind)[:CASE_LIMIT])
+    problem = request.GET.get("problem", "")
+    problem = problem if problem in Problem.values else ""
+    may_record = permissions.allowed(viewer, "assessment.case_open")
+    form = CaseRecordForm(initial={"kind": CaseKind.INTERVIEW, "opened_on": _today()}) if may_record else None
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied("您没有约谈、问责立案的权限")
+        form = CaseRecordForm(request.POST)
+        made: list[Any] = []
+        if form_submit(request, form, lambda d: made.append(_record(viewer, dict(d))),
+                       "已登记并立案：被约谈/问责单位可在此登记整改"):  # fmt: skip
+            return redirect("assessment-case", case_id=made[0].pk)
+    rows = list(selectors.cases(viewer=viewer, status="" if status == "all" else status, kind=kind,
+                                problem=problem)[:CASE_LIMIT])  # fmt: skip
     today = _today()
     return render(request, "web/assessment/cases.html", {
         "rows": [{"c": c, "age": (today - c.opened_on).days,
                   "overdue": c.deadline is not None and c.deadline < today and c.status in selectors.OPEN}
                  for c in rows],
-        "status": status, "kind": kind, "statuses": [("open", "未办结"), *CaseStatus.choices, ("all", "全部")],
-        "kinds": CaseKind.choices, "limit": CASE_LIMIT, "ages": selectors.open_cases_by_age(viewer=viewer),
-    })  # fmt: skip
+        "status": status, "kind": kind, "problem": problem,
+        "statuses": [("open", "未办结"), *CaseStatus.choices, ("all", "全部")], "kinds": CaseKind.choices,
+        "problems": Problem.choices, "limit": CASE_LIMIT, "ages": selectors.open_cases_by_age(viewer=viewer),
+        "board": selectors.cases_by_problem(viewer=viewer), "form": form,
+    }, status=400 if form is not None and form.errors else 200)  # fmt: skip
 
 
 STEP_LABELS = {"progress": "整改进展", "close": "销号意见", "exempt": "容错免责依据"}
@@ -303,6 +325,7 @@ def unit_interview(request: HttpRequest, grade_id: int) -> HttpResponse:
             actor=viewer, area_code=grade.area_id, kind=CaseKind.INTERVIEW, subject=f"{grade.unit.name}主要负责人",
             reason=reason[:300], opened_on=_today(),
             evidence=[{"kind": EvidenceKind.UNIT_GRADE, "ref": str(grade.pk), "text": reason[:300]}],
+            problem=Problem.RESULTS, lead=Lead.ASSESSMENT,
         )  # fmt: skip
     except ApplicationError as exc:
         messages.error(request, exc.message)

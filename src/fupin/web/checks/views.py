@@ -6,11 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fupin.assessment import selectors as assessment_selectors
+from fupin.assessment.choices import CaseKind
+from fupin.assessment.governance import CONFIRMED, case_from_finding
 from fupin.checks import selectors as check_selectors
 from fupin.checks.choices import FindingStatus
 from fupin.checks.services import (
@@ -26,8 +31,9 @@ from fupin.core.errors import ApplicationError, NotFoundError
 from fupin.core.parsing import ascii_int
 from fupin.core.permissions import allowed
 from fupin.registry import selectors as registry_selectors
+from fupin.web.assessment.forms import CaseOpenForm
 from fupin.web.common.exports import export_response
-from fupin.web.common.forms import FindingTransitionForm, form_error
+from fupin.web.common.forms import FindingTransitionForm, form_error, form_submit
 from fupin.web.common.paging import keyset_page
 from fupin.web.common.params import digits_param, text_param, viewer_of
 from fupin.web.registry.views import household_page, members_shown, safe_next
@@ -66,18 +72,55 @@ def finding_transition_view(request: HttpRequest, finding_id: int) -> HttpRespon
 
 
 def _finding_page(
-    request: HttpRequest, viewer: Actor, finding: Any, form: FindingTransitionForm | None = None
+    request: HttpRequest,
+    viewer: Actor,
+    finding: Any,
+    form: FindingTransitionForm | None = None,
+    case_form: CaseOpenForm | None = None,
 ) -> HttpResponse:
-
     choices = next_statuses_for(viewer, finding.status)
     if form is None and choices and allowed(viewer, "checks.transition", finding.village_id):
         form = FindingTransitionForm(choices=choices, prefix=f"f{finding.pk}")
+    cases = assessment_selectors.cases_for_finding(viewer=viewer, finding=finding)
+    may_case = (
+        finding.status in CONFIRMED
+        and not any(c.status in assessment_selectors.OPEN for c in cases)
+        and allowed(viewer, "assessment.case_open", finding.village_id, from_above=True)
+    )
+    if may_case and case_form is None:
+        case_form = CaseOpenForm(initial={
+            "kind": CaseKind.ACCOUNTABILITY, "subject": f"{finding.village.name}村“两委”",
+            "reason": finding.explanation[:300], "opened_on": timezone.localdate(),
+        })  # fmt: skip
+    bad = bool((form and form.errors) or (case_form and case_form.errors))
     return render(
         request,
         "web/checks/finding_detail.html",
-        {"f": finding, "form": form, "back": safe_next(request), "rule": _rule(finding.rule_id)},
-        status=400 if form and form.errors else 200,
-    )
+        {"f": finding, "form": form, "back": safe_next(request), "rule": _rule(finding.rule_id), "cases": cases,
+         "case_form": case_form if may_case else None},
+        status=400 if bad else 200,
+    )  # fmt: skip
+
+
+@login_required
+def finding_case(request: HttpRequest, finding_id: int) -> HttpResponse:
+    """Open an accountability case citing a confirmed finding (the fifth special governance: 优亲厚友 and the
+    other problems a township has confirmed); back on the finding's page with the refusal when refused."""
+    viewer = viewer_of(request)
+    finding = check_selectors.finding_get(viewer=viewer, finding_id=finding_id)
+    if finding is None:
+        raise Http404("该核查发现不存在或不在您的管辖范围内")
+    if request.method != "POST":
+        return redirect("finding-detail", finding_id=finding.pk)
+    if not allowed(viewer, "assessment.case_open", finding.village_id, from_above=True):
+        raise PermissionDenied("您没有约谈、问责立案的权限")
+    form = CaseOpenForm(request.POST)
+    made: list[Any] = []
+    done = "已立案：可在“约谈问责”中跟踪整改和销号"
+    if form_submit(request, form, lambda d: made.append(case_from_finding(actor=viewer, finding_id=finding.pk, **d)),
+                   done):  # fmt: skip
+        return redirect("assessment-case", case_id=made[0].pk)
+    return _finding_page(request, viewer, finding, case_form=form)
 
 
 @login_required

@@ -58,8 +58,16 @@ class Command(FupinCommand):
             self.stdout.write(f"{year} 年评定帮扶单位 {got.units:,} 个：{grades or '无派驻干部'}；不能评为一等奖的情形"
                               f" {got.capped:,} 个，连续两年的 {len(got.recurring):,} 个")  # fmt: skip
         else:
-            for band in selectors.open_cases_by_age(viewer=viewer):
-                self.stdout.write(f"立案{band['label']}：{band['count']:,} 件（超过整改时限 {band['overdue']:,}）")
+            self._cases(viewer)
+
+    def _cases(self, viewer: Any) -> None:
+        from fupin.assessment import selectors
+
+        for band in selectors.open_cases_by_age(viewer=viewer):
+            self.stdout.write(f"立案{band['label']}：{band['count']:,} 件（超过整改时限 {band['overdue']:,}）")
+        for row in selectors.cases_by_problem(viewer=viewer):
+            self.stdout.write(f"{row['label']}：未办结 {row['open']:,} 件，已销号 {row['closed']:,} 件，"
+                              f"容错免责 {row['exempted']:,} 件")  # fmt: skip
 
     def _all(self, actor: Any, area: str, year: int) -> None:
         from fupin.assessment import services

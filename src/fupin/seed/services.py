@@ -83,6 +83,7 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("bijie-jw", Role.PREFECTURE_OFFICER, "520500000000", "毕节市纪委监委", Department.DISCIPLINE),
         DemoAccount("weining", Role.COUNTY_OFFICER, county, "威宁县扶贫办", POVERTY),
         DemoAccount("weining-zzb", Role.COUNTY_OFFICER, county, "威宁县委组织部", Department.ORGANIZATION),
+        DemoAccount("weining-jw", Role.COUNTY_OFFICER, county, "威宁县纪委监委", Department.DISCIPLINE),
         DemoAccount("weining-cz", Role.COUNTY_OFFICER, county, "威宁县财政局", Department.FINANCE),
         DemoAccount("daozhen", Role.COUNTY_OFFICER, "520325000000", "道真县扶贫办", POVERTY),
         DemoAccount("daozhen-zzb", Role.COUNTY_OFFICER, "520325000000", "道真县委组织部", Department.ORGANIZATION),

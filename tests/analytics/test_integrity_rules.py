@@ -80,7 +80,7 @@ def hits(rule_id: str, tables: dict[str, pa.Table], params: Params = P2017) -> l
 
 def test_a_relative_in_the_cadres_hukou_household_registered_poor_apart_is_found():
     (f,) = hits("cadre_relative_poor", world())
-    assert (f["household_id"], f["detail"]) == ("H1", "王明（村“两委”委员）")
+    assert (f["household_id"], f["detail"]) == ("H1", "成员1与王明（村“两委”委员）")
     assert hits("cadre_self_poor", world()) == []  # the cadre is not in the poor household himself
     explained = BY_ID["cadre_relative_poor"].explanation(f)
     assert "同属一个公安户籍户" in explained
@@ -125,9 +125,9 @@ def test_the_highest_post_names_the_member_and_one_finding_per_household():
              dict(seat(person=STRANGER), name="李华", post="deputy")]  # fmt: skip
     hukou = [dict(person_id=p, household_id="HK1") for p in (CADRE, KIN, STRANGER)]
     (f,) = hits("cadre_relative_poor", world(seats=seats, hukou=hukou))
-    assert f["detail"] == "李华（村“两委”副职）"  # two cadres' kin: one finding, the first name in order
+    assert f["detail"] == "成员1与李华（村“两委”副职）"  # two cadres' kin: one finding, the first in order
     (g,) = hits("cadre_self_poor", world(seats=seats[:2], members=(HEAD, CADRE)))
-    assert g["detail"] == "王明（村“两委”书记）"
+    assert g["detail"] == "王明（村党组织书记）"
 
 
 def test_a_reserve_never_seated_is_not_a_cadre():

@@ -27,11 +27,12 @@ pytestmark = pytest.mark.django_db
 ON = date(2018, 3, 1)
 
 
-def _finding(village: str, status: str = FindingStatus.CONFIRMED, category: str = "优亲厚友") -> Finding:
+def _finding(village: str, status: str = FindingStatus.CONFIRMED, category: str = "优亲厚友", n: int = 1) -> Finding:
     run = CheckRun.objects.create(year=2017, area_code=village[:6] + "000000", engine="duckdb")
     return Finding.objects.create(
-        rule_id="cadre_relative_poor", year=2017, household_no=f"{village}00001", village_id=village,
+        rule_id="cadre_relative_poor", year=2017, household_no=f"{village}{n:05d}", village_id=village,
         category=category, severity="medium", explanation="户内成员与王明（村“两委”委员）同属一个公安户籍户",
+        detail="王明（村“两委”委员）",
         status=status, first_run=run, last_run=run,
     )  # fmt: skip
 
@@ -85,6 +86,28 @@ def test_rectified_findings_count_as_confirmed_and_categories_map_to_problems(wo
     assert case.problem == Problem.IDENTIFICATION
 
 
+def test_an_accountability_without_its_kind_is_refused_naming_the_kinds(world):
+    with pytest.raises(ValidationError, match="问责须选择问责方式（诫勉、通报批评"):
+        _open(world["disc"], _finding(world["village"]), accountability="")
+    assert not Case.objects.exists()
+
+
+def test_the_village_neither_verifies_nor_rectifies_findings_about_its_own_committee(world):
+    from fupin.checks.services import finding_transition, next_statuses_for
+
+    village_user = make_user("cw", Role.VILLAGE_COMMITTEE, world["village"])
+    about_committee = _finding(world["village"], FindingStatus.ASSIGNED)
+    assert next_statuses_for(village_user, FindingStatus.ASSIGNED, "优亲厚友") == []
+    assert next_statuses_for(village_user, FindingStatus.ASSIGNED, "错评") == [("verified", "已入户核实")]
+    with pytest.raises(PermissionDeniedError, match="乡镇"):
+        finding_transition(actor=village_user, finding=about_committee, to="verified", reason="已核实")
+    done = finding_transition(actor=world["town"], finding=about_committee, to="verified", reason="乡镇入户核实")
+    assert done.status == FindingStatus.VERIFIED
+    confirmed = _finding(world["village"], FindingStatus.CONFIRMED, n=2)
+    with pytest.raises(PermissionDeniedError, match="乡镇"):
+        finding_transition(actor=village_user, finding=confirmed, to="rectified", reason="已整改")
+
+
 def test_who_may_open_a_case_from_a_finding(world):
     f = _finding(world["village"])
     with pytest.raises(PermissionDeniedError):
@@ -119,6 +142,7 @@ def test_the_finding_page_offers_the_case_only_to_whom_may_open_it(client, world
     client.force_login(world["disc"])
     page = client.get(url).content.decode()
     assert "立案问责" in page
+    assert '王明（村“两委”委员）"' in page  # the case's subject: the cadre the finding names
     bad = client.post(reverse("finding-case", args=[f.pk]), {"kind": "accountability", "subject": "村“两委”",
                                                             "reason": "", "opened_on": "2018-03-01"})  # fmt: skip
     assert bad.status_code == 400
@@ -152,6 +176,10 @@ def test_recording_a_complaint_on_the_cases_page(client, world):
     page = client.get(reverse("assessment-cases") + "?status=all&problem=extortion").content.decode()
     assert "吃拿卡要" in page
     assert "按问题类型" in page
+    # 未办结 and 待制定整改措施 are two filters: a case being rectified is the first's, not the second's
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.RECTIFYING)
+    assert "群众举报办理低保收受好处费" in client.get(reverse("assessment-cases")).content.decode()
+    assert "群众举报办理低保收受好处费" not in client.get(reverse("assessment-cases") + "?status=open").content.decode()
 
 
 def test_a_village_cadres_id_number_agrees_with_the_person(world):
@@ -178,3 +206,18 @@ def test_a_village_cadres_id_number_agrees_with_the_person(world):
     party.person_id_number_set(actor=county, person=other, id_number="520526197002020019")
     assert AuditEntry.objects.filter(action="partyorg.person_id_number").count() == 1
     assert VillageCadre.objects.get(pk=other.pk).id_number == "520526197002020019"
+
+
+def test_the_households_page_leads_to_the_finding_where_the_case_is_opened(client, world):
+    from tests.factories import make_household
+
+    household = make_household(world["village"])
+    f = _finding(world["village"])
+    Finding.objects.filter(pk=f.pk).update(household_no=household.household_no)
+    link = reverse("finding-detail", args=[f.pk])
+    client.force_login(world["disc"])
+    page = client.get(household.get_absolute_url()).content.decode()
+    assert f'<a href="{link}">立案问责、依据和处理记录 ›</a>' in page
+    client.force_login(world["poverty"])
+    page = client.get(household.get_absolute_url()).content.decode()
+    assert f'<a href="{link}">依据和处理记录 ›</a>' in page

@@ -144,7 +144,7 @@ def cases(*, viewer: Actor | None, status: str = "", kind: str = "", problem: st
     qs = cases_visible(viewer).select_related("area", "authority")
     if problem:
         qs = qs.filter(problem=problem)
-    if status == "open":
+    if status == "active":  # 未办结: not yet closed nor exempted (CaseStatus.OPEN alone is "open")
         qs = qs.filter(status__in=OPEN)
     elif status in CaseStatus.values:
         qs = qs.filter(status=status)
@@ -178,7 +178,7 @@ def cases_waiting(*, viewer: Actor, limit: int = 5) -> list[tuple[Case, str]]:
 
 
 def case_get(*, viewer: Actor | None, case_id: int) -> Case:
-    case = cases_visible(viewer).select_related("area", "authority", "scheme").filter(pk=case_id).first()
+    case = cases_visible(viewer).select_related("area", "authority", "scheme", "created_by").filter(pk=case_id).first()
     if case is None:
         raise NotFoundError("约谈问责记录不存在或不在您的管辖范围内")
     return case

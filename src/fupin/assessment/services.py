@@ -445,6 +445,9 @@ def case_open(
     k = CaseKind(choice_field(kind, CaseKind, "类型"))
     how = ""
     if k == CaseKind.ACCOUNTABILITY:
+        if not str(accountability or "").strip():
+            names = "、".join(Accountability.labels)
+            raise ValidationError(f"问责须选择问责方式（{names}）", extra={"field": "accountability"})
         how = choice_field(accountability, Accountability, "问责方式")
     items = []
     for item in evidence or []:

@@ -202,6 +202,19 @@ TRANSITIONS: dict[tuple[str, str], int] = {
 }
 
 
+# Findings about the village's own committees (优亲厚友): the village neither verifies nor rectifies them — a
+# committee would be checking its own members' families — so its steps are the township's.
+INDEPENDENT = frozenset({"优亲厚友"})
+
+
+def step_level(finding: Any, to: str) -> int | None:
+    """The lowest level that may move ``finding`` to ``to`` (None: not a step of the workflow)."""
+    level = TRANSITIONS.get((finding.status, to))
+    if level is not None and finding.category in INDEPENDENT:
+        return min(level, codes.TOWNSHIP)
+    return level
+
+
 def next_statuses(status: str) -> list[tuple[str, str]]:
     """(value, Chinese label) of the statuses a finding in ``status`` may move to."""
     return [(b, FindingStatus(b).label) for a, b in TRANSITIONS if a == status]
@@ -214,7 +227,7 @@ NEEDS_REASON = {FindingStatus.DISMISSED, FindingStatus.VERIFIED, FindingStatus.R
 def finding_transition(*, actor: Actor | None, finding: Finding, to: str, reason: str = "") -> Finding:
     require(actor, "checks.transition", finding.village_id)
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
-    level = TRANSITIONS.get((finding.status, to))
+    level = step_level(finding, to)
     if level is None:
         allowed = [label for _, label in next_statuses(finding.status)]
         target = FindingStatus(to).label if to in FindingStatus.values else to
@@ -259,7 +272,7 @@ def _bulk_refusal(actor: Actor | None, finding: Finding, to: str) -> str | None:
         require(actor, "checks.transition", finding.village_id)
     except (PermissionDeniedError, ApplicationError) as exc:
         return exc.message
-    level = TRANSITIONS.get((finding.status, to))
+    level = step_level(finding, to)
     if level is None:
         allowed = "、".join(label for _, label in next_statuses(finding.status))
         return f"状态为“{finding.get_status_display()}”，" + (f"只能改为{allowed}" if allowed else "已办结")
@@ -354,7 +367,9 @@ def transition_targets(actor: Actor | None) -> list[tuple[str, str]]:
     return [(b, FindingStatus(b).label) for b in FindingStatus.values if b in seen]
 
 
-def next_statuses_for(actor: Actor | None, status: str) -> list[tuple[str, str]]:
-    """``next_statuses`` narrowed to the moves ``actor``'s level may make (a form offers only those)."""
+def next_statuses_for(actor: Actor | None, status: str, category: str = "") -> list[tuple[str, str]]:
+    """``next_statuses`` narrowed to the moves ``actor``'s level may make on a finding of ``category`` (a form
+    offers only those)."""
     level = 0 if actor is None or actor.is_superuser else (actor.scope_level or 99)
-    return [(b, label) for b, label in next_statuses(status) if level <= TRANSITIONS[(status, b)]]
+    lowest = codes.TOWNSHIP if category in INDEPENDENT else 99
+    return [(b, label) for b, label in next_statuses(status) if level <= min(TRANSITIONS[(status, b)], lowest)]

@@ -46,7 +46,12 @@ RELATIVE_POOR_RATE = 0.02
 DECOY_RATE = 0.005  # of the seated members, at least one of each of the four decoys
 SEQUENCE_PAIRS = (0, 440)  # sequence pairs the committees' members draw from (checked against everybody's numbers)
 ADULT_AGES = (22, 60)  # ages (end of 2017) of the registered members whose identity a cadre may take
-POSTS = {"secretary": "书记", "director": "主任", "deputy": "副职", "member": "委员"}  # highest first
+POSTS = {
+    "secretary": "村党组织书记",
+    "director": "村委会主任",
+    "deputy": "村“两委”副职",
+    "member": "村“两委”委员",
+}  # highest first (as the rule names them)
 HUKOU_STATUS = "正常"
 
 SCHEMAS = {
@@ -177,10 +182,10 @@ def plant_integrity(  # noqa: PLR0915 - one recipe, read top to bottom
             numbers[i], name[i], gender[i], birth_year[i] = m_id[m], m_name[m], m_sex[m], m_birth[m].year
             if kind == "cadre_self_poor":
                 label = POSTS[post_of[refs[i]]]
-                planted.answer(kind, h, m_id[m], f"村“两委”{label}{name[i]}本人为建档立卡贫困户成员")
+                planted.answer(kind, h, m_id[m], f"{label}{name[i]}本人为建档立卡贫困户成员")
     for i, h, _ in plants["cadre_relative_poor"]:
         label = POSTS[post_of[refs[i]]]
-        planted.answer("cadre_relative_poor", h, None, f"户内成员与村“两委”{label}{name[i]}同属一个公安户籍户")
+        planted.answer("cadre_relative_poor", h, None, f"户内成员与{label}{name[i]}同属一个公安户籍户")
 
     serial: dict[str, int] = defaultdict(int)
     hukou = []

@@ -22,7 +22,8 @@ from fupin.analytics.params import Params
 from .base import Inputs, Rule, out, poor_members
 
 # the highest post a member holds names him (a secretary who also heads the villagers' committee: 书记)
-POSTS = (("secretary", "书记"), ("director", "主任"), ("deputy", "副职"), ("member", "委员"))
+POSTS = (("secretary", "村党组织书记"), ("director", "村委会主任"), ("deputy", "村“两委”副职"),
+         ("member", "村“两委”委员"))  # fmt: skip
 
 SOURCE = (
     "中央纪委国家监委扶贫领域腐败和作风问题专项治理（2018—2020年）；《中共中央 国务院关于打赢脱贫攻坚战三年行动的"
@@ -38,8 +39,8 @@ def seated(i: Inputs, p: Params) -> ir.Table:
     s = s.filter((s.seated_from <= end) & (s.seated_until.isnull() | (s.seated_until > end)))
     rank = ibis.cases(*((s.post == code, k) for k, (code, _) in enumerate(POSTS)), else_=len(POSTS))
     per = s.group_by("person_id").aggregate(cadre_name=s.name.min(), rank=rank.min())
-    label = ibis.cases(*((per.rank == k, name) for k, (_, name) in enumerate(POSTS)), else_="成员")
-    return per.select(cadre_id=per.person_id, cadre=per.cadre_name.concat("（村“两委”", label, "）"))
+    label = ibis.cases(*((per.rank == k, name) for k, (_, name) in enumerate(POSTS)), else_="村“两委”成员")
+    return per.select(cadre_id=per.person_id, cadre=per.cadre_name.concat("（", label, "）"))
 
 
 def _self_poor(i: Inputs, p: Params) -> ir.Table:
@@ -66,8 +67,8 @@ def _relative_poor(i: Inputs, p: Params) -> ir.Table:
     inside = poor.select(in_id=poor.person_id, in_household=poor.household_id)
     j = j.left_join(inside, (j.cadre_id == inside.in_id) & (j.household_id == inside.in_household))
     j = j.filter(j.in_id.isnull())
-    per = j.group_by("household_id").aggregate(cadre=j.cadre.min())
-    return out(per, per.household_id, None, None, per.cadre)
+    per = j.group_by("household_id").aggregate(pair=j.name.concat("与", j.cadre).min())
+    return out(per, per.household_id, None, None, per.pair)
 
 
 RULES: list[Rule] = [
@@ -76,6 +77,6 @@ RULES: list[Rule] = [
          _self_poor, planted=True),
     Rule("cadre_relative_poor", "优亲厚友：村“两委”成员的户籍亲属另立户登记为贫困户", "优亲厚友", "household",
          "medium", SOURCE,
-         "户内成员与{detail}同属一个公安户籍户，却另立户登记为贫困户：须核实分户是否真实、是否符合识别标准",
+         "户内成员{detail}同属一个公安户籍户，却另立户登记为贫困户：须核实分户是否真实、是否符合识别标准",
          _relative_poor, planted=True),
 ]  # fmt: skip

@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def area_detail(request: HttpRequest, code: str, *, todo: bool = False) -> HttpResponse:
     """The dashboard of one area: precomputed indicators, charts, map, drill-down to the units below; on the home
-    page (``todo``) first the user's to-do list (待办), which is per user and never cached.
+    page (``todo``) first the user's to-do list (待办), which is per user and kept for at most ``TODO_SECONDS``.
 
     The body depends only on the area, the year and the indicator table (scopes are subtrees: whoever may open an
     area sees all of it), so it is rendered once per indicator refresh and kept; a view then costs the session,

@@ -205,8 +205,8 @@ def _record(viewer: Any, data: dict[str, Any]) -> Any:
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases the viewer may see, by status, kind and problem; the board by problem; recording a lead."""
     viewer = viewer_of(request)
-    status = request.GET.get("status", "open")
-    status = status if status in {"open", "all", *CaseStatus.values} else "open"
+    status = request.GET.get("status", "active")
+    status = status if status in {"active", "all", *CaseStatus.values} else "active"
     kind = request.GET.get("kind", "")
     kind = kind if kind in CaseKind.values else ""
     problem = request.GET.get("problem", "")
@@ -229,7 +229,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                   "overdue": c.deadline is not None and c.deadline < today and c.status in selectors.OPEN}
                  for c in rows],
         "status": status, "kind": kind, "problem": problem,
-        "statuses": [("open", "未办结"), *CaseStatus.choices, ("all", "全部")], "kinds": CaseKind.choices,
+        "statuses": [("active", "未办结"), *CaseStatus.choices, ("all", "全部")], "kinds": CaseKind.choices,
         "problems": Problem.choices, "limit": CASE_LIMIT, "ages": selectors.open_cases_by_age(viewer=viewer),
         "board": selectors.cases_by_problem(viewer=viewer), "form": form,
     }, status=400 if form is not None and form.errors else 200)  # fmt: skip

@@ -20,6 +20,7 @@ from fupin.checks import selectors as check_selectors
 from fupin.checks.choices import FindingStatus
 from fupin.checks.services import (
     BULK_MAX,
+    INDEPENDENT,
     finding_transition,
     findings_bulk_transition,
     next_statuses,
@@ -78,7 +79,7 @@ def _finding_page(
     form: FindingTransitionForm | None = None,
     case_form: CaseOpenForm | None = None,
 ) -> HttpResponse:
-    choices = next_statuses_for(viewer, finding.status)
+    choices = next_statuses_for(viewer, finding.status, finding.category)
     if form is None and choices and allowed(viewer, "checks.transition", finding.village_id):
         form = FindingTransitionForm(choices=choices, prefix=f"f{finding.pk}")
     cases = assessment_selectors.cases_for_finding(viewer=viewer, finding=finding)
@@ -88,16 +89,18 @@ def _finding_page(
         and allowed(viewer, "assessment.case_open", finding.village_id, from_above=True)
     )
     if may_case and case_form is None:
+        whom = finding.detail if finding.category in INDEPENDENT and finding.detail else "村“两委”"
         case_form = CaseOpenForm(initial={
-            "kind": CaseKind.ACCOUNTABILITY, "subject": f"{finding.village.name}村“两委”",
+            "kind": CaseKind.ACCOUNTABILITY, "subject": f"{finding.village.name}{whom}"[:100],
             "reason": finding.explanation[:300], "opened_on": timezone.localdate(),
         })  # fmt: skip
     bad = bool((form and form.errors) or (case_form and case_form.errors))
+    shown = case_form if may_case or bad else None  # a refused form keeps its reason in view
     return render(
         request,
         "web/checks/finding_detail.html",
         {"f": finding, "form": form, "back": safe_next(request), "rule": _rule(finding.rule_id), "cases": cases,
-         "case_form": case_form if may_case else None},
+         "case_form": shown},
         status=400 if bad else 200,
     )  # fmt: skip
 

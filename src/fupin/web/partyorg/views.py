@@ -225,8 +225,10 @@ def person_id_number(request: HttpRequest, person_id: int) -> HttpResponse:
     def record(d: dict[str, Any]) -> Any:
         return services.person_id_number_set(actor=viewer, person=person, id_number=d["id_number"])
 
-    if not form_submit(request, form, record, f"已登记{person.name}的身份证号"):
-        messages.error(request, form_errors_text(form))
+    done = f"已更正{person.name}的身份证号" if person.id_number else f"已登记{person.name}的身份证号"
+    if not form_submit(request, form, record, done):
+        said = "；".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, f"{person.name}的身份证号未保存：{said}")
     return redirect("party-village", code=person.village_id)
 
 

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from fupin.areas import selectors as area_selectors
+from fupin.assessment.governance import CONFIRMED
 from fupin.checks import selectors as check_selectors
 from fupin.checks.services import next_statuses_for
 from fupin.core import codes
@@ -153,8 +154,10 @@ def household_page(
                 step_kind=nxt.kind, prefix=f"p{p.pk}", can_override=last
             )
     findings = check_selectors.household_findings(viewer=viewer, household_no=household.household_no)
+    may_case = allowed(viewer, "assessment.case_open", household.village_id, from_above=True)
     for f in findings:
-        choices = next_statuses_for(viewer, f.status)  # only the moves the viewer's level may make
+        f.may_case = may_case and f.status in CONFIRMED  # type: ignore[attr-defined]
+        choices = next_statuses_for(viewer, f.status, f.category)  # only the moves the viewer's level may make
         if choices and writable:
             form = forms_in.get(f"finding-{f.pk}") or FindingTransitionForm(choices=choices, prefix=f"f{f.pk}")
             f.form = form  # type: ignore[attr-defined]

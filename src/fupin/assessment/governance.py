@@ -19,7 +19,7 @@ from fupin.core.permissions import require
 
 from .choices import EvidenceKind, Lead, Problem
 from .models import Case
-from .selectors import OPEN
+from .selectors import OPEN, cites
 from .services import case_open
 
 CONFIRMED = (FindingStatus.CONFIRMED, FindingStatus.RECTIFIED)
@@ -47,9 +47,8 @@ def case_from_finding(
     require(actor, "assessment.case_open", finding.village_id, from_above=True)
     if finding.status not in CONFIRMED:
         raise ValidationError(f"核查发现须经入户核实、确认问题后方可立案问责（当前：{finding.get_status_display()}）")
-    ref = str(finding.pk)
     open_ = Case.objects.filter(area_id=finding.village_id, status__in=OPEN)
-    if any(e.get("kind") == EvidenceKind.FINDING and e.get("ref") == ref for c in open_ for e in c.evidence):
+    if any(cites(c, EvidenceKind.FINDING, finding.pk) for c in open_):
         raise ValidationError("已就该核查发现立案，尚未办结")
     text = f"{finding.year} 年核查发现（户 {finding.household_no}）：{finding.explanation}"
     return case_open(

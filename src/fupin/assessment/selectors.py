@@ -217,11 +217,16 @@ def cases_by_problem(*, viewer: Actor | None) -> list[dict[str, Any]]:
             for p in order if p in counts]  # fmt: skip
 
 
+def cites(case: Case, kind: str, ref: Any) -> bool:
+    """Whether ``case``'s evidence names the ``kind`` row ``ref`` (a finding, a unit's grade …); an area has few
+    cases, so its cases are read and looked at (JSON containment is not portable to SQLite)."""
+    return any(e.get("kind") == kind and e.get("ref") == str(ref) for e in case.evidence)
+
+
 def cases_for_finding(*, viewer: Actor | None, finding: Any) -> list[Case]:
-    """The viewer's cases citing a check finding (a village has few cases: read them and look)."""
+    """The viewer's cases citing a check finding."""
     qs = cases_visible(viewer).filter(area_id=finding.village_id).order_by("-opened_on", "-pk")
-    ref = str(finding.pk)
-    return [c for c in qs if any(e.get("kind") == "finding" and e.get("ref") == ref for e in c.evidence)]
+    return [c for c in qs if cites(c, "finding", finding.pk)]
 
 
 def cases_for_result(*, viewer: Actor | None, result: Result) -> QuerySet[Case]:
@@ -248,7 +253,7 @@ def unit_grade_get(*, viewer: Actor | None, grade_id: int) -> UnitGrade:
 def unit_case_open(*, viewer: Actor | None, grade: UnitGrade) -> bool:
     """Whether a 约谈 citing this grade is still open."""
     open_ = cases_visible(viewer).filter(area_id=grade.area_id, status__in=OPEN)
-    return any(e.get("kind") == "unit_grade" and e.get("ref") == str(grade.pk) for c in open_ for e in c.evidence)
+    return any(cites(c, "unit_grade", grade.pk) for c in open_)
 
 
 def unit_grade_counts(*, viewer: Actor | None, year: int) -> dict[str, int]:

@@ -207,12 +207,17 @@ TRANSITIONS: dict[tuple[str, str], int] = {
 INDEPENDENT = frozenset({"优亲厚友"})
 
 
-def step_level(finding: Any, to: str) -> int | None:
-    """The lowest level that may move ``finding`` to ``to`` (None: not a step of the workflow)."""
-    level = TRANSITIONS.get((finding.status, to))
-    if level is not None and finding.category in INDEPENDENT:
+def lowest_level(status: str, to: str, category: str) -> int | None:
+    """The lowest level that may move a finding of ``category`` from ``status`` to ``to`` (None: not a step of
+    the workflow)."""
+    level = TRANSITIONS.get((status, to))
+    if level is not None and category in INDEPENDENT:
         return min(level, codes.TOWNSHIP)
     return level
+
+
+def step_level(finding: Any, to: str) -> int | None:
+    return lowest_level(finding.status, to, finding.category)
 
 
 def next_statuses(status: str) -> list[tuple[str, str]]:
@@ -371,5 +376,4 @@ def next_statuses_for(actor: Actor | None, status: str, category: str = "") -> l
     """``next_statuses`` narrowed to the moves ``actor``'s level may make on a finding of ``category`` (a form
     offers only those)."""
     level = 0 if actor is None or actor.is_superuser else (actor.scope_level or 99)
-    lowest = codes.TOWNSHIP if category in INDEPENDENT else 99
-    return [(b, label) for b, label in next_statuses(status) if level <= min(TRANSITIONS[(status, b)], lowest)]
+    return [(b, label) for b, label in next_statuses(status) if level <= (lowest_level(status, b, category) or 0)]

@@ -10,6 +10,7 @@ from fupin.analytics import partyorg as rules
 from fupin.analytics.engines import canonical
 from fupin.core import codes
 from fupin.core.arrow import Columns, query_table
+from fupin.registry.tables import area_bounds
 
 ORGS = "SELECT o.village_id FROM partyorg_partyorg o WHERE o.village_id BETWEEN %s AND %s"
 SEATS = (
@@ -55,7 +56,7 @@ def check_tables(area_code: str) -> dict[str, pa.Table]:
     """The committees' seats and the cadres' hukou households of the area as the rules' canonical tables."""
     lo, hi = codes.code_range(area_code)
     return {
-        name: canonical(name, query_table(sql, [lo, hi] * (sql.count("%s") // 2), columns))
+        name: canonical(name, query_table(sql, area_bounds(sql, lo, hi), columns))
         for name, (sql, columns) in CHECK_QUERIES.items()
     }
 

@@ -63,8 +63,7 @@ def _relative_poor(i: Inputs, p: Params) -> ir.Table:
     m = poor_members(i, p)
     j = m.join(kin, m.person_id == kin.kin_id)
     # a cadre registered in the household himself is the rule above, not a relative split off
-    poor = poor_members(i, p)
-    inside = poor.select(in_id=poor.person_id, in_household=poor.household_id)
+    inside = m.select(in_id=m.person_id, in_household=m.household_id)
     j = j.left_join(inside, (j.cadre_id == inside.in_id) & (j.household_id == inside.in_household))
     j = j.filter(j.in_id.isnull())
     per = j.group_by("household_id").aggregate(pair=j.name.concat("与", j.cadre).min())

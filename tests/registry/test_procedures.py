@@ -424,8 +424,15 @@ def test_monitoring_sets_the_group(officer, village):
     with pytest.raises(ValidationError, match="监测对象类型"):
         p.procedure_open(actor=officer, household=household, kind="monitoring", on=D, reason="不知道")
     procedure = p.procedure_open(actor=officer, household=household, kind="monitoring", on=D, reason="突发严重困难户")
-    for i, step in enumerate(["report", "verify", "township_review", "county_decision"]):
-        p.procedure_step_record(actor=officer, procedure=procedure, step=step, on=day(i), signer="x")
+    rec = p.procedure_step_record
+    for i, step in enumerate(["report", "verify", "consent", "compare"]):
+        rec(actor=officer, procedure=procedure, step=step, on=day(i), signer="x")
+    rec(actor=officer, procedure=procedure, step="vote", on=day(4), signer="x", votes_total=9, votes_present=9,
+        votes_for=9)  # fmt: skip
+    rec(actor=officer, procedure=procedure, step="notice", on=day(5), signer="x", notice_start=day(5),
+        notice_end=day(9))  # fmt: skip
+    for i, step in enumerate(["township_review", "county_decision", "enter"]):
+        rec(actor=officer, procedure=procedure, step=step, on=day(10 + i), signer="x")
     household.refresh_from_db()
     assert household.monitoring_group == "突发严重困难户"
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "fupin.cadres",
     "fupin.fieldwork",
     "fupin.partyorg",
+    "fupin.monitoring",
     "fupin.assessment",
     "fupin.seed",
     "fupin.web",

@@ -208,3 +208,26 @@ class DisabilityCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}{self.grade}"
+
+
+@scoping.exempt(REASON)
+class RiskAlert(models.Model):
+    """A department's alert of a risk to a person (部门筛查预警: 医保 large medical bills, 教育 dropouts, 民政
+    applications for assistance, 应急 disasters, 残联 new disabilities, 公安交管 accidents). The monitoring run
+    matches it to the registry by ID number and merges it into the household's case; ``detail`` and ``amount`` are
+    private and never shown on a notice."""
+
+    alert_no = models.CharField("预警编号", max_length=40)
+    department = models.CharField("预警部门", max_length=32)
+    kind = models.CharField("预警类别", max_length=16)  # a label of analytics.monitoring.ALERT_KINDS
+    person_id = models.CharField("身份证号", max_length=18)
+    occurred_on = models.DateField("发生日期")
+    amount = models.FloatField("金额(元)", null=True, blank=True)
+    detail = models.CharField("情况说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "部门预警信息"
+        indexes = [models.Index(fields=["person_id"], name="riskalert_person")]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.alert_no}"

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import models, transaction
 
+from fupin.analytics.monitoring import ALERT_KINDS
 from fupin.areas.models import Area
 from fupin.audit.services import audit_record
 from fupin.core import codes, progress
@@ -31,6 +32,7 @@ from .models import (
     Hukou,
     MedicalInsured,
     RealEstate,
+    RiskAlert,
     SchoolEnrolment,
     StatePayroll,
     SurveyHousehold,
@@ -43,6 +45,7 @@ class Kind:
     model: type[models.Model]
     title: str
     columns: tuple[tuple[str, str, str, bool], ...]  # field, Chinese header, kind, required
+    choices: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # a choice column's (label, code) pairs
 
 
 ID = "idnumber"
@@ -163,6 +166,20 @@ KINDS: dict[str, Kind] = {
             ("grade", "残疾等级", "text", True),
         ),
     ),
+    "risk_alerts": Kind(
+        RiskAlert,
+        "部门预警信息(医保、教育、民政、应急、残联、公安)",
+        (
+            ("alert_no", "预警编号", "text", True),
+            ("department", "预警部门", "text", True),
+            ("kind", "预警类别", "choice", True),
+            ("person_id", "身份证号", ID, True),
+            ("occurred_on", "发生日期", "date", True),
+            ("amount", "金额(元)", "float", False),
+            ("detail", "情况说明", "text", False),
+        ),
+        (("kind", tuple((label, code) for code, label in ALERT_KINDS.items())),),
+    ),
 }
 DB_COLUMN = {"village_code": "village_id"}  # only where the model has a village foreign key (survey households)
 
@@ -184,11 +201,21 @@ class LoadReport:
         return len({e.row for e in self.errors})
 
 
+def _max_len(kind: Kind, fname: str) -> int:
+    """A text column's longest value: its model field's (100 where the field has none)."""
+    names = {f.name: f for f in kind.model._meta.get_fields()}
+    return int(getattr(names.get(fname), "max_length", None) or 100)
+
+
 def _spec(kind: Kind, english: bool) -> list[tb.Col]:
+    """A choice column stores its Chinese label; a file may give the label or the code."""
+    choices = dict(kind.choices)
     return [
-        tb.Col(fname if english else header, fname, "member", ckind, required, max_len=100)
+        tb.Col(fname if english else header, fname, "member", ckind, required, max_len=_max_len(kind, fname),
+               choices=tuple(label for label, _ in choices.get(fname, ())),
+               aliases=tuple((code, label) for label, code in choices.get(fname, ())))
         for fname, header, ckind, required in kind.columns
-    ]
+    ]  # fmt: skip
 
 
 def _limits() -> Limits:

@@ -38,6 +38,7 @@ FILING_2014 = "国务院扶贫办《扶贫开发建档立卡工作方案》（20
 VILLAGE_LAW = "《中华人民共和国村民委员会组织法》第二十六条"
 COUNTY_CHECK_2017 = "国务院扶贫开发领导小组《贫困县退出专项评估检查实施办法（试行）》（2017 年）"
 TEAMS_2017 = "《关于加强贫困村驻村工作队选派管理工作的指导意见》（中共中央办公厅、国务院办公厅，2017 年）"
+MONITORING_2021 = "中央农村工作领导小组《关于健全防止返贫动态监测和帮扶机制的指导意见》（2021 年）"
 MONITORING_2020 = "国务院扶贫开发领导小组《关于建立防止返贫监测和帮扶机制的指导意见》（2020 年）"
 ARTICLE = "《贵州：抓好党建促脱贫 感恩奋进奔小康》（2018 年）"
 DEBRIEF = "《党委（党组）书记抓基层党建工作述职评议考核办法（试行）》"
@@ -407,6 +408,52 @@ SPECS: dict[str, ParameterSpec] = {
             float,
             {2014: 4200, 2020: 6000, 2021: 6000, 2022: 6600},
             minimum=0,
+        ),
+        ParameterSpec(
+            "monitoring_notice_days",
+            "防返贫监测：认定和风险消除公示最少天数",
+            "天",
+            f"{MONITORING_2021}：民主评议后公示；天数为{ASSUMPTION}",
+            int,
+            {2014: 5},
+            minimum=1,
+            maximum=30,
+            assumption=True,
+        ),
+        ParameterSpec(
+            "monitoring_decision_days",
+            "防返贫监测：从发现到县级确定的时限",
+            "天",
+            f"{MONITORING_2021}：简化识别程序，及时纳入；各地实施办法多规定从农户申请到确定为监测对象原则上不超过 15 天，"
+            f"为{ASSUMPTION}",
+            int,
+            {2014: 15},
+            minimum=1,
+            maximum=90,
+            assumption=True,
+        ),
+        ParameterSpec(
+            "monitoring_follow_up_days",
+            "防返贫监测：乡镇回访最长间隔",
+            "天",
+            f"{MONITORING_2021}：对监测对象定期跟踪回访；按月回访为{ASSUMPTION}",
+            int,
+            {2014: 31},
+            minimum=1,
+            maximum=366,
+            assumption=True,
+        ),
+        ParameterSpec(
+            "monitoring_stable_months",
+            "防返贫监测：风险消除前收入稳定的最短月数",
+            "个月",
+            f"{MONITORING_2021}：收入持续稳定、两不愁三保障及饮水安全持续巩固、返贫致贫风险稳定消除的，履行程序后"
+            f"标注风险消除；月数为{ASSUMPTION}",
+            int,
+            {2014: 6},
+            minimum=1,
+            maximum=36,
+            assumption=True,
         ),
         ParameterSpec(
             "school_age_min",

@@ -73,6 +73,11 @@ class ProcedureKind(models.TextChoices):
     RETURN = "return", "返贫认定"
     MONITORING = "monitoring", "防返贫监测"
     CANCELLATION = "cancellation", "注销"
+    ELIMINATION = "elimination", "监测风险消除"
+
+
+# started from a monitoring case (fupin.monitoring), never from the household's page alone
+STARTED_ELSEWHERE = frozenset({ProcedureKind.MONITORING, ProcedureKind.ELIMINATION})
 
 
 class ProcedureStatus(models.TextChoices):

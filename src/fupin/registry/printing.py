@@ -231,9 +231,21 @@ NOTICE_TEXTS: dict[tuple[str, str], tuple[str, str]] = {
         "拟认定返贫户名单公示",
         "经村民代表评议、乡镇人民政府审核，现将本村拟认定为返贫户的名单予以公示。",
     ),
+    (ProcedureKind.MONITORING, "notice"): (
+        "拟纳入防止返贫监测对象名单公示",
+        "经农户申报、干部走访排查或部门筛查预警，入户核实、农户承诺授权、部门信息比对和村级民主评议，"
+        "现将本村拟纳入防止返贫监测的对象名单予以公示。",
+    ),
+    (ProcedureKind.ELIMINATION, "notice"): (
+        "拟标注风险消除的监测对象名单公示",
+        "经入户核实和村级民主评议，下列监测对象收入持续稳定、“两不愁三保障”及饮水安全持续巩固，"
+        "现将拟标注风险消除的名单予以公示。",
+    ),
 }
+# the reason column: a monitoring notice shows the group only — never the risk behind it (an illness, a bill)
 REASON_HEADERS = {ProcedureKind.IDENTIFICATION: "主要致贫原因", ProcedureKind.EXIT: "退出事由",
-                  ProcedureKind.RETURN: "返贫原因"}  # fmt: skip
+                  ProcedureKind.RETURN: "返贫原因", ProcedureKind.MONITORING: "监测对象类型",
+                  ProcedureKind.ELIMINATION: "监测对象类型"}  # fmt: skip
 # The national poverty-alleviation supervision hotline (国务院扶贫办 12317).
 HOTLINE = "12317"
 
@@ -283,6 +295,8 @@ def _reason(procedure: Procedure) -> str:
         return procedure.household.main_cause or procedure.reason or "—"
     if procedure.kind == ProcedureKind.RETURN:
         return procedure.reason or procedure.household.main_cause or "—"
+    if procedure.kind == ProcedureKind.ELIMINATION:
+        return procedure.household.monitoring_group or "—"
     return procedure.reason or "—"
 
 

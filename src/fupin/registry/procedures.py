@@ -19,7 +19,8 @@ from typing import Any
 
 from django.db import transaction
 
-from fupin.core import codes
+from fupin.audit.services import Change, audit_record_many
+from fupin.core import codes, events
 from fupin.core.actors import Actor
 from fupin.core.errors import PermissionDeniedError, ValidationError
 from fupin.core.permissions import require
@@ -70,11 +71,28 @@ STEPS: dict[str, list[StepSpec]] = {
         StepSpec("notice", "公示", T, NOTICE, "identification_notice_days"),
         StepSpec("county_approval", "县级审批，纳入返贫", C, REVIEW),
     ],
+    # 中央农村工作领导小组《关于健全防止返贫动态监测和帮扶机制的指导意见》(2021): 农户申报或排查预警 → 入户核实 →
+    # 承诺授权 → 部门信息比对 → 民主评议 → 公示 → 乡镇审核 → 县级确定 → 录入系统, from intake to decision within
+    # the time limit (monitoring_decision_days, counted by fupin.monitoring)
     ProcedureKind.MONITORING: [
         StepSpec("report", "农户自主申报、干部排查或部门预警", V),
         StepSpec("verify", "入户核实", V, REVIEW),
+        StepSpec("consent", "农户签署承诺授权书", V),
+        StepSpec("compare", "部门信息比对", C, REVIEW),
+        StepSpec("vote", "村级民主评议", V, VOTE),
+        StepSpec("notice", "村内公示", V, NOTICE, "monitoring_notice_days"),
         StepSpec("township_review", "乡镇审核", T, REVIEW),
         StepSpec("county_decision", "县级确定为监测对象", C, REVIEW),
+        StepSpec("enter", "录入监测信息系统", C),
+    ],
+    # 同上: 风险消除 — 入户核实收入和两不愁三保障, 民主评议, 公示, 乡镇审核, 县级确认; bound by the case's elimination
+    # verdict (fupin.monitoring: income stable above the line, guarantees held, no rigid spending overhang)
+    ProcedureKind.ELIMINATION: [
+        StepSpec("verify", "入户核实", V, REVIEW),
+        StepSpec("vote", "村级民主评议", V, VOTE),
+        StepSpec("notice", "村内公示", V, NOTICE, "monitoring_notice_days"),
+        StepSpec("township_review", "乡镇审核", T, REVIEW),
+        StepSpec("county_decision", "县级确认风险消除", C, REVIEW),
     ],
     ProcedureKind.CANCELLATION: [
         StepSpec("apply", "提出注销", V),
@@ -91,16 +109,21 @@ STARTS_FROM: dict[str, set[str]] = {
     ProcedureKind.RETURN: {Status.EXITED},
     ProcedureKind.MONITORING: {Status.EXITED, Status.POOR, Status.RETURNED, Status.CANDIDATE, Status.REJECTED},
     ProcedureKind.CANCELLATION: {Status.POOR, Status.EXITED, Status.RETURNED},
+    ProcedureKind.ELIMINATION: {Status.EXITED, Status.POOR, Status.RETURNED, Status.CANDIDATE, Status.REJECTED},
 }
 CANCELLATION_REASONS = ("死亡", "错评", "自然消亡", "其他")
 # Procedures bound by the household's verdict of the procedure's year: consulted when the last step applies the
 # result, and an exit also when it starts (it starts from recorded facts; the others start from an application or a
 # report, before the household's facts are verified). A county-level officer may proceed against a failing verdict
 # with a written reason.
-BOUND_BY_VERDICT = {ProcedureKind.IDENTIFICATION, ProcedureKind.EXIT, ProcedureKind.RETURN, ProcedureKind.MONITORING}
-BOUND_AT_START = {ProcedureKind.EXIT}
+BOUND_BY_VERDICT = {
+    ProcedureKind.IDENTIFICATION, ProcedureKind.EXIT, ProcedureKind.RETURN, ProcedureKind.MONITORING,
+    ProcedureKind.ELIMINATION,
+}  # fmt: skip
+BOUND_AT_START = {ProcedureKind.EXIT, ProcedureKind.ELIMINATION}
 OVERRIDE_MIN_CHARS = 10
-# Procedures that change the household's status may not run side by side; monitoring may run beside them.
+# Procedures that change the household's status may not run side by side; monitoring (and its risk elimination) may
+# run beside them, one of a kind at a time.
 EXCLUSIVE = {ProcedureKind.IDENTIFICATION, ProcedureKind.EXIT, ProcedureKind.RETURN, ProcedureKind.CANCELLATION}
 
 
@@ -208,6 +231,8 @@ def procedure_open(
         raise ValidationError(f"注销事由应为{'、'.join(CANCELLATION_REASONS)}之一（可加“：说明”）")
     if kind == ProcedureKind.MONITORING and reason not in MonitoringGroup.values:
         raise ValidationError(f"监测对象类型应为{'、'.join(MonitoringGroup.values)}之一")
+    if kind == ProcedureKind.ELIMINATION and not household.monitoring_group:
+        raise ValidationError("该户不是监测对象，无需办理风险消除")
     overridden = _verdict_gate(actor, household, kind, on.year, override_reason) if kind in BOUND_AT_START else []
     procedure = Procedure.objects.create(
         household=household, village_id=household.village_id, kind=kind, year=on.year, reason=reason, opened_on=on
@@ -362,6 +387,8 @@ def procedure_step_record(  # noqa: PLR0912, PLR0915 - the rules read best as on
     household_audit(actor, household, "registry.procedure_step", changes)
     if overridden and override_reason.strip():
         _record_override(actor, procedure, overridden, override_reason)
+    if procedure.status != ProcedureStatus.OPEN:
+        events.announce("registry.procedure_closed", actor=actor, procedure=procedure)
     return recorded
 
 
@@ -378,6 +405,8 @@ def _apply_result(procedure: Procedure, household: Household, on: date) -> dict[
         household.status = Status.CANCELLED
     elif procedure.kind == ProcedureKind.MONITORING:
         household.monitoring_group = procedure.reason
+    elif procedure.kind == ProcedureKind.ELIMINATION:
+        household.monitoring_group = ""
     household.save(update_fields=fields)
     return {k: [v, getattr(household, k)] for k, v in old.items() if v != getattr(household, k)}
 
@@ -399,4 +428,59 @@ def procedure_withdraw(*, actor: Actor | None, procedure: Procedure, reason: str
     household_audit(
         actor, household, "registry.procedure_withdraw", {"procedure": ["进行中", f"已撤回：{reason.strip()}"]}
     )
+    events.announce("registry.procedure_closed", actor=actor, procedure=procedure)
     return procedure
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A household reported for monitoring: its group, the report's date, who reports (the first step's signer)."""
+
+    household: Household
+    group: str
+    on: date
+    signer: str
+
+
+@transaction.atomic
+def monitoring_open_reported(*, actor: Actor | None, reports: list[Reported]) -> list[Procedure]:
+    """Open the monitoring procedure of many households at once, each with its first step (the report) recorded and
+    audited on the household — a monitoring run's department alerts. The caller has bounded the households to the
+    actor's area; a household with an open monitoring procedure is refused."""
+    require(actor, "registry.procedure")
+    ids = [r.household.pk for r in reports]
+    busy = set(
+        Procedure.objects.filter(household_id__in=ids, kind=ProcedureKind.MONITORING, status=ProcedureStatus.OPEN)
+        .values_list("household_id", flat=True)
+    )  # fmt: skip
+    if busy:
+        raise ValidationError(f"{len(busy)} 户已有进行中的防返贫监测程序")
+    for r in reports:
+        if r.group not in MonitoringGroup.values:
+            raise ValidationError(f"监测对象类型应为{'、'.join(MonitoringGroup.values)}之一")
+        if r.household.status not in STARTS_FROM[ProcedureKind.MONITORING]:
+            raise ValidationError(f"户 {r.household.household_no} 当前状态不能启动防返贫监测程序")
+    procedures = Procedure.objects.bulk_create(
+        Procedure(household=r.household, village_id=r.household.village_id, kind=ProcedureKind.MONITORING,
+                  year=r.on.year, reason=r.group, opened_on=r.on)
+        for r in reports
+    )  # fmt: skip
+    spec = STEPS[ProcedureKind.MONITORING][0]
+    who = getattr(actor, "username", "") or "system"
+    ProcedureStep.objects.bulk_create(
+        ProcedureStep(procedure=p, village_id=p.village_id, seq=1, step=spec.code, on=r.on, signer=r.signer[:64],
+                      actor_username=who)
+        for p, r in zip(procedures, reports, strict=True)
+    )  # fmt: skip
+    title = ProcedureKind.MONITORING.label
+    audit_record_many(
+        actor=actor,
+        changes=[
+            Change("registry.procedure_open", r.household,
+                   {"procedure": [None, f"{title}#{p.pk}"], "step": [None, f"{title}·{spec.title}"],
+                    "date": [None, r.on.isoformat()], "signer": [None, r.signer]},
+                   r.household.village_id, "registry.household", r.household.household_no)
+            for p, r in zip(procedures, reports, strict=True)
+        ],
+    )  # fmt: skip
+    return procedures

@@ -17,7 +17,7 @@ from fupin.core.parsing import ascii_digits, ascii_int
 from fupin.core.permissions import allowed
 from fupin.lib.idnumbers import mask
 
-from .choices import ProcedureKind, Status
+from .choices import STARTED_ELSEWHERE, ProcedureKind, Status
 from .models import Household, HouseholdYear, ImportBatch, Member, Procedure
 from .procedures import STARTS_FROM, may_override
 from .verdicts import household_verdict
@@ -315,8 +315,13 @@ def procedure_get(*, viewer: Actor, household: Household, procedure_id: int) -> 
 
 
 def procedure_kinds_startable(*, household: Household) -> list[tuple[str, str]]:
-    """(kind, label) of the procedures that may start from the household's present status."""
-    return [(k, label) for k, label in ProcedureKind.choices if household.status in STARTS_FROM[k]]
+    """(kind, label) of the procedures that may start from the household's present status (monitoring and its risk
+    elimination start from the household's monitoring case)."""
+    return [
+        (k, label)
+        for k, label in ProcedureKind.choices
+        if household.status in STARTS_FROM[k] and k not in STARTED_ELSEWHERE
+    ]
 
 
 def imports_allowed(viewer: Actor) -> bool:

@@ -8,6 +8,7 @@ the monitoring line, a sharp fall, or a guarantee unmet). Each comes with every 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ class Verdict:
             ProcedureKind.IDENTIFICATION: "识别标准",
             ProcedureKind.RETURN: "返贫认定标准",
             ProcedureKind.MONITORING: "监测对象认定条件",
+            ProcedureKind.ELIMINATION: "风险消除条件",
         }
         return titles.get(self.kind, "标准")
 
@@ -68,8 +70,24 @@ def household_tables(household: Household) -> dict[str, pa.Table]:
     return {name: canonical(name, query_table(sql, [household.pk], QUERIES[name][1])) for name, sql in _ONE.items()}
 
 
+# Verdicts a floor above provides (a monitoring case's risk elimination reads its follow-up visits): kind → function
+_PROVIDED: dict[str, Callable[[Household, int], Verdict]] = {}
+
+
+def register_verdict(kind: str, provider: Callable[[Household, int], Verdict]) -> None:
+    """Called by the app that owns a kind's criteria (in its ``ready``), so the registry never imports it."""
+    _PROVIDED[kind] = provider
+
+
 def household_verdict(household: Household, kind: str, year: int) -> Verdict:
     """The verdict of ``kind`` for ``household`` in ``year``, from its stored facts and the year's parameters."""
+    if kind in _PROVIDED:
+        return _PROVIDED[kind](household, year)
+    return stored_verdict(household, kind, year)
+
+
+def stored_verdict(household: Household, kind: str, year: int) -> Verdict:
+    """The verdict from the household's registry facts alone (a provider may add its own grounds to it)."""
     # deferred: Ibis and DuckDB load only when a procedure asks for a verdict
     from fupin.analytics import engines
     from fupin.analytics.verdicts import household as rules

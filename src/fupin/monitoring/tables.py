@@ -1,0 +1,186 @@
+"""The monitoring's rows as the rules' Arrow tables (``analytics.monitoring``), one SQL query each, bounded to an
+area's villages (department alerts are province-wide: they are matched to the area's people by ID number)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fupin.analytics import monitoring as rules
+from fupin.analytics.fieldwork import epoch_day
+from fupin.core import codes
+from fupin.core.arrow import query_table
+
+from .choices import OPEN_STATUSES
+
+# the open statuses, written out in the SQL below (a literal: no query is built from values)
+assert {"identifying", "monitored"} == set(OPEN_STATUSES)
+_CODE_OF_LABEL = {label: code for code, label in rules.ALERT_KINDS.items()}
+
+
+def _days(table: pa.Table, column: str, name: str) -> pa.Table:
+    i = table.column_names.index(column)
+    return table.set_column(i, name, pc.cast(pc.cast(table.column(column), pa.date32()), pa.int32()))
+
+
+def alerts(*, until: date, since: date) -> pa.Table:
+    """Department alerts that happened in [since, until], with their number and department (for the sources)."""
+    t = query_table(
+        "SELECT id, person_id, kind, occurred_on, amount, alert_no, department, detail FROM external_riskalert "
+        "WHERE occurred_on BETWEEN %s AND %s",
+        [since, until],
+        [
+            ("alert_id", pa.int64()),
+            ("person_id", pa.string()),
+            ("kind", pa.string()),
+            ("day", pa.date32()),
+            ("amount", pa.float64()),
+            ("alert_no", pa.string()),
+            ("department", pa.string()),
+            ("detail", pa.string()),
+        ],
+    )
+    kinds = pa.array([_CODE_OF_LABEL.get(k, k) for k in t.column("kind").to_pylist()], pa.string())
+    t = t.set_column(t.column_names.index("kind"), "kind", kinds)
+    return _days(t, "day", "day")
+
+
+def people(area_code: str) -> pa.Table:
+    """The area's living registered people: ID number → household (its database id, as a string)."""
+    lo, hi = codes.code_range(area_code)
+    return query_table(
+        "SELECT id_number, CAST(household_id AS VARCHAR(20)) FROM registry_member "
+        "WHERE village_id BETWEEN %s AND %s AND deceased_on IS NULL",
+        [lo, hi],
+        [("person_id", pa.string()), ("household_id", pa.string())],
+    )
+
+
+def cases(area_code: str) -> pa.Table:
+    lo, hi = codes.code_range(area_code)
+    t = query_table(
+        "SELECT id, CAST(household_id AS VARCHAR(20)), village_id, status, opened_on, decided_on FROM monitoring_case "
+        "WHERE village_id BETWEEN %s AND %s",
+        [lo, hi],
+        [
+            ("case_id", pa.int64()),
+            ("household_id", pa.string()),
+            ("village_code", pa.string()),
+            ("status", pa.string()),
+            ("opened_day", pa.date32()),
+            ("decided_day", pa.date32()),
+        ],
+    )
+    return _days(_days(t, "opened_day", "opened_day"), "decided_day", "decided_day")
+
+
+def facts(area_code: str, year: int) -> pa.Table:
+    """The facts of the households with an open case: the year's record and the year before, size, disabled
+    members (两不愁三保障 as recorded: food, clothing, schooling, medical care, safe water, a house not graded C/D)."""
+    lo, hi = codes.code_range(area_code)
+    return query_table(
+        "SELECT CAST(h.id AS VARCHAR(20)), h.size, CAST(y.income_per_capita AS DOUBLE PRECISION), "
+        "CAST(z.income_per_capita AS DOUBLE PRECISION), "
+        "CASE WHEN y.id IS NULL THEN NULL ELSE (y.food_ok AND y.clothing_ok AND y.education_ok AND y.medical_ok "
+        "AND y.water_ok AND y.housing_grade NOT IN ('C', 'D')) END, "
+        "(SELECT COUNT(*) FROM registry_member m WHERE m.household_id = h.id AND m.disability <> '' "
+        "AND m.deceased_on IS NULL) "
+        "FROM registry_household h "
+        "LEFT JOIN registry_householdyear y ON y.household_id = h.id AND y.year = %s "
+        "LEFT JOIN registry_householdyear z ON z.household_id = h.id AND z.year = %s "
+        "WHERE h.id IN (SELECT household_id FROM monitoring_case WHERE status IN ('identifying', 'monitored') "
+        "AND village_id BETWEEN %s AND %s)",
+        [year, year - 1, lo, hi],
+        [(f.name, f.type) for f in rules.FACTS],
+    )
+
+
+def follow_ups(area_code: str) -> pa.Table:
+    lo, hi = codes.code_range(area_code)
+    t = query_table(
+        "SELECT f.case_id, f.visited_on, CAST(f.income_per_capita AS DOUBLE PRECISION), "
+        "CAST(f.rigid_spending AS DOUBLE PRECISION), f.guarantees_ok FROM monitoring_followup f "
+        "JOIN monitoring_case c ON c.id = f.case_id WHERE c.status IN ('identifying', 'monitored') "
+        "AND f.village_id BETWEEN %s AND %s",
+        [lo, hi],
+        [
+            ("case_id", pa.int64()),
+            ("day", pa.date32()),
+            ("income", pa.float64()),
+            ("rigid_spending", pa.float64()),
+            ("guarantees_ok", pa.bool_()),
+        ],
+    )
+    return _days(t, "day", "day")
+
+
+def one_case(case_id: int, household_id: int, year: int) -> dict[str, pa.Table]:
+    """One case's tables (the verdicts a procedure consults), its household's alerts included."""
+    c = query_table(
+        "SELECT id, CAST(household_id AS VARCHAR(20)), village_id, status, opened_on, decided_on FROM monitoring_case "
+        "WHERE id = %s",
+        [case_id],
+        [
+            ("case_id", pa.int64()),
+            ("household_id", pa.string()),
+            ("village_code", pa.string()),
+            ("status", pa.string()),
+            ("opened_day", pa.date32()),
+            ("decided_day", pa.date32()),
+        ],
+    )
+    f = query_table(
+        "SELECT CAST(h.id AS VARCHAR(20)), h.size, CAST(y.income_per_capita AS DOUBLE PRECISION), "
+        "CAST(z.income_per_capita AS DOUBLE PRECISION), "
+        "CASE WHEN y.id IS NULL THEN NULL ELSE (y.food_ok AND y.clothing_ok AND y.education_ok AND y.medical_ok "
+        "AND y.water_ok AND y.housing_grade NOT IN ('C', 'D')) END, "
+        "(SELECT COUNT(*) FROM registry_member m WHERE m.household_id = h.id AND m.disability <> '' "
+        "AND m.deceased_on IS NULL) "
+        "FROM registry_household h "
+        "LEFT JOIN registry_householdyear y ON y.household_id = h.id AND y.year = %s "
+        "LEFT JOIN registry_householdyear z ON z.household_id = h.id AND z.year = %s WHERE h.id = %s",
+        [year, year - 1, household_id],
+        [(f.name, f.type) for f in rules.FACTS],
+    )
+    fu = query_table(
+        "SELECT case_id, visited_on, CAST(income_per_capita AS DOUBLE PRECISION), "
+        "CAST(rigid_spending AS DOUBLE PRECISION), guarantees_ok FROM monitoring_followup WHERE case_id = %s",
+        [case_id],
+        [
+            ("case_id", pa.int64()),
+            ("day", pa.date32()),
+            ("income", pa.float64()),
+            ("rigid_spending", pa.float64()),
+            ("guarantees_ok", pa.bool_()),
+        ],
+    )
+    a = query_table(
+        "SELECT a.id, a.person_id, a.kind, a.occurred_on, a.amount FROM external_riskalert a "
+        "JOIN registry_member m ON m.id_number = a.person_id WHERE m.household_id = %s",
+        [household_id],
+        [
+            ("alert_id", pa.int64()),
+            ("person_id", pa.string()),
+            ("kind", pa.string()),
+            ("day", pa.date32()),
+            ("amount", pa.float64()),
+        ],
+    )
+    kinds = pa.array([_CODE_OF_LABEL.get(k, k) for k in a.column("kind").to_pylist()], pa.string())
+    a = _days(a.set_column(2, "kind", kinds), "day", "day")
+    p = pa.table(
+        {"person_id": a.column("person_id"), "household_id": pa.array([str(household_id)] * a.num_rows, pa.string())}
+    )
+    return {
+        "cases": _days(_days(c, "opened_day", "opened_day"), "decided_day", "decided_day"),
+        "facts": f,
+        "follow_ups": _days(fu, "day", "day"),
+        "alerts": a,
+        "people": p,
+    }
+
+
+def today_day(on: date) -> int:
+    return epoch_day(on)

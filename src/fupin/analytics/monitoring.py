@@ -111,7 +111,8 @@ RECENT_DAYS = 365  # "近 12 个月" for alerts
 
 def match_alerts(alerts: ir.Table, people: ir.Table) -> ir.Table:
     """Alerts naming a registered person, with that person's household (one row per alert)."""
-    people = people.select("person_id", "household_id").distinct(on="person_id", keep="first")
+    # a person registered twice (a data error the checks report) is matched to one household, the same everywhere
+    people = people.group_by("person_id").aggregate(household_id=people.household_id.min())
     return alerts.join(people, "person_id").select("alert_id", "person_id", "household_id", "kind", "day", "amount")
 
 

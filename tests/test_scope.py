@@ -48,6 +48,7 @@ from fupin.fieldwork.models import (
     WorkLog,
 )
 from fupin.jobs.models import Job
+from fupin.monitoring import models as monitoring_models
 from fupin.partyorg.models import (
     Election,
     Guarantee,
@@ -377,6 +378,31 @@ def _village_cadre() -> models.Model:
                                        birth_year=1975, education="senior", source="other")  # fmt: skip
 
 
+def _monitoring(model_name: str) -> Callable[[], models.Model]:
+    """A monitoring case in county B (through its service: the identification procedure opened with it), or one
+    of its rows."""
+
+    def make() -> models.Model:
+        from datetime import date
+
+        from fupin.monitoring import services
+
+        household = make_household(first_village(COUNTY_B), number=77)
+        case = services.case_intake(actor=None, household=household, channel="self_report", on=date(2018, 3, 1),
+                                    risk="illness", detail="申报").case  # fmt: skip
+        if model_name == "Case":
+            return case
+        if model_name == "Source":
+            return case.sources.get()
+        if model_name == "Measure":
+            return services.measure_add(actor=None, case=case, kind="health", content="x", responsible="y",
+                                        started_on=date(2018, 3, 2))  # fmt: skip
+        return services.follow_up_add(actor=None, case=case, visited_on=date(2018, 3, 2), visitor="x",
+                                      income_per_capita="5000", rigid_spending="0", guarantees_ok=True)  # fmt: skip
+
+    return make
+
+
 def _party(model_name: str, **extra: Any) -> Callable[[], models.Model]:
     def make() -> models.Model:
         from datetime import date
@@ -514,6 +540,10 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     ContactVisit: _assessment("ContactVisit"),
     Debriefing: _assessment("Debriefing"),
     CampaignTask: _assessment("CampaignTask"),
+    monitoring_models.Case: _monitoring("Case"),
+    monitoring_models.Source: _monitoring("Source"),
+    monitoring_models.Measure: _monitoring("Measure"),
+    monitoring_models.FollowUp: _monitoring("FollowUp"),
 }
 
 # admin change URL and web/API URLs that must answer 404 for an out-of-scope object
@@ -578,6 +608,10 @@ ADMIN = {
     ContactVisit: "assessment/contactvisit",
     Debriefing: "assessment/debriefing",
     CampaignTask: "assessment/campaigntask",
+    monitoring_models.Case: "monitoring/case",
+    monitoring_models.Source: "monitoring/source",
+    monitoring_models.Measure: "monitoring/measure",
+    monitoring_models.FollowUp: "monitoring/followup",
 }
 ROLES = ["prefecture_officer", "county_officer", "township_officer", "first_secretary", "inspector"]
 
@@ -650,11 +684,15 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         f"/assessment/campaigns/{_assessment('CampaignTask')().campaign_id}/",
         f"/assessment/leaders/?area={COUNTY_B}",
         f"/findings/{(finding := _make_finding()).pk}/case/",
+        f"/monitoring/?area={COUNTY_B}",
+        f"/monitoring/{(mon := _monitoring('Case')()).pk}/",
+        f"/monitoring/household/{mon.household.household_no}/",
     ):
         assert client.get(url).status_code == 404, url
     for url in (  # actions: refused as missing, whatever is posted
         f"/findings/{finding.pk}/case/",
         f"/party/people/{_village_cadre().pk}/id-number/",
+        f"/monitoring/{mon.pk}/",
     ):
         assert client.post(url, {"id_number": "x", "kind": "interview"}).status_code == 404, url
     # A search for the other county's name finds nothing

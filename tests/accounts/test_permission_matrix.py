@@ -48,6 +48,7 @@ from fupin.fieldwork.services import (
     worklog_add,
 )
 from fupin.lib.tabular import FileUnreadable
+from fupin.monitoring import services as monitoring
 from fupin.partyorg import services as party
 from fupin.partyorg.models import PartyOrg, Seat, SecretaryAdjustment, VillageCadre, WeakCase
 from fupin.policy.services import parameter_set
@@ -94,9 +95,14 @@ def _world() -> dict[str, Any]:
                                        end=date(2017, 6, 30), goals="x")  # fmt: skip
     task = CampaignTask.objects.create(campaign=campaign, area_id=village[:9] + "000", step="deployment",
                                        title="部署", due=date(2017, 4, 1))  # fmt: skip
+    from fupin.monitoring.models import Case as MonitoringCase
+
+    monitored = MonitoringCase.objects.create(household=make_household(village, number=2), village_id=village,
+                                              status="monitored", group="脱贫不稳定户", opened_on=date(2017, 5, 1),
+                                              deadline=date(2017, 5, 16), decided_on=date(2017, 5, 12))  # fmt: skip
     return {"village": village, "household": household, "finding": finding, "plan": plan, "posting": posting,
             "leave": leave, "adjustment": adjustment, "case": case, "interview": interview, "change": change,
-            "campaign": campaign, "task": task,
+            "campaign": campaign, "task": task, "monitored": monitored,
             "n": iter(range(10**6))}  # fmt: skip
 
 
@@ -136,6 +142,12 @@ CALLS: dict[str, Callable[[Any, dict[str, Any]], object]] = {
                                                      title="2017 年驻村工作责任清单", year=2017, quarter=None,
                                                      items=[ItemInput("走访全部贫困户")]),
     "fieldwork.red_lines": lambda u, w: red_line_set(actor=u, code="RL99", title="违规经商", severity="warning"),
+    "monitoring.intake": lambda u, w: monitoring.case_intake(actor=u, household=w["household"], channel="visit",
+                                                            on=TODAY, risk="illness", detail=f"走访{next(w['n'])}"),
+    "monitoring.run": lambda u, w: monitoring.monitoring_run(actor=u, area_code=COUNTY_A, on=TODAY),
+    "monitoring.help": lambda u, w: monitoring.follow_up_add(actor=u, case=w["monitored"], visited_on=TODAY,
+                                                            visitor="乡镇干部", income_per_capita="7000",
+                                                            rigid_spending="0", guarantees_ok=True),
     "partyorg.manage": lambda u, w: party.org_set(actor=u, village_code=w["village"], kind="branch", members=30),
     "partyorg.elect": lambda u, w: party.election_open(actor=u, village_code=w["village"], round=10 + next(w["n"]),
                                                        branch_seats=3, villagers_seats=3),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("fupin.web.cadres.urls")),
     path("", include("fupin.web.fieldwork.urls")),
     path("", include("fupin.web.partyorg.urls")),
+    path("", include("fupin.web.monitoring.urls")),
     path("", include("fupin.web.assessment.urls")),
     path("", include("fupin.web.audit.urls")),
     path("", include("fupin.web.jobs.urls")),

@@ -29,6 +29,7 @@ from fupin.jobs.handlers import job_dir
 from fupin.jobs.services import job_start
 from fupin.lib.tabular import FileUnreadable
 from fupin.registry import procedures as proc
+from fupin.monitoring import selectors as monitoring_selectors
 from fupin.registry import selectors as registry_selectors
 from fupin.registry.choices import SchoolStage, Status
 from fupin.registry.imports import households_template, import_households
@@ -174,6 +175,8 @@ def household_page(
             "ancestors": [*area_selectors.area_ancestors(area=household.village), household.village],
             "procedures": procedures,
             "findings": findings,
+            "monitoring_cases": monitoring_selectors.cases_for_household(viewer=viewer, household_id=household.pk),
+            "may_report": monitoring_selectors.may_intake(viewer, household.village_id),
             "history": registry_selectors.household_history(viewer=viewer, household=household),
             "can_write": writable,
             "can_edit": allowed(viewer, "registry.edit", household.village_id),

@@ -157,7 +157,7 @@ def test_a_fall_of_exactly_the_ratio_counts():
 
 def test_scores_and_ranks_explain_every_point(duckdb):
     scores = {c: (s, v, t) for c, s, v, t in duckdb["scores"]}
-    points = {c: 0 for c in scores}
+    points = dict.fromkeys(scores, 0)
     for c, code in duckdb["factors"]:
         points[c] += m.POINTS[code]
     assert {c: s for c, (s, _, _) in scores.items()} == points

@@ -41,13 +41,28 @@ def test_report_help_and_visit_through_the_web(client):
     assert "运行监测比对" not in page  # the county's
     assert "没有识别中和监测帮扶中的监测对象" in page
     # a refused report names the field and writes nothing
-    bad = client.post("/monitoring/", {"household_no": household.household_no, "channel": "self_report",
-                                       "risk": "illness", "on": (today + timedelta(days=2)).isoformat(),
-                                       "detail": "住院"})  # fmt: skip
+    bad = client.post(
+        "/monitoring/",
+        {
+            "household_no": household.household_no,
+            "channel": "self_report",
+            "risk": "illness",
+            "on": (today + timedelta(days=2)).isoformat(),
+            "detail": "住院",
+        },
+    )
     assert "发现日期" in bad.content.decode()
     assert not Case.objects.exists()
-    response = client.post("/monitoring/", {"household_no": household.household_no, "channel": "self_report",
-                                            "risk": "illness", "on": today.isoformat(), "detail": "户主住院"})  # fmt: skip
+    response = client.post(
+        "/monitoring/",
+        {
+            "household_no": household.household_no,
+            "channel": "self_report",
+            "risk": "illness",
+            "on": today.isoformat(),
+            "detail": "户主住院",
+        },
+    )
     case = Case.objects.get(household=household)
     assert response.status_code == 302
     assert response["Location"] == f"/monitoring/{case.pk}/"
@@ -61,16 +76,40 @@ def test_report_help_and_visit_through_the_web(client):
     assert "识别中" in household_page
 
     client.force_login(town)
-    response = client.post(f"/monitoring/{case.pk}/", {"form": "measure", "kind": "health", "content": "医疗救助",
-                                                       "responsible": "李红", "started_on": today.isoformat()})  # fmt: skip
+    response = client.post(
+        f"/monitoring/{case.pk}/",
+        {
+            "form": "measure",
+            "kind": "health",
+            "content": "医疗救助",
+            "responsible": "李红",
+            "started_on": today.isoformat(),
+        },
+    )
     assert response.status_code == 302
-    response = client.post(f"/monitoring/{case.pk}/", {"form": "follow_up", "visited_on": today.isoformat(),
-                                                       "visitor": "乡镇干部", "income_per_capita": "七千",
-                                                       "rigid_spending": "0", "guarantees_ok": "on"})  # fmt: skip
+    response = client.post(
+        f"/monitoring/{case.pk}/",
+        {
+            "form": "follow_up",
+            "visited_on": today.isoformat(),
+            "visitor": "乡镇干部",
+            "income_per_capita": "七千",
+            "rigid_spending": "0",
+            "guarantees_ok": "on",
+        },
+    )
     assert "人均纯收入须为数字" in response.content.decode()
-    response = client.post(f"/monitoring/{case.pk}/", {"form": "follow_up", "visited_on": today.isoformat(),
-                                                       "visitor": "乡镇干部", "income_per_capita": "7000",
-                                                       "rigid_spending": "1200", "guarantees_ok": "on"})  # fmt: skip
+    response = client.post(
+        f"/monitoring/{case.pk}/",
+        {
+            "form": "follow_up",
+            "visited_on": today.isoformat(),
+            "visitor": "乡镇干部",
+            "income_per_capita": "7000",
+            "rigid_spending": "1200",
+            "guarantees_ok": "on",
+        },
+    )
     assert response.status_code == 302
     assert Measure.objects.filter(case=case).count() == 1
     assert FollowUp.objects.get(case=case).rigid_spending == 1200

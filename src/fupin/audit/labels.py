@@ -190,7 +190,6 @@ ACTION_MODELS: dict[str, tuple[str, ...]] = {
 # Keys of the changes that are not model fields (or read better otherwise), and the keys of values that are dicts.
 KEYS: dict[str, str] = {
     "measure": "帮扶措施",
-    "source": "监测线索",
     "elimination": "风险消除程序",
     "scored": "评分户数",
     "opened": "新纳入识别",

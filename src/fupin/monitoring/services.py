@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import pyarrow as pa
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from fupin.core.actors import Actor, actor_name
 from fupin.core.errors import ValidationError
 from fupin.core.parsing import choice_field, date_field, text_field
 from fupin.core.permissions import require
+from fupin.lib.dates import months_before
 from fupin.policy.selectors import param
 from fupin.registry import procedures as registry_procedures
 from fupin.registry.choices import MonitoringGroup, ProcedureKind, ProcedureStatus, Status
@@ -217,7 +217,7 @@ def _one_case_verdict(case: Case, year: int, today: date) -> tuple[list[str], li
 
     t = tables.one_case(case.pk, case.household_id, year)
     line = float(param("monitoring_income_line", year))
-    since = epoch_day(today - relativedelta(months=int(param("monitoring_stable_months", year))))
+    since = epoch_day(months_before(today, int(param("monitoring_stable_months", year))))
     with engines.load(t, "duckdb") as i:
         matched = rules.match_alerts(i["alerts"], i["people"])
         factors = rules.risk_factors(
@@ -604,7 +604,7 @@ def _score(area_code: str, on: date, year: int, result: RunResult) -> None:
             i["cases"],
             i["facts"],
             i["follow_ups"],
-            since=epoch_day(on - relativedelta(months=months)),
+            since=epoch_day(months_before(on, months)),
             income_line=line,
         )
         gaps_rows = gaps.to_pyarrow().to_pylist()

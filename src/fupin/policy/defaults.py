@@ -424,8 +424,8 @@ SPECS: dict[str, ParameterSpec] = {
             "monitoring_decision_days",
             "防返贫监测：从发现到县级确定的时限",
             "天",
-            f"{MONITORING_2021}：简化识别程序，及时纳入；各地实施办法多规定从农户申请到确定为监测对象原则上不超过 15 天，"
-            f"为{ASSUMPTION}",
+            f"{MONITORING_2021}：简化识别程序，及时纳入；各地实施办法多规定从农户申请到确定为监测对象原则上"
+            f"不超过 15 天，为{ASSUMPTION}",
             int,
             {2014: 15},
             minimum=1,

@@ -73,8 +73,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     names = area_names(sorted({r.village_id for r in rows}))
     today = _today()
     for r in rows:
-        r.village_name = names.get(r.village_id, r.village_id)
-        r.late = r.status == CaseStatus.IDENTIFYING and r.deadline < today
+        r.village_name = names.get(r.village_id, r.village_id)  # type: ignore[attr-defined]
+        r.late = r.status == CaseStatus.IDENTIFYING and r.deadline < today  # type: ignore[attr-defined]
     intake_form = IntakeForm(initial={"on": today})
     if request.method == "POST":
         if not selectors.may_intake(viewer, area.code) and not _may_intake_somewhere(viewer):
@@ -93,7 +93,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             return redirect("monitoring-case", case_id=intake.case.pk)
     return render(request, "web/monitoring/overview.html", {
         "area": area, "summary": selectors.summary(viewer=viewer, area_code=area.code), "rows": rows, "more": more,
-        "view": view, "views": VIEWS, "view_label": VIEWS[view], "group": group, "groups": MonitoringGroup.values, "order": order,
+        "view": view, "views": VIEWS, "view_label": VIEWS[view], "group": group, "groups": MonitoringGroup.values,
+        "order": order,
         "may_run": selectors.may_run(viewer, area.code), "may_intake": _may_intake_somewhere(viewer),
         "intake_form": intake_form, "limit": LIST_LIMIT,
     })  # fmt: skip

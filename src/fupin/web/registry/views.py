@@ -28,8 +28,8 @@ from fupin.core.permissions import allowed
 from fupin.jobs.handlers import job_dir
 from fupin.jobs.services import job_start
 from fupin.lib.tabular import FileUnreadable
-from fupin.registry import procedures as proc
 from fupin.monitoring import selectors as monitoring_selectors
+from fupin.registry import procedures as proc
 from fupin.registry import selectors as registry_selectors
 from fupin.registry.choices import SchoolStage, Status
 from fupin.registry.imports import households_template, import_households

@@ -78,13 +78,14 @@ def cases(area_code: str) -> pa.Table:
 
 def facts(area_code: str, year: int) -> pa.Table:
     """The facts of the households with an open case: the year's record and the year before, size, disabled
-    members (两不愁三保障 as recorded: food, clothing, schooling, medical care, safe water, a house not graded C/D)."""
+    members (两不愁三保障 as recorded: food, clothing, schooling, medical care, safe water, a house graded A/B or
+    relocation)."""
     lo, hi = codes.code_range(area_code)
     return query_table(
         "SELECT CAST(h.id AS VARCHAR(20)), h.size, CAST(y.income_per_capita AS DOUBLE PRECISION), "
         "CAST(z.income_per_capita AS DOUBLE PRECISION), "
         "CASE WHEN y.id IS NULL THEN NULL ELSE (y.food_ok AND y.clothing_ok AND y.education_ok AND y.medical_ok "
-        "AND y.water_ok AND y.housing_grade NOT IN ('C', 'D')) END, "
+        "AND y.water_ok AND (y.housing_grade IN ('A', 'B') OR y.relocated)) END, "
         "(SELECT COUNT(*) FROM registry_member m WHERE m.household_id = h.id AND m.disability <> '' "
         "AND m.deceased_on IS NULL) "
         "FROM registry_household h "
@@ -135,7 +136,7 @@ def one_case(case_id: int, household_id: int, year: int) -> dict[str, pa.Table]:
         "SELECT CAST(h.id AS VARCHAR(20)), h.size, CAST(y.income_per_capita AS DOUBLE PRECISION), "
         "CAST(z.income_per_capita AS DOUBLE PRECISION), "
         "CASE WHEN y.id IS NULL THEN NULL ELSE (y.food_ok AND y.clothing_ok AND y.education_ok AND y.medical_ok "
-        "AND y.water_ok AND y.housing_grade NOT IN ('C', 'D')) END, "
+        "AND y.water_ok AND (y.housing_grade IN ('A', 'B') OR y.relocated)) END, "
         "(SELECT COUNT(*) FROM registry_member m WHERE m.household_id = h.id AND m.disability <> '' "
         "AND m.deceased_on IS NULL) "
         "FROM registry_household h "

@@ -29,6 +29,8 @@ from .fieldwork import SCHEMAS as FIELDWORK_SCHEMAS
 from .fieldwork import generate_fieldwork
 from .integrity import SCHEMAS as INTEGRITY_SCHEMAS
 from .integrity import cadre_seats, county_rows, plant_integrity
+from .monitoring import SCHEMAS as MONITORING_SCHEMAS
+from .monitoring import monitoring_tables
 from .party import TABLES as PARTY_TABLES
 from .party import party_orgs, party_tables
 from .planted import plant, survey
@@ -38,7 +40,7 @@ FILES = (
     "area_classifications", "county_targets", "households", "members", "household_years",
     "answers", "vehicles", "real_estate", "businesses", "state_payroll", "deaths", "hukou",
     "survey_households", "survey_members", "helping_units", "work_groups", "cadres", "party_orgs", "promotions",
-    *DEPARTMENT_TABLES, *FIELDWORK_SCHEMAS, *PARTY_TABLES, *ASSESSMENT_TABLES, *INTEGRITY_SCHEMAS,
+    *DEPARTMENT_TABLES, *FIELDWORK_SCHEMAS, *PARTY_TABLES, *ASSESSMENT_TABLES, *INTEGRITY_SCHEMAS, *MONITORING_SCHEMAS,
 )  # fmt: skip
 
 SCHEMAS = {
@@ -176,6 +178,21 @@ def generate(  # noqa: PLR0912, PLR0915 - one linear recipe
             field = generate_fieldwork(cadres, households, adjusted=adjusted.get(code, 0),
                                        rng=county_seed(seed, code, salt=5))  # fmt: skip
             for name, table in field.items():
+                write(name, table)
+            # 防止返贫动态监测: alerts, cases, sources, follow-ups and their answers (salt 9, after everything else)
+            monitoring = monitoring_tables(
+                county_seed(seed, code, salt=9),
+                code,
+                kind=county.kind,
+                year=year,
+                households=households,
+                members=members,
+                years=years,
+                planted=planted,
+                survey=s_members,
+                others=[s_members["person_id"], cadres["person_id"], integrity.people["id_number"]],
+            )
+            for name, table in monitoring.items():
                 write(name, table)
             if s_households.num_rows:
                 write("survey_households", s_households)

@@ -444,3 +444,30 @@ def test_a_withdrawn_elimination_lets_the_case_start_it_again(village, people):
     assert case.status == CaseStatus.MONITORED
     procedure.refresh_from_db()
     assert procedure.status == ProcedureStatus.WITHDRAWN
+
+
+def test_the_dashboard_follows(village, people):
+    from fupin.stats.selectors import indicator_series
+    from fupin.stats.services import indicators_refresh
+
+    household = exited(village)
+    alert(household, days_ago=60)
+    services.monitoring_run(actor=people["county"], area_code=COUNTY_A, on=TODAY)
+    case = Case.objects.get(household=household)
+    admin = make_user("mon-admin", Role.PROVINCE_ADMIN, "520000000000")
+
+    def year_of(code: str, day: date) -> dict:
+        indicators_refresh(actor=None, area_code=COUNTY_A, last_year=TODAY.year)
+        return indicator_series(viewer=admin, area_code=code)[day.year]
+
+    # still identifying 45 days past its time limit: overdue in the year the limit ran out; nobody monitored yet
+    before = year_of(COUNTY_A, case.deadline)
+    assert before["monitoring_overdue"] == 1
+    assert before.get("monitoring_households") is None
+    identify(case, people, ago(40))  # decided 29 days after the alert: still late
+    case.refresh_from_db()
+    after = year_of(COUNTY_A, case.decided_on)
+    assert (after["monitoring_households"], after["monitoring_people"], after["monitoring_unstable"]) == (1, 3, 1)
+    assert after["monitoring_share_registered"] > 0
+    assert year_of(COUNTY_A, case.deadline)["monitoring_overdue"] == 1
+    assert year_of(village, case.decided_on)["monitoring_households"] == 1

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from fupin.analytics import engines
@@ -22,6 +23,9 @@ from fupin.core import codes, progress
 from fupin.core.actors import Actor
 from fupin.core.permissions import require
 from fupin.external.models import SurveyHousehold
+from fupin.monitoring.choices import CaseStatus as MonitoringStatus
+from fupin.monitoring.models import Case as MonitoringCase
+from fupin.registry.choices import MonitoringGroup, Status
 from fupin.registry.models import Household, Procedure, ProcedureKind, ProcedureStatus
 from fupin.registry.tables import registry_tables
 
@@ -89,6 +93,7 @@ def indicators_refresh(
     values.update(_coverage(lo, hi, years, level_len))
     values.update(_three_rates_inputs(lo, hi, years, level_len))
     values.update(_returns_and_monitoring(lo, hi, years, level_len))
+    values.update(_monitoring(lo, hi, years, level_len))
     _derive(values, years)
     with transaction.atomic():
         _replace(IndicatorValue.objects.filter(area_code__gte=lo, area_code__lte=hi, year__in=years), values,
@@ -115,6 +120,15 @@ def _derive(values: dict[tuple[str, int, str], float], years: list[int]) -> None
         if population:
             values[(code, year, "rural_population")] = population
             values[(code, year, "incidence")] = round(100 * people / population, 4)
+    for (code, year, key), people in list(values.items()):
+        if key != "monitoring_people" or not people:
+            continue
+        registered = values.get((code, year, "registered_people"))
+        if registered:
+            values[(code, year, "monitoring_share_registered")] = round(100 * people / registered, 4)
+        population = _rural_population(code, year, rural)
+        if population:
+            values[(code, year, "monitoring_share_rural")] = round(100 * people / population, 4)
     approvals = {(s.area_id, s.year): s.approval_rate for s in stats if s.approval_rate is not None}
     runs = list(CheckRun.objects.filter(year__in=years).values_list("year", "area_code").distinct())
     by_area: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
@@ -193,6 +207,52 @@ def _returns_and_monitoring(lo: str, hi: str, years: list[int], level_len: int) 
     return out
 
 
+MONITORING_GROUP_KEYS = {
+    MonitoringGroup.UNSTABLE: "monitoring_unstable",
+    MonitoringGroup.MARGINAL: "monitoring_marginal",
+    MonitoringGroup.SUDDEN: "monitoring_sudden",
+}
+
+
+def _monitoring(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
+    """The monitored at each year's end (decided by then, not eliminated by then) — households and people, and
+    households by group —, identifications overdue by the year their time limit ran out (still identifying after it,
+    or decided after it), risks eliminated in the year, and the registered population (households identified by the
+    year's end and not cancelled) the share is taken of."""
+    out: dict[tuple[str, int, str], float] = defaultdict(float)
+    today = timezone.localdate()
+    cases = MonitoringCase.objects.filter(village_id__gte=lo, village_id__lte=hi).values_list(
+        "village_id", "status", "group", "decided_on", "eliminated_on", "deadline", "household__size"
+    )
+    for village, status, group, decided, eliminated, deadline, size in cases:
+        for year in years:
+            end = date(year, 12, 31)
+            if decided is not None and decided <= end and (eliminated is None or eliminated > end):
+                _add_up(out, village, year, "monitoring_households", 1, level_len=level_len)
+                _add_up(out, village, year, "monitoring_people", size, level_len=level_len)
+                if group in MONITORING_GROUP_KEYS:
+                    _add_up(out, village, year, MONITORING_GROUP_KEYS[group], 1, level_len=level_len)
+        late = (decided is not None and decided > deadline) or (
+            decided is None and status == MonitoringStatus.IDENTIFYING and deadline < today
+        )
+        if late and deadline.year in years:
+            _add_up(out, village, deadline.year, "monitoring_overdue", 1, level_len=level_len)
+        if eliminated is not None and eliminated.year in years:
+            _add_up(out, village, eliminated.year, "monitoring_eliminated", 1, level_len=level_len)
+    if not out:
+        return out
+    registered = (
+        Household.objects.filter(village_id__gte=lo, village_id__lte=hi, identified_year__lte=years[-1])
+        .exclude(status__in=(Status.CANDIDATE, Status.REJECTED, Status.CANCELLED))
+        .values("village_id", "identified_year").annotate(people=Sum("size"))
+    )  # fmt: skip
+    for r in registered:
+        for year in years:
+            if r["identified_year"] <= year:
+                _add_up(out, r["village_id"], year, "registered_people", r["people"] or 0, level_len=level_len)
+    return out
+
+
 def _coverage(lo: str, hi: str, years: list[int], level_len: int) -> dict[tuple[str, int, str], float]:
     """Villages needing a first secretary in each year (poor, deep-poverty or weak-organization villages) and
     how many of them had one in post during that year."""
@@ -252,9 +312,21 @@ DERIVED = frozenset(
 # Audited actions whose writes change an indicator's inputs: every action of these domains (a new domain whose
 # writes count adds its prefix here), and these single actions of others. `checks.run` refreshes in the run itself;
 # the division tree's names, users, policy and jobs never change an indicator.
-AFFECTS_INDICATORS = frozenset({"registry", "checks", "cadres", "external"})
+AFFECTS_INDICATORS = frozenset({"registry", "checks", "cadres", "external", "monitoring"})
 AFFECTING_ACTIONS = frozenset({"area.classify", "area.unclassify", "stats.area_statistics_load"})
-NOT_AFFECTING = frozenset({"checks.run", "checks.whatif", "cadres.dispatch_plan", "cadres.plan_edit", "cadres.load"})
+NOT_AFFECTING = frozenset(
+    {
+        "checks.run",
+        "checks.whatif",
+        "cadres.dispatch_plan",
+        "cadres.plan_edit",
+        "cadres.load",
+        "monitoring.measure_add",
+        "monitoring.measure_end",
+        "monitoring.follow_up",
+        "monitoring.run",
+    }
+)
 # More due areas than this in one county: refresh the county at once rather than each of them.
 COUNTY_AT_ONCE = 25
 

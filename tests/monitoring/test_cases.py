@@ -471,3 +471,21 @@ def test_the_dashboard_follows(village, people):
     assert after["monitoring_share_registered"] > 0
     assert year_of(COUNTY_A, case.deadline)["monitoring_overdue"] == 1
     assert year_of(village, case.decided_on)["monitoring_households"] == 1
+
+
+def test_a_visit_that_finds_a_risk_is_a_lead(village, people):
+    from fupin.fieldwork.services import LogInput, worklog_add
+    from tests.factories import make_posting
+
+    household = exited(village)
+    make_posting(village, account=people["secretary"])
+    log = worklog_add(actor=people["secretary"], data=LogInput(kind="visit", date=ago(1), household_no=household.household_no,
+                                                               content="户主务工受伤，收入中断", risk="accident"))  # fmt: skip
+    case = Case.objects.get(household=household)
+    source = case.sources.get()
+    assert (source.channel, source.ref, source.risk) == ("visit", f"worklog:{log.pk}", "accident")
+    assert case.group == "突发严重困难户"
+    with pytest.raises(ValidationError, match="走访农户"):
+        worklog_add(
+            actor=people["secretary"], data=LogInput(kind="meeting", date=ago(1), content="会议", risk="illness")
+        )

@@ -21,6 +21,8 @@ from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fupin.core.permissions import require
 from fupin.policy.defaults import GUIZHOU
+from fupin.monitoring import services as monitoring_services
+from fupin.monitoring.choices import Channel
 from fupin.policy.selectors import param
 from fupin.registry.models import Household
 
@@ -170,6 +172,7 @@ class LogInput:
     funds_source: str = ""
     latitude: Any = None
     longitude: Any = None
+    risk: str = ""  # a risk of return to poverty found on a visit (monitoring.choices.RiskType): a monitoring lead
 
 
 def _clean_log(posting: Posting, data: LogInput, edit_days: int) -> dict[str, Any]:
@@ -216,7 +219,18 @@ def worklog_add(*, actor: Actor | None, data: LogInput) -> WorkLog:
     audit_record(
         actor=actor, action="fieldwork.log_add", entity=log, changes={k: [None, v] for k, v in _shown(values).items()}
     )
+    if data.risk:
+        _risk_found(actor, log, data.risk)
     return log
+
+
+def _risk_found(actor: Actor | None, log: WorkLog, risk: str) -> None:
+    """A visit that found a risk of return to poverty is a monitoring lead (干部走访排查): it opens the household's
+    monitoring case, or joins its open one, referring to this entry."""
+    if log.kind != LogKind.VISIT or log.household is None:
+        raise ValidationError("发现返贫致贫风险须在“走访农户”记录中选择农户", extra={"field": "risk"})
+    monitoring_services.case_intake(actor=actor, household=log.household, channel=Channel.VISIT, on=log.date,
+                                    risk=risk, detail=log.content[:500], ref=f"worklog:{log.pk}")  # fmt: skip
 
 
 def worklog_locked_reason(actor: Actor | None, log: WorkLog) -> str | None:

@@ -19,6 +19,7 @@ from fupin.fieldwork.choices import (
     Severity,
 )
 from fupin.fieldwork.services import ItemInput
+from fupin.monitoring.choices import RiskType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,6 +39,12 @@ class WorkLogForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     funds_source = forms.CharField(label="资金来源（引进项目资金填写）", required=False, max_length=100)
+    risk = forms.ChoiceField(
+        label="发现返贫致贫风险（走访农户时填写）",
+        required=False,
+        choices=[("", "未发现"), *RiskType.choices],
+        help_text="选择风险类型即登记为防返贫监测线索，启动认定程序",
+    )
 
     def __init__(self, *args: Any, households: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

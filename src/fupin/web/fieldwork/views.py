@@ -111,6 +111,7 @@ def _log_input(data: dict[str, Any]) -> LogInput:
         purpose=data["purpose"],
         amount=data["amount"],
         funds_source=data["funds_source"],
+        risk=data.get("risk") or "",
     )
 
 
@@ -164,6 +165,7 @@ def log_edit(request: HttpRequest, log_id: int) -> HttpResponse:
     }
     households = selectors.household_choices(viewer=viewer, village=log.village_id)
     form = WorkLogForm(request.POST or None, initial=initial, households=households)
+    del form.fields["risk"]  # a risk found is a monitoring lead, taken when the entry is made (the case keeps it)
     if request.method == "POST":
         if locked:
             raise PermissionDenied(locked)

@@ -489,3 +489,26 @@ def test_a_visit_that_finds_a_risk_is_a_lead(village, people):
         worklog_add(
             actor=people["secretary"], data=LogInput(kind="meeting", date=ago(1), content="会议", risk="illness")
         )
+
+
+def test_the_command(village, people):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    household = exited(village)
+    alert(household, days_ago=20)
+    out = StringIO()
+    call_command("monitoring", "run", "--area", COUNTY_A, "--on", TODAY.isoformat(), stdout=out)
+    assert "新纳入监测识别 1 户" in out.getvalue()
+    assert "新取用大额医疗费用预警：1 条" in out.getvalue()
+    out = StringIO()
+    call_command("monitoring", "summary", "--area", COUNTY_A, stdout=out)
+    assert "识别中 1 户（超过认定时限 1）" in out.getvalue()
+    out = StringIO()
+    call_command("monitoring", "ranking", "--area", COUNTY_A, stdout=out)
+    assert household.household_no in out.getvalue()
+    assert "低于监测线" in out.getvalue()
+    with pytest.raises(CommandError, match="日期无效"):
+        call_command("monitoring", "run", "--on", "明天")

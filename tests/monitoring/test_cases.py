@@ -479,8 +479,14 @@ def test_a_visit_that_finds_a_risk_is_a_lead(village, people):
 
     household = exited(village)
     make_posting(village, account=people["secretary"])
-    log = worklog_add(actor=people["secretary"], data=LogInput(kind="visit", date=ago(1), household_no=household.household_no,
-                                                               content="户主务工受伤，收入中断", risk="accident"))  # fmt: skip
+    entry = LogInput(
+        kind="visit",
+        date=ago(1),
+        household_no=household.household_no,
+        content="户主务工受伤，收入中断",
+        risk="accident",
+    )
+    log = worklog_add(actor=people["secretary"], data=entry)
     case = Case.objects.get(household=household)
     source = case.sources.get()
     assert (source.channel, source.ref, source.risk) == ("visit", f"worklog:{log.pk}", "accident")

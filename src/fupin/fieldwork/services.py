@@ -20,9 +20,9 @@ from fupin.core import codes, progress
 from fupin.core.actors import Actor
 from fupin.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from fupin.core.permissions import require
-from fupin.policy.defaults import GUIZHOU
 from fupin.monitoring import services as monitoring_services
 from fupin.monitoring.choices import Channel
+from fupin.policy.defaults import GUIZHOU
 from fupin.policy.selectors import param
 from fupin.registry.models import Household
 

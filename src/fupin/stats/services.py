@@ -207,7 +207,7 @@ def _returns_and_monitoring(lo: str, hi: str, years: list[int], level_len: int) 
     return out
 
 
-MONITORING_GROUP_KEYS = {
+MONITORING_GROUP_KEYS: dict[str, str] = {
     MonitoringGroup.UNSTABLE: "monitoring_unstable",
     MonitoringGroup.MARGINAL: "monitoring_marginal",
     MonitoringGroup.SUDDEN: "monitoring_sudden",

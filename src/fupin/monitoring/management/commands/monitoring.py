@@ -40,15 +40,19 @@ class Command(FupinCommand):
             s = selectors.summary(viewer=viewer, area_code=area)
             for group, households, people in s.by_group:
                 self.stdout.write(f"{group or '类型待定'}：{households:,} 户 {people:,} 人")
-            self.stdout.write(f"识别中 {s.identifying:,} 户（超过认定时限 {s.overdue:,}）；监测帮扶中 {s.monitored:,} 户"
-                              f"（回访逾期 {s.follow_up_late:,}，符合风险消除条件 {s.ready:,}）；风险已消除 "
-                              f"{s.eliminated:,} 户；未纳入 {s.not_included:,} 户")  # fmt: skip
+            self.stdout.write(
+                f"识别中 {s.identifying:,} 户（超过认定时限 {s.overdue:,}）；监测帮扶中 {s.monitored:,} 户"
+                f"（回访逾期 {s.follow_up_late:,}，符合风险消除条件 {s.ready:,}）；风险已消除 "
+                f"{s.eliminated:,} 户；未纳入 {s.not_included:,} 户"
+            )
         else:
             rows = selectors.cases(viewer=viewer, area_code=area, status="open", order="risk")[: options["limit"]]
             if not rows:
                 self.stdout.write("没有识别中或监测帮扶中的监测对象")
             for c in rows:
                 factors = "；".join(f["text"] for f in c.factors) or "尚未评分"
-                self.stdout.write(f"{c.household.household_no} {c.household.head_name} {c.group or '类型待定'} "
-                                  f"{c.score if c.score is not None else '—'} 分（村内第 {c.village_rank or '—'}）："
-                                  f"{factors}")  # fmt: skip
+                self.stdout.write(
+                    f"{c.household.household_no} {c.household.head_name} {c.group or '类型待定'} "
+                    f"{c.score if c.score is not None else '—'} 分（村内第 {c.village_rank or '—'}）："
+                    f"{factors}"
+                )

@@ -687,6 +687,7 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         f"/monitoring/?area={COUNTY_B}",
         f"/monitoring/{(mon := _monitoring('Case')()).pk}/",
         f"/monitoring/household/{mon.household.household_no}/",
+        f"/api/monitoring/cases/{mon.pk}",
     ):
         assert client.get(url).status_code == 404, url
     for url in (  # actions: refused as missing, whatever is posted

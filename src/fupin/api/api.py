@@ -1,7 +1,7 @@
 """REST API (OpenAPI at /api/docs). Session authentication with CSRF for the browser; every read is scoped.
 
-One NinjaAPI; each domain brings its router and schemas (``areas``, ``accounts``, ``audit``). Errors of the
-services become ``{"code", "message"}`` with their HTTP status here, for every router."""
+One NinjaAPI; each domain brings its router and schemas (``areas``, ``accounts``, ``audit``, ``monitoring``).
+Errors of the services become ``{"code", "message"}`` with their HTTP status here, for every router."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from fupin.core.errors import ApplicationError
 from .accounts import router as accounts_router
 from .areas import router as areas_router
 from .audit import router as audit_router
+from .monitoring import router as monitoring_router
 
 # The schema and its docs page are for signed-in users only (they describe every operation).
 api = NinjaAPI(
@@ -30,3 +31,4 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
 api.add_router("", accounts_router)
 api.add_router("", areas_router)
 api.add_router("", audit_router)
+api.add_router("", monitoring_router)

@@ -53,6 +53,12 @@ registry_bulk_load(actor=None, area_code=village, source="browser test", years=[
     {"person_id": head, "household_id": no, "name": "李明亮", "sex": "男", "birth_date": date(1961, 2, 3),
      "relation": "户主", "education": "小学", "student": False, "health": "长期慢性病", "labour": "普通劳动力",
      "migrant_months": 0, "medical_insurance": True, "critical_illness_insurance": True}])
+# a department alert arrives (医保): 李明亮's large hospital bill, eight months ago
+from datetime import timedelta
+from django.utils import timezone
+from fupin.external.models import RiskAlert
+RiskAlert.objects.create(alert_no="YB-BT-1", department="医保局", kind="大额医疗费用", person_id=head, amount=32000,
+                         occurred_on=timezone.localdate() - timedelta(days=250), detail="住院自付 32,000 元")
 """
 
 # 毕节's assessment of its extremely poor townships: three townships of 威宁, the demo township's among them.
@@ -524,3 +530,105 @@ def test_a_prefecture_assesses_its_extremely_poor_townships_and_interviews_the_l
         "立案", "制定整改措施", "登记整改进展", "销号",
     ]  # fmt: skip
     pref.close()
+
+
+def test_an_alert_is_identified_helped_and_its_risk_eliminated_months_later(browser, server):
+    """A 医保 alert arrives; the county's run opens a case; the township verifies and reviews, the county compares
+    and decides (each step dated as it happened, eight months ago, within the 15 days); the township records a
+    measure and, months later, a follow-up visit; the risk is eliminated by its own procedure; the counts follow."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+
+    def ago(days: int) -> str:
+        return (today - timedelta(days=days)).isoformat()
+
+    def count(page, label: str) -> int:  # type: ignore[no-untyped-def]
+        return int(page.locator(".card", has_text=label).first.locator(".num").inner_text().replace(",", ""))
+
+    county = _login(browser, server, "weining")
+    county.goto(f"{server}/monitoring/?area=520526000000")
+    monitored_before, eliminated_before = count(county, "监测帮扶中"), count(county, "风险已消除")
+    with county.expect_navigation():
+        county.click("text=运行监测比对和风险评分")
+    assert "新纳入监测识别 1 户" in county.locator(".messages").inner_text()
+    with county.expect_navigation():
+        county.click("text=李明亮")
+    assert "识别中" in county.locator("h1").inner_text()
+    assert "已超过认定时限" in county.locator("main").inner_text()  # nobody acted for eight months … until now
+    assert "刚性支出" in county.locator("main").inner_text()  # the bill above the household's income, with its points
+    case_url = county.url
+    with county.expect_navigation():
+        county.click("text=在户档案中办理")
+    household_url = county.url.split("#")[0]
+    township = _login(browser, server, "township")
+    secretary = _login(browser, server, "secretary")
+
+    def step(page, on: str = "", signer: str = "经办人", **fields: str) -> None:  # type: ignore[no-untyped-def]
+        page.goto(household_url)
+        form = page.locator(".procedure form[action$='/step/']").first
+        if on:
+            form.locator("input[name$='-on']").fill(on)
+        form.locator("input[name$='-signer']").fill(signer)
+        for name, value in fields.items():
+            form.locator(f"input[name$='-{name}']").fill(value)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        errors = page.locator(".field-error, .errorlist")
+        assert errors.count() == 0, errors.first.inner_text()
+
+    step(township, ago(248), "乡镇核实组")
+    step(secretary, ago(248), "李明亮")
+    step(county, ago(247), "县乡村振兴局")
+    step(township, ago(246), "村民委员会", votes_total="11", votes_present="10", votes_for="9")
+    step(township, signer="村民委员会", notice_start=ago(245), notice_end=ago(241))
+    step(township, ago(240), "乡镇人民政府")
+    step(county, ago(239), "县人民政府")
+    step(county, ago(239), "县乡村振兴局")
+    county.goto(case_url)
+    assert "监测帮扶中" in county.locator("h1").inner_text()
+    assert "县级确定为监测对象" in county.locator("main").inner_text()
+
+    township.goto(case_url)
+    township.click("summary:has-text('登记帮扶措施')")
+    township.select_option("#id_kind", "health")
+    township.fill("#id_content", "大病专项救治，医疗救助二次报销")
+    township.fill("#id_responsible", "张卫东")
+    township.fill("#id_started_on", ago(238))
+    with township.expect_navigation():
+        township.click("form:has(input[value=measure]) button[type=submit]")
+    assert "已登记帮扶措施" in township.locator(".messages").inner_text()
+    township.click("summary:has-text('登记回访')")
+    township.fill("#id_visited_on", ago(40))
+    township.fill("#id_visitor", "张卫东")
+    township.fill("#id_income_per_capita", "七千")
+    with township.expect_navigation():
+        township.click("form:has(input[value=follow_up]) button[type=submit]")
+    assert "人均纯收入须为数字" in township.locator("main").inner_text()
+    township.fill("#id_income_per_capita", "7200")
+    township.fill("#id_rigid_spending", "3000")
+    with township.expect_navigation():
+        township.click("form:has(input[value=follow_up]) button[type=submit]")
+    assert "已登记回访" in township.locator(".messages").inner_text()
+    assert township.evaluate("document.documentElement.scrollWidth") <= 390, "the case fits a phone"
+
+    county.goto(case_url)
+    assert "符合风险消除条件" in county.locator("main").inner_text()
+    county.fill("#id_on", ago(30))
+    with county.expect_navigation():
+        county.click("form:has(input[value=eliminate]) button[type=submit]")
+    assert "已启动风险消除程序" in county.locator(".messages").inner_text()
+    step(township, ago(30), "乡镇核实组")
+    step(township, ago(29), "村民委员会", votes_total="11", votes_present="11", votes_for="10")
+    step(township, signer="村民委员会", notice_start=ago(28), notice_end=ago(24))
+    step(township, ago(23), "乡镇人民政府")
+    step(county, ago(22), "县人民政府")
+    county.goto(case_url)
+    assert "风险已消除" in county.locator("h1").inner_text()
+    county.goto(f"{server}/monitoring/?area=520526000000")
+    assert count(county, "风险已消除") == eliminated_before + 1
+    assert count(county, "监测帮扶中") == monitored_before
+    for page in (county, township, secretary):
+        page.close()

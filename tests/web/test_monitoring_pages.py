@@ -118,8 +118,12 @@ def test_report_help_and_visit_through_the_web(client):
     page = _ok(client.get("/monitoring/"))
     assert "运行监测比对和风险评分" in page
     assert household.head_name in page or household.household_no in page
-    response = client.post("/monitoring/run/", {"area": COUNTY_A})
-    assert response.status_code == 302
+    response = client.post("/monitoring/run/", {"area": COUNTY_A})  # a county runs at once
+    assert response["Location"] == f"/monitoring/?area={COUNTY_A}"
+    assert "风险评分 1 户" in _ok(client.get(response["Location"]))
+    province = make_user("wm-prov", Role.PROVINCE_ADMIN, "520000000000")
+    client.force_login(province)
+    response = client.post("/monitoring/run/", {"area": "520000000000"})  # the province as a job
     assert response["Location"].startswith("/jobs/")
 
     client.force_login(inspector)

@@ -22,6 +22,7 @@ from fupin.core.errors import ApplicationError
 from fupin.jobs.services import job_start
 from fupin.monitoring import selectors, services
 from fupin.monitoring.choices import CaseStatus
+from fupin.monitoring.jobs import result_lines
 from fupin.registry import selectors as registry_selectors
 from fupin.registry.choices import MonitoringGroup
 from fupin.registry.procedures import steps_of
@@ -107,14 +108,20 @@ def _may_intake_somewhere(viewer: Actor) -> bool:
 @login_required
 @require_POST
 def run(request: HttpRequest) -> HttpResponse:
+    """A county or below runs at once (seconds); a prefecture or the province as a background job with progress."""
     viewer = viewer_of(request)
     area = _area(request, viewer)
     try:
-        job = job_start(actor=viewer, kind="monitoring.run", area_code=area.code)
+        if area.level < codes.COUNTY:
+            job = job_start(actor=viewer, kind="monitoring.run", area_code=area.code)
+            return redirect("job-detail", job_id=job.pk)
+        result = services.monitoring_run(actor=viewer, area_code=area.code)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(f"/monitoring/?area={area.code}")
-    return redirect("job-detail", job_id=job.pk)
+    for line in result_lines(result):
+        messages.success(request, line)
+    return redirect(f"/monitoring/?area={area.code}")
 
 
 def _steps(procedure: Any) -> list[tuple[Any, str]]:

@@ -69,7 +69,7 @@ def render() -> str:
     _setup()
     import fupin.fieldwork.services
     import fupin.partyorg.services  # noqa: F401 - named in the workflows
-    from fupin.analytics import assessment, fieldwork, partyorg
+    from fupin.analytics import assessment, fieldwork, monitoring, partyorg
     from fupin.analytics.rules import FAMILIES
     from fupin.analytics.verdicts import cadre, county, household, village
     from fupin.assessment.choices import CaseStatus
@@ -142,6 +142,23 @@ def render() -> str:
         ("软弱涣散认定 weak", partyorg.weak),
         ("基层保障 guarantee_short", partyorg.guarantee_short),
         ("整顿验收 acceptance", partyorg.acceptance),
+    ):
+        lines.append(f"| {name} | {_doc(fn)} | `{_file(fn)}` |")
+    lines += ["", "## Return-to-poverty monitoring (`fupin.analytics.monitoring`)", "",
+              "Alerts matched, the identification's time limit, each monitored household's risk factors with their "
+              "points, its score and ranks, and the risk elimination's criteria, on every engine. Parameters: "
+              "`monitoring_income_line`, `monitoring_drop_ratio`, `monitoring_decision_days`, "
+              "`monitoring_notice_days`, `monitoring_follow_up_days`, `monitoring_stable_months` (docs: 政策参数); "
+              "the points: "
+              + "、".join(f"{f.title} {f.points}" for f in monitoring.FACTORS) + ".", "",
+              "| rule | what it gives | file |", "| --- | --- | --- |"]  # fmt: skip
+    for name, fn in (
+        ("预警匹配 match_alerts", monitoring.match_alerts),
+        ("未匹配预警 unmatched_alerts", monitoring.unmatched_alerts),
+        ("认定超时 overdue", monitoring.overdue),
+        ("风险因素 risk_factors", monitoring.risk_factors),
+        ("风险评分排序 risk_scores", monitoring.risk_scores),
+        ("风险消除条件 elimination_reasons", monitoring.elimination_reasons),
     ):
         lines.append(f"| {name} | {_doc(fn)} | `{_file(fn)}` |")
     lines += ["", "## Assessment and accountability (`fupin.analytics.assessment`)", "",

@@ -9,6 +9,8 @@ Events (name → payload):
 - ``checks.run_finished`` → ``actor``, ``area_code``, ``year``, ``engine``, ``households`` (the canonical table
   the run read, so a subscriber need not read it again)
 - ``cadres.postings_changed`` → ``area_code``, ``year``
+- ``registry.procedure_closed`` (in the procedure's transaction) → ``actor``, ``procedure``: a procedure completed,
+  refused or withdrawn (the monitoring's case follows its identification and risk elimination)
 - ``audit.recorded`` (always after commit) → ``entries``: the sorted distinct (action, area code) pairs of one
   service call's audit entries. Every write goes through a service that audits it, so this is the change feed:
   the statistics mark those areas' indicators due (``stats.services.on_audit_recorded``).

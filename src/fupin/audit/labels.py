@@ -102,6 +102,7 @@ ACTIONS: dict[str, str] = {
     "monitoring.measure_end": "结束监测帮扶措施",
     "monitoring.follow_up": "登记监测回访",
     "monitoring.run": "防返贫监测比对和风险评分",
+    "monitoring.load": "载入防返贫监测数据",
     "partyorg.org_set": "维护村党组织",
     "partyorg.person_add": "登记村干部、后备人选",
     "partyorg.person_id_number": "登记村干部身份证号",

@@ -187,6 +187,7 @@ def synth_into_db(*, actor: Actor | None, scale: str, seed: int, out: Path | Non
     if out is not None:
         synth_registry_load(actor=actor, out=out, echo=echo)
         synth_external_load(actor=actor, out=out, echo=echo)
+        synth_monitoring_load(actor=actor, out=out, echo=echo)
         synth_cadres_load(actor=actor, out=out, echo=echo)
         synth_fieldwork_load(actor=actor, out=out, echo=echo)
         synth_partyorg_load(actor=actor, out=out, echo=echo)
@@ -255,6 +256,17 @@ def synth_external_load(*, actor: Actor | None, out: Path, echo: Echo = _quiet) 
             report = external_load(actor=actor, kind_name=kind, path=path, partial=True)
             refused = f"，{report.rows_refused} 行身份证号无效未导入" if report.rows_refused else ""
             echo(f"{KINDS[kind].title}：{report.rows_loaded} 行已入库{refused}")
+
+
+def synth_monitoring_load(*, actor: Actor | None, out: Path, echo: Echo = _quiet) -> None:
+    """The generated counties' return-to-poverty monitoring: the cases with their identification (and elimination)
+    procedures, sources, follow-up visits and help measures (``fupin.monitoring.loading``). After the registry (the
+    households) and the departments' tables (the alerts the department sources cite)."""
+    from fupin.monitoring.loading import load_parquet_dir, monitoring_load
+
+    if not (out / "monitoring_cases.parquet").exists():
+        return
+    monitoring_load(actor=actor, tables=load_parquet_dir(out), source=f"synth:{out.name}", echo=echo)
 
 
 def synth_cadres_load(*, actor: Actor | None, out: Path, echo: Echo = _quiet) -> None:

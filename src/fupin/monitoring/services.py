@@ -7,6 +7,7 @@ Each write checks its declared permission over the household's village and audit
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ from fupin.analytics.fieldwork import epoch_day
 from fupin.audit.services import Change, audit_record, audit_record_many
 from fupin.core import progress
 from fupin.core.actors import Actor, actor_name
+from fupin.core.bulk import update_from_table
 from fupin.core.errors import ValidationError
 from fupin.core.parsing import choice_field, date_field, text_field
 from fupin.core.permissions import require
@@ -617,31 +619,36 @@ def _score(area_code: str, on: date, year: int, result: RunResult) -> None:
     gaps_by: dict[int, list[dict[str, Any]]] = {}
     for r in gaps_rows:
         gaps_by.setdefault(r["case_id"], []).append(r)
-    now = timezone.now()
-    cases = Case.objects.in_bulk([r["case_id"] for r in scores.to_pylist()])
+    status = dict(zip(t["cases"].column("case_id").to_pylist(), t["cases"].column("status").to_pylist(), strict=True))
+    order = {f.code: k for k, f in enumerate(rules.FACTORS)}
+    out: dict[str, list[Any]] = {k: [] for k in ("id", "score", "village_rank", "township_rank", "factors",
+                                                 "elimination_ready", "elimination_gaps")}  # fmt: skip
     for r in scores.to_pylist():
-        case = cases[r["case_id"]]
-        case.score, case.village_rank, case.township_rank = int(r["score"]), r["village_rank"], r["township_rank"]
-        case.factors = [
-            {"code": f["code"], "points": f["points"], "text": text}
-            for f, text in zip(
-                sorted(by_case.get(case.pk, []), key=lambda f: [x.code for x in rules.FACTORS].index(f["code"])),
-                explain_factors(by_case.get(case.pk, [])),
-                strict=True,
+        pk = r["case_id"]
+        held = sorted(by_case.get(pk, []), key=lambda f: order[f["code"]])
+        texts = explain_factors(held)
+        monitored = status[pk] == CaseStatus.MONITORED
+        out["id"].append(pk)
+        out["score"].append(int(r["score"]))
+        out["village_rank"].append(int(r["village_rank"]))
+        out["township_rank"].append(int(r["township_rank"]))
+        out["factors"].append(
+            json.dumps(
+                [{"code": f["code"], "points": f["points"], "text": text} for f, text in zip(held, texts, strict=True)],
+                ensure_ascii=False,
             )
-        ]
-        monitored = case.status == CaseStatus.MONITORED
-        case.elimination_ready = monitored and not gaps_by.get(case.pk)
-        case.elimination_gaps = "；".join(explain_gaps(gaps_by.get(case.pk, []), months))[:500] if monitored else ""
-        case.scored_at = now
-    Case.objects.bulk_update(
-        list(cases.values()),
-        ["score", "village_rank", "township_rank", "factors", "elimination_ready", "elimination_gaps", "scored_at"],
-        batch_size=2000,
-    )
+        )
+        out["elimination_ready"].append(monitored and not gaps_by.get(pk))
+        out["elimination_gaps"].append("；".join(explain_gaps(gaps_by.get(pk, []), months))[:500] if monitored else "")
+    types = {"id": pa.int64(), "score": pa.int32(), "village_rank": pa.int64(), "township_rank": pa.int64(),
+             "factors": pa.string(), "elimination_ready": pa.bool_(), "elimination_gaps": pa.string()}  # fmt: skip
+    with transaction.atomic():
+        update_from_table(Case, pa.table({k: pa.array(v, types[k]) for k, v in out.items()}),
+                          constants={"scored_at": timezone.now()})  # fmt: skip
+    cases = out["id"]
     result.scored = len(cases)
     result.overdue = sum(1 for d in late.column("decided").to_pylist() if not d)
-    result.ready = sum(1 for c in cases.values() if c.elimination_ready)
+    result.ready = sum(out["elimination_ready"])
     if cases:
         audit_record(
             actor=None,

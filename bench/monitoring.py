@@ -128,7 +128,8 @@ t AS (SELECT c.id, c.village_id, COALESCE(fu.income, CAST(y.income_per_capita AS
 s AS (SELECT id, village_id,
         CASE WHEN income < %s THEN {POINTS["low_income"]} ELSE 0 END
       + CASE WHEN il > 0 AND (il - iy) / il >= %s THEN {POINTS["income_drop"]} ELSE 0 END
-      + CASE WHEN rigid > COALESCE(income, 0) * size THEN {POINTS["rigid_spending"]} ELSE 0 END
+      + CASE WHEN ROUND(rigid * 100) > ROUND(COALESCE(income, 0) * size * 100) THEN {POINTS["rigid_spending"]}
+             ELSE 0 END
       + CASE WHEN yok = {false} OR fok = {false} THEN {POINTS["guarantee_gap"]} ELSE 0 END
       + CASE WHEN disabled > 0 THEN {POINTS["disability"]} ELSE 0 END
       + CASE WHEN shocks > 0 THEN {POINTS["disaster"]} ELSE 0 END

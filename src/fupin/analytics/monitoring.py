@@ -109,6 +109,12 @@ POINTS = {f.code: f.points for f in FACTORS}
 RECENT_DAYS = 365  # "近 12 个月" for alerts
 
 
+def _cents(yuan: ir.FloatingValue) -> ir.IntegerValue:
+    """An amount in whole fen: money compared exactly (a per-head income times the household's size, a stored sum
+    to the cent), not as the floating-point product happens to land."""
+    return (yuan * 100).round().cast("int64")
+
+
 def match_alerts(alerts: ir.Table, people: ir.Table) -> ir.Table:
     """Alerts naming a registered person, with that person's household (one row per alert)."""
     # a person registered twice (a data error the checks report) is matched to one household, the same everywhere
@@ -207,7 +213,7 @@ def risk_factors(
     return ibis.union(
         part(t.income < income_line, "low_income", t.income),
         part((t.income_last > 0) & (drop >= drop_ratio), "income_drop", drop),
-        part(t.rigid > t.income.fill_null(0.0) * t.size, "rigid_spending", t.rigid),
+        part(_cents(t.rigid) > _cents(t.income.fill_null(0.0) * t.size), "rigid_spending", t.rigid),
         part(t.gaps.fill_null(False), "guarantee_gap", ibis.literal(1.0)),
         part(t.disabled > 0, "disability", t.disabled),
         part(t.shocks > 0, "disaster", t.shocks),
@@ -280,5 +286,5 @@ def elimination_reasons(
         part(t.low > 0, "income_unstable", t.low),
         part(t.income_year.notnull() & (t.income_year < income_line), "income_year", t.income_year),
         part((t.visits > 0) & ~t.ok, "guarantee_gap", ibis.literal(1.0)),
-        part((t.visits > 0) & (t.rigid > t.year_income), "rigid_spending", t.rigid),
+        part((t.visits > 0) & (_cents(t.rigid) > _cents(t.year_income)), "rigid_spending", t.rigid),
     )

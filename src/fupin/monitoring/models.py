@@ -26,7 +26,7 @@ class Case(models.Model):
     risk = models.CharField("主要风险类型", max_length=16, choices=RiskType.choices, default=RiskType.OTHER)
     opened_on = models.DateField("发现日期")  # the first source's date: the time limit runs from it
     deadline = models.DateField("认定时限")
-    decided_on = models.DateField("县级确定日期", null=True, blank=True)
+    decided_on = models.DateField("认定结论日期", null=True, blank=True)
     eliminated_on = models.DateField("风险消除日期", null=True, blank=True)
     closed_reason = models.CharField("未纳入或撤回理由", max_length=200, blank=True)
     identification = models.OneToOneField(

@@ -190,8 +190,9 @@ def on_procedure_closed(*, actor: Actor | None, procedure: Procedure, **_: Any) 
                 decision or procedure.closed_on,
                 procedure.reason,
             )
-        else:
+        else:  # refused or withdrawn: a decision too — the time limit runs to it
             case.status, case.closed_reason = CaseStatus.NOT_INCLUDED, procedure.outcome[:200]
+            case.decided_on = procedure.closed_on
         case.save(update_fields=["status", "decided_on", "group", "closed_reason"])
         _audit_case(actor, case, "monitoring.case_decide", {"status": [old, case.get_status_display()]})
     elif procedure.kind == ProcedureKind.ELIMINATION:
@@ -444,6 +445,7 @@ def monitoring_run(
     with engines.load({"alerts": alerts, "people": people}, "duckdb") as i:
         matched = rules.match_alerts(i["alerts"], i["people"]).to_pyarrow()
     result.matched = matched.num_rows
+    result.unmatched = result.alerts - result.matched
     details = {r["alert_id"]: r for r in alerts.select(["alert_id", "alert_no", "department", "detail"]).to_pylist()}
     progress.report("合并线索", 0, matched.num_rows)
     _take_alerts(actor, matched, details, result)

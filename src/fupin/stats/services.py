@@ -227,7 +227,8 @@ def _monitoring(lo: str, hi: str, years: list[int], level_len: int) -> dict[tupl
     for village, status, group, decided, eliminated, deadline, size in cases:
         for year in years:
             end = date(year, 12, 31)
-            if decided is not None and decided <= end and (eliminated is None or eliminated > end):
+            included = status in (MonitoringStatus.MONITORED, MonitoringStatus.ELIMINATED)
+            if included and decided is not None and decided <= end and (eliminated is None or eliminated > end):
                 _add_up(out, village, year, "monitoring_households", 1, level_len=level_len)
                 _add_up(out, village, year, "monitoring_people", size, level_len=level_len)
                 if group in MONITORING_GROUP_KEYS:

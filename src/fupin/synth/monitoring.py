@@ -48,6 +48,9 @@ DEPARTMENTS = {
     "accident": ("意外事故", "公安交管", "JG"),
 }
 KINDS = tuple(DEPARTMENTS)
+# the fewest days from a report to the county's decision the procedure allows: a notice of 5 days from the day of
+# the report (verification, consent, comparison and the vote that day), the township's review the day after it
+MIN_DAYS = int(default_value("monitoring_notice_days", 2017))
 KIND_P = (0.34, 0.08, 0.2, 0.16, 0.1, 0.12)  # alerts that open no case, and the unmatched ones
 EXTRA_KINDS = (0, 2, 4, 5)  # a second department's alert joining a case: medical, assistance, disability, accident
 RISKS = ("illness", "disability", "schooling", "disaster", "accident", "income", "employment", "industry", "other")
@@ -301,7 +304,9 @@ def _cases(  # noqa: PLR0915 - one recipe, read top to bottom
         status = np.concatenate([status, np.full(n - len(status), MONITORED)])
 
     # decision days: within the limit but a few; boundaries at 15 and 16 days on closed cases
-    days = np.where(rng.random(n) < LATE_SHARE, rng.integers(limit + 1, limit + 31, n), rng.integers(3, limit + 1, n))
+    days = np.where(
+        rng.random(n) < LATE_SHARE, rng.integers(limit + 1, limit + 31, n), rng.integers(MIN_DAYS, limit + 1, n)
+    )
     closed = rng.permutation(np.flatnonzero((status == ELIMINATED) | (status == NOT_INCLUDED)))
     k = max(1, round(n * BOUNDARY_SHARE))
     days[closed[:k]] = limit
@@ -353,7 +358,7 @@ def _cases(  # noqa: PLR0915 - one recipe, read top to bottom
     r = len(again)
     if r:
         opened2 = decided[again] + 1 + (rng.random(r) * (end - decided[again])).astype(np.int64)
-        days2 = rng.integers(3, limit + 1, r)
+        days2 = rng.integers(MIN_DAYS, limit + 1, r)
         decided2 = np.where(opened2 + days2 <= end, opened2 + days2, -1)
         channel2 = (channel[again] + rng.integers(1, 3, r)) % 3
         single[again] = True
@@ -477,7 +482,7 @@ def _follow_ups(rng: np.random.Generator, cases: _Cases, facts: dict[str, np.nda
         day[row], income[row] = rules.since - 1, rules.line - 0.01
     # ready: the latest visit's rigid spending exactly the household's year income
     for i in take(n_window >= 1):
-        rigid[hi[i] - 1] = income[hi[i] - 1] * size[i]
+        rigid[hi[i] - 1] = round(income[hi[i] - 1] * size[i], 2)  # money to the cent, as stored
     # not ready, one criterion just outside each: a visit in the period a cent below the line; no visit in the
     # period (the last the day before it); the latest visit's guarantees not held; its rigid spending a yuan over
     for i in take(n_window >= 2):
@@ -488,7 +493,7 @@ def _follow_ups(rng: np.random.Generator, cases: _Cases, facts: dict[str, np.nda
     for i in take(n_window >= 1):
         ok[hi[i] - 1] = False
     for i in take(n_window >= 1):
-        rigid[hi[i] - 1] = income[hi[i] - 1] * size[i] + 1.0
+        rigid[hi[i] - 1] = round(income[hi[i] - 1] * size[i] + 1.0, 2)
     keep = ~drop
     return _FollowUps(case[keep], day[keep], income[keep], rigid[keep], ok[keep])
 
@@ -526,7 +531,7 @@ def elimination_ready(  # noqa: PLR0917 - the criteria's inputs, positional
         & ~(income_year < rules.line)  # NaN (no record) is no objection
         & facts_ok
         & last_ok
-        & ~(last_rigid > last_income * size)
+        & ~(np.round(last_rigid * 100) > np.round(last_income * size * 100))  # in cents, as the rule compares
     )
 
 

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('risk', models.CharField(choices=[('illness', '因病'), ('disability', '因残'), ('schooling', '因学'), ('disaster', '因灾'), ('accident', '因意外事故'), ('income', '因收入骤减或支出骤增'), ('employment', '因务工就业不稳'), ('industry', '因产业项目失败'), ('other', '其他')], default='other', max_length=16, verbose_name='主要风险类型')),
                 ('opened_on', models.DateField(verbose_name='发现日期')),
                 ('deadline', models.DateField(verbose_name='认定时限')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='县级确定日期')),
+                ('decided_on', models.DateField(blank=True, null=True, verbose_name='认定结论日期')),
                 ('eliminated_on', models.DateField(blank=True, null=True, verbose_name='风险消除日期')),
                 ('closed_reason', models.CharField(blank=True, max_length=200, verbose_name='未纳入或撤回理由')),
                 ('responsible', models.CharField(blank=True, max_length=40, verbose_name='帮扶责任人')),

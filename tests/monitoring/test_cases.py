@@ -518,3 +518,14 @@ def test_the_command(village, people):
     assert "低于监测线" in out.getvalue()
     with pytest.raises(CommandError, match="日期无效"):
         call_command("monitoring", "run", "--on", "明天")
+
+
+def test_the_case_history_reads_in_chinese(village, people):
+    from fupin.audit.labels import field_label
+
+    for key in ("visited_on", "income_per_capita", "rigid_spending", "guarantees_ok"):
+        assert not field_label(key, entity_type="monitoring.case", action="monitoring.follow_up").isascii(), key
+    for key in ("status", "group", "risk", "deadline", "previous", "measure", "source", "elimination"):
+        assert not field_label(key, entity_type="monitoring.case").isascii(), key
+    for key in ("scored", "opened", "merged", "ready"):
+        assert not field_label(key, entity_type="monitoring.run", action="monitoring.run").isascii(), key

@@ -186,6 +186,7 @@ ACTION_MODELS: dict[str, tuple[str, ...]] = {
     "assessment.indicator_add": ("assessment.indicator",),
     "assessment.indicator_remove": ("assessment.indicator",),
     "assessment.unit_grade": ("assessment.unitgrade",),
+    "monitoring.follow_up": ("monitoring.followup",),
 }
 
 # Keys of the changes that are not model fields (or read better otherwise), and the keys of values that are dicts.

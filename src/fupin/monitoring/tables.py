@@ -4,6 +4,7 @@ area's villages (department alerts are province-wide: they are matched to the ar
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -58,105 +59,69 @@ def people(area_code: str) -> pa.Table:
     )
 
 
-def cases(area_code: str) -> pa.Table:
-    lo, hi = codes.code_range(area_code)
-    t = query_table(
-        "SELECT id, CAST(household_id AS VARCHAR(20)), village_id, status, opened_on, decided_on FROM monitoring_case "
-        "WHERE village_id BETWEEN %s AND %s",
-        [lo, hi],
-        [
-            ("case_id", pa.int64()),
-            ("household_id", pa.string()),
-            ("village_code", pa.string()),
-            ("status", pa.string()),
-            ("opened_day", pa.date32()),
-            ("decided_day", pa.date32()),
-        ],
-    )
+CASE_COLUMNS: list[tuple[str, pa.DataType]] = [
+    ("case_id", pa.int64()), ("household_id", pa.string()), ("village_code", pa.string()), ("status", pa.string()),
+    ("opened_day", pa.date32()), ("decided_day", pa.date32()),
+]  # fmt: skip
+CASES_SQL = (
+    "SELECT id, CAST(household_id AS VARCHAR(20)), village_id, status, opened_on, decided_on FROM monitoring_case "
+    "WHERE "
+)
+# the facts of households (两不愁三保障 as recorded: food, clothing, schooling, medical care, safe water, a house
+# graded A/B or relocation); the year's record and the year before as the first two parameters
+FACTS_SQL = (
+    "SELECT CAST(h.id AS VARCHAR(20)), h.size, CAST(y.income_per_capita AS DOUBLE PRECISION), "
+    "CAST(z.income_per_capita AS DOUBLE PRECISION), "
+    "CASE WHEN y.id IS NULL THEN NULL ELSE (y.food_ok AND y.clothing_ok AND y.education_ok AND y.medical_ok "
+    "AND y.water_ok AND (y.housing_grade IN ('A', 'B') OR y.relocated)) END, "
+    "(SELECT COUNT(*) FROM registry_member m WHERE m.household_id = h.id AND m.disability <> '' "
+    "AND m.deceased_on IS NULL) "
+    "FROM registry_household h "
+    "LEFT JOIN registry_householdyear y ON y.household_id = h.id AND y.year = %s "
+    "LEFT JOIN registry_householdyear z ON z.household_id = h.id AND z.year = %s WHERE "
+)
+FOLLOW_UP_COLUMNS: list[tuple[str, pa.DataType]] = [
+    ("case_id", pa.int64()), ("day", pa.date32()), ("income", pa.float64()), ("rigid_spending", pa.float64()),
+    ("guarantees_ok", pa.bool_()),
+]  # fmt: skip
+FOLLOW_UPS_SQL = (
+    "SELECT f.case_id, f.visited_on, CAST(f.income_per_capita AS DOUBLE PRECISION), "
+    "CAST(f.rigid_spending AS DOUBLE PRECISION), f.guarantees_ok FROM monitoring_followup f WHERE "
+)
+FACT_COLUMNS = [(f.name, f.type) for f in rules.FACTS]
+
+
+def _cases(where: str, params: list[Any]) -> pa.Table:
+    t = query_table(CASES_SQL + where, params, CASE_COLUMNS)
     return _days(_days(t, "opened_day", "opened_day"), "decided_day", "decided_day")
 
 
+def cases(area_code: str) -> pa.Table:
+    return _cases("village_id BETWEEN %s AND %s", list(codes.code_range(area_code)))
+
+
 def facts(area_code: str, year: int) -> pa.Table:
-    """The facts of the households with an open case: the year's record and the year before, size, disabled
-    members (两不愁三保障 as recorded: food, clothing, schooling, medical care, safe water, a house graded A/B or
-    relocation)."""
+    """The facts of the households with an open case in the area: the year's record and the year before, size,
+    disabled members."""
     lo, hi = codes.code_range(area_code)
-    return query_table(
-        "SELECT CAST(h.id AS VARCHAR(20)), h.size, CAST(y.income_per_capita AS DOUBLE PRECISION), "
-        "CAST(z.income_per_capita AS DOUBLE PRECISION), "
-        "CASE WHEN y.id IS NULL THEN NULL ELSE (y.food_ok AND y.clothing_ok AND y.education_ok AND y.medical_ok "
-        "AND y.water_ok AND (y.housing_grade IN ('A', 'B') OR y.relocated)) END, "
-        "(SELECT COUNT(*) FROM registry_member m WHERE m.household_id = h.id AND m.disability <> '' "
-        "AND m.deceased_on IS NULL) "
-        "FROM registry_household h "
-        "LEFT JOIN registry_householdyear y ON y.household_id = h.id AND y.year = %s "
-        "LEFT JOIN registry_householdyear z ON z.household_id = h.id AND z.year = %s "
-        "WHERE h.id IN (SELECT household_id FROM monitoring_case WHERE status IN ('identifying', 'monitored') "
-        "AND village_id BETWEEN %s AND %s)",
-        [year, year - 1, lo, hi],
-        [(f.name, f.type) for f in rules.FACTS],
-    )
+    where = ("h.id IN (SELECT household_id FROM monitoring_case WHERE status IN ('identifying', 'monitored') "
+             "AND village_id BETWEEN %s AND %s)")  # fmt: skip
+    return query_table(FACTS_SQL + where, [year, year - 1, lo, hi], FACT_COLUMNS)
 
 
 def follow_ups(area_code: str) -> pa.Table:
-    lo, hi = codes.code_range(area_code)
-    t = query_table(
-        "SELECT f.case_id, f.visited_on, CAST(f.income_per_capita AS DOUBLE PRECISION), "
-        "CAST(f.rigid_spending AS DOUBLE PRECISION), f.guarantees_ok FROM monitoring_followup f "
-        "JOIN monitoring_case c ON c.id = f.case_id WHERE c.status IN ('identifying', 'monitored') "
-        "AND f.village_id BETWEEN %s AND %s",
-        [lo, hi],
-        [
-            ("case_id", pa.int64()),
-            ("day", pa.date32()),
-            ("income", pa.float64()),
-            ("rigid_spending", pa.float64()),
-            ("guarantees_ok", pa.bool_()),
-        ],
-    )
+    """The visits of the area's open cases."""
+    where = ("f.case_id IN (SELECT id FROM monitoring_case WHERE status IN ('identifying', 'monitored')) "
+             "AND f.village_id BETWEEN %s AND %s")  # fmt: skip
+    t = query_table(FOLLOW_UPS_SQL + where, list(codes.code_range(area_code)), FOLLOW_UP_COLUMNS)
     return _days(t, "day", "day")
 
 
 def one_case(case_id: int, household_id: int, year: int) -> dict[str, pa.Table]:
     """One case's tables (the verdicts a procedure consults), its household's alerts included."""
-    c = query_table(
-        "SELECT id, CAST(household_id AS VARCHAR(20)), village_id, status, opened_on, decided_on FROM monitoring_case "
-        "WHERE id = %s",
-        [case_id],
-        [
-            ("case_id", pa.int64()),
-            ("household_id", pa.string()),
-            ("village_code", pa.string()),
-            ("status", pa.string()),
-            ("opened_day", pa.date32()),
-            ("decided_day", pa.date32()),
-        ],
-    )
-    f = query_table(
-        "SELECT CAST(h.id AS VARCHAR(20)), h.size, CAST(y.income_per_capita AS DOUBLE PRECISION), "
-        "CAST(z.income_per_capita AS DOUBLE PRECISION), "
-        "CASE WHEN y.id IS NULL THEN NULL ELSE (y.food_ok AND y.clothing_ok AND y.education_ok AND y.medical_ok "
-        "AND y.water_ok AND (y.housing_grade IN ('A', 'B') OR y.relocated)) END, "
-        "(SELECT COUNT(*) FROM registry_member m WHERE m.household_id = h.id AND m.disability <> '' "
-        "AND m.deceased_on IS NULL) "
-        "FROM registry_household h "
-        "LEFT JOIN registry_householdyear y ON y.household_id = h.id AND y.year = %s "
-        "LEFT JOIN registry_householdyear z ON z.household_id = h.id AND z.year = %s WHERE h.id = %s",
-        [year, year - 1, household_id],
-        [(f.name, f.type) for f in rules.FACTS],
-    )
-    fu = query_table(
-        "SELECT case_id, visited_on, CAST(income_per_capita AS DOUBLE PRECISION), "
-        "CAST(rigid_spending AS DOUBLE PRECISION), guarantees_ok FROM monitoring_followup WHERE case_id = %s",
-        [case_id],
-        [
-            ("case_id", pa.int64()),
-            ("day", pa.date32()),
-            ("income", pa.float64()),
-            ("rigid_spending", pa.float64()),
-            ("guarantees_ok", pa.bool_()),
-        ],
-    )
+    c = _cases("id = %s", [case_id])
+    f = query_table(FACTS_SQL + "h.id = %s", [year, year - 1, household_id], FACT_COLUMNS)
+    fu = query_table(FOLLOW_UPS_SQL + "f.case_id = %s", [case_id], FOLLOW_UP_COLUMNS)
     a = query_table(
         "SELECT a.id, a.person_id, a.kind, a.occurred_on, a.amount FROM external_riskalert a "
         "JOIN registry_member m ON m.id_number = a.person_id WHERE m.household_id = %s",
@@ -175,7 +140,7 @@ def one_case(case_id: int, household_id: int, year: int) -> dict[str, pa.Table]:
         {"person_id": a.column("person_id"), "household_id": pa.array([str(household_id)] * a.num_rows, pa.string())}
     )
     return {
-        "cases": _days(_days(c, "opened_day", "opened_day"), "decided_day", "decided_day"),
+        "cases": c,
         "facts": f,
         "follow_ups": _days(fu, "day", "day"),
         "alerts": a,

@@ -215,8 +215,14 @@ def test_the_whole_life_of_a_case(village, people):
         notice_start=ago(18),
         notice_end=ago(14),
     )
+    Household.objects.filter(pk=household.pk).update(phone="13900005678")
+    household.members.update(health="患有大病", disability="视力残疾")
     notice = printing.procedure_notice(viewer=people["county"], procedure_id=procedure.pk)
     assert notice.data["rows"][0]["reason"] == "脱贫不稳定户"
+    text = json.dumps(notice.data, ensure_ascii=False)
+    assert "拟标注风险消除的监测对象名单公示" in text
+    for word in [m.id_number for m in household.members.all()] + ["13900005678", "大病", "残疾", "肺癌", "住院"]:
+        assert word not in text, word
     rec(actor=people["township"], procedure=procedure, step="township_review", on=ago(12), signer="乡镇")
     rec(actor=people["county"], procedure=procedure, step="county_decision", on=ago(10), signer="县")
     case.refresh_from_db()

@@ -437,8 +437,9 @@ def monitoring_run(
     year = year or on.year
     result = RunResult(area_code, on)
     progress.report("读取部门预警和建档立卡人员")
-    alerts = tables.alerts(until=on, since=on - timedelta(days=rules.RECENT_DAYS - 1))
-    people = tables.people(area_code)
+    since = on - timedelta(days=rules.RECENT_DAYS - 1)
+    alerts = tables.alerts(until=on, since=since)
+    people = tables.people(area_code, since=since, until=on)
     result.alerts = alerts.num_rows
     from fupin.analytics import engines
 
@@ -450,7 +451,7 @@ def monitoring_run(
     progress.report("合并线索", 0, matched.num_rows)
     _take_alerts(actor, matched, details, result)
     progress.report("风险评分和排序")
-    _score(area_code, on, year, result)
+    _score(area_code, on, year, result, alerts=alerts, people=people)
     return result
 
 
@@ -578,7 +579,8 @@ def rules_date(day: Any) -> date:
     return date(1970, 1, 1) + timedelta(days=int(day))
 
 
-def _score(area_code: str, on: date, year: int, result: RunResult) -> None:
+def _score(area_code: str, on: date, year: int, result: RunResult, *, alerts: pa.Table, people: pa.Table) -> None:
+    """Every open case of the area scored, ranked and judged (``analytics.monitoring``), written back at once."""
     from fupin.analytics import engines
 
     line = float(param("monitoring_income_line", year))
@@ -588,8 +590,8 @@ def _score(area_code: str, on: date, year: int, result: RunResult) -> None:
         "cases": tables.cases(area_code),
         "facts": tables.facts(area_code, year),
         "follow_ups": tables.follow_ups(area_code),
-        "alerts": tables.alerts(until=on, since=on - timedelta(days=rules.RECENT_DAYS - 1)),
-        "people": tables.people(area_code),
+        "alerts": alerts.select(["alert_id", "person_id", "kind", "day", "amount"]),
+        "people": people,
     }
     with engines.load(t, "duckdb") as i:
         matched = rules.match_alerts(i["alerts"], i["people"])

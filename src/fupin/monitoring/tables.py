@@ -48,13 +48,15 @@ def alerts(*, until: date, since: date) -> pa.Table:
     return _days(t, "day", "day")
 
 
-def people(area_code: str) -> pa.Table:
-    """The area's living registered people: ID number → household (its database id, as a string)."""
+def people(area_code: str, *, since: date, until: date) -> pa.Table:
+    """The area's living registered people that an alert of [since, until] names: ID number → household (its
+    database id, as a string). Only they can match: the province's millions of others are not read."""
     lo, hi = codes.code_range(area_code)
     return query_table(
         "SELECT id_number, CAST(household_id AS VARCHAR(20)) FROM registry_member "
-        "WHERE village_id BETWEEN %s AND %s AND deceased_on IS NULL",
-        [lo, hi],
+        "WHERE village_id BETWEEN %s AND %s AND deceased_on IS NULL AND id_number IN "
+        "(SELECT person_id FROM external_riskalert WHERE occurred_on BETWEEN %s AND %s)",
+        [lo, hi, since, until],
         [("person_id", pa.string()), ("household_id", pa.string())],
     )
 

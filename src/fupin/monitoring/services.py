@@ -40,7 +40,6 @@ from .models import Case, FollowUp, Measure, Source
 
 SUDDEN_RISKS = frozenset({RiskType.DISASTER, RiskType.ACCIDENT})
 EXITED = frozenset({Status.EXITED, Status.RETURNED, Status.POOR})
-DEPARTMENT_CODE = "部门"  # the signer of a report that came from a department's alert
 
 
 def _today() -> date:
@@ -508,7 +507,9 @@ def _take_alerts(actor: Actor | None, matched: pa.Table, details: dict[int, dict
                 )
             )
             if hid not in running:
-                reports.append(registry_procedures.Reported(households[hid], group, on, DEPARTMENT_CODE))
+                # the report is the department's: it signs the first step (医保局, 应急管理局 …)
+                signer = f"{details[r['alert_id']]['department']}（部门预警）"
+                reports.append(registry_procedures.Reported(households[hid], group, on, signer))
         procedures = iter(registry_procedures.monitoring_open_reported(actor=actor, reports=reports))
         for case in new_cases:  # a procedure started earlier from the registry is the case's; else the new one
             case.identification = running.get(case.household_id) or next(procedures)

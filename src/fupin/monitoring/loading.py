@@ -44,7 +44,6 @@ from fupin.registry.procedures import NOTICE, STEPS, VOTE, StepSpec
 
 from .choices import CaseStatus, Channel, MeasureKind, RiskType
 from .models import Case, FollowUp, Measure, Source
-from .services import DEPARTMENT_CODE
 
 Echo = Callable[[str], None]
 NAMES = ("monitoring_cases", "monitoring_sources", "monitoring_follow_ups", "risk_alerts")
@@ -477,7 +476,9 @@ def _signer(case: _Case, spec: StepSpec) -> str:
         channel = case.sources[0]["channel"] if case.sources else ""
         if channel == SELF_REPORT:
             return case.head or "户主"
-        return DEPARTMENT_CODE if channel == DEPARTMENT else person_name(f"visit:{case.village}")
+        if channel == DEPARTMENT:  # the department signs its report, as a monitoring run has it
+            return f"{str(case.sources[0]['ref']).split(':', 1)[0]}（部门预警）"
+        return person_name(f"visit:{case.village}")
     if spec.code == "consent":
         return case.head or "户主"
     return SIGNERS[spec.code]

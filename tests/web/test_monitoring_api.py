@@ -62,3 +62,12 @@ def test_report_visit_list_and_detail(client):
     client.force_login(other)
     assert client.get(f"/api/monitoring/cases/{case_id}").status_code == 404
     assert client.get("/api/monitoring/cases").json() == []
+
+
+def test_a_form_where_json_is_expected_is_a_clear_400(client):
+    village = first_village(COUNTY_A)
+    client.force_login(make_user("api-form", Role.FIRST_SECRETARY, village))
+    response = client.post("/api/monitoring/reports", {"household_no": "x"})  # multipart, not JSON
+    assert response.status_code == 400
+    assert "JSON" in response.json()["message"]
+    assert not Case.objects.exists()

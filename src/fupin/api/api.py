@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -21,6 +22,13 @@ from .monitoring import router as monitoring_router
 api = NinjaAPI(
     title="扶贫管理平台 API", version="1", auth=django_auth, urls_namespace="api", docs_decorator=login_required
 )
+
+
+@api.exception_handler(RawPostDataException)
+def form_instead_of_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    """A form post (multipart) where JSON is expected: the body was read as a form already — say so, not 500."""
+    message = "请求内容应为 JSON（Content-Type: application/json）"
+    return api.create_response(request, {"code": "bad_request", "message": message}, status=400)
 
 
 @api.exception_handler(ApplicationError)

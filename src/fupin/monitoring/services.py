@@ -541,7 +541,7 @@ def _take_alerts(actor: Actor | None, matched: pa.Table, details: dict[int, dict
             )
             result.by_kind[r["kind"]] += 1
             if first.get(hid) is not r:
-                merged[case.pk] += 1
+                merged[hid] += 1  # joined a case it did not open
         Source.objects.bulk_create(sources)
         result.opened, result.merged = len(new_cases), sum(merged.values())
         changes = [
@@ -564,11 +564,7 @@ def _take_alerts(actor: Actor | None, matched: pa.Table, details: dict[int, dict
                 {"source": [None, f"部门筛查预警 {n} 条"]},
                 open_cases[hid].village_id,
             )
-            for hid, n in Counter(
-                int(r["household_id"])
-                for r in fresh
-                if first.get(int(r["household_id"])) is not r and int(r["household_id"]) in open_cases
-            ).items()
+            for hid, n in merged.items()
         ]
         audit_record_many(actor=actor, changes=changes)
 

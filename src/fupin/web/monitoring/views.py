@@ -25,7 +25,7 @@ from fupin.monitoring.choices import CaseStatus
 from fupin.monitoring.jobs import result_lines
 from fupin.registry import selectors as registry_selectors
 from fupin.registry.choices import MonitoringGroup
-from fupin.registry.procedures import steps_of
+from fupin.registry.procedures import next_step, steps_of
 from fupin.web.common.forms import form_submit
 from fupin.web.common.params import viewer_of
 
@@ -132,11 +132,8 @@ def _steps(procedure: Any) -> list[tuple[Any, str]]:
 
 
 def _next_title(procedure: Any) -> str:
-    if procedure is None or procedure.status != "open":
-        return ""
-    specs = steps_of(procedure.kind)
-    done = procedure.steps.count()
-    return specs[done].title if done < len(specs) else ""
+    nxt = next_step(procedure) if procedure is not None else None
+    return nxt.title if nxt is not None else ""
 
 
 @login_required

@@ -71,3 +71,12 @@ def test_a_form_where_json_is_expected_is_a_clear_400(client):
     assert response.status_code == 400
     assert "JSON" in response.json()["message"]
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("area", ["²", "abc", "52"[:1]])
+def test_an_area_that_is_not_a_code_is_a_clear_400(client, area):
+    village = first_village(COUNTY_A)
+    client.force_login(make_user("api-area", Role.FIRST_SECRETARY, village))
+    response = client.get("/api/monitoring/cases", {"area": area})
+    assert response.status_code == 400
+    assert "区划代码" in response.json()["message"]

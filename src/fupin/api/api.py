@@ -11,6 +11,7 @@ from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from fupin.core import codes
 from fupin.core.errors import ApplicationError
 
 from .accounts import router as accounts_router
@@ -29,6 +30,12 @@ def form_instead_of_json(request: HttpRequest, exc: RawPostDataException) -> Htt
     """A form post (multipart) where JSON is expected: the body was read as a form already — say so, not 500."""
     message = "请求内容应为 JSON（Content-Type: application/json）"
     return api.create_response(request, {"code": "bad_request", "message": message}, status=400)
+
+
+@api.exception_handler(codes.AreaCodeError)
+def bad_area_code(request: HttpRequest, exc: codes.AreaCodeError) -> HttpResponse:
+    """An area code in a query that is not one (``?area=²``): a 400 naming it, as the web pages do."""
+    return api.create_response(request, {"code": "bad_request", "message": str(exc)}, status=400)
 
 
 @api.exception_handler(ApplicationError)

@@ -14,7 +14,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from fupin.accounts.models import Role, User
+from fupin.accounts.models import AccessToken, Role, User
 from fupin.areas.models import Area, AreaClassification
 from fupin.assessment.models import (
     CampaignTask,
@@ -81,6 +81,12 @@ def _make_classification() -> models.Model:
 
 def _make_user() -> models.Model:
     return make_user("victim-b", Role.FIRST_SECRETARY, first_village(COUNTY_B))
+
+
+def _make_token() -> models.Model:
+    from fupin.accounts.tokens import token_create
+
+    return token_create(actor=make_user("token-b", Role.COUNTY_OFFICER, COUNTY_B), name="对接", days=30)[0]
 
 
 def _make_audit_entry() -> models.Model:
@@ -483,6 +489,7 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     Area: _make_area,
     AreaClassification: _make_classification,
     User: _make_user,
+    AccessToken: _make_token,
     AuditEntry: _make_audit_entry,
     Household: _make_household,
     Member: _make_member,
@@ -551,6 +558,7 @@ ADMIN = {
     Area: "areas/area",
     AreaClassification: "areas/areaclassification",
     User: "accounts/user",
+    AccessToken: "accounts/accesstoken",
     AuditEntry: "audit/auditentry",
     Household: "registry/household",
     Member: "registry/member",

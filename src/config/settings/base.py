@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its Swagger UI from static files (the machine reaches no CDN)
     "fupin.core",
     "fupin.areas",
     "fupin.accounts",
@@ -122,6 +123,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Lockout: 10 wrong passwords for one user name lock that account until an administrator resets it
 # (`fupin axes_reset_username NAME`) or the cool-off passes.
+# Requests per personal API token (apps, integrations), as "N/period" (s, min, hour, day).
+FUPIN_API_TOKEN_RATE = os.environ.get("FUPIN_API_TOKEN_RATE", "600/min")
 AXES_FAILURE_LIMIT = int(os.environ.get("FUPIN_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME: timedelta | None = timedelta(minutes=int(os.environ.get("FUPIN_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username"]

@@ -1,20 +1,24 @@
-"""One's own account: changing the password (login and logout are Django's views, see ``urls``)."""
+"""One's own account: changing the password, one's API tokens (login and logout are Django's views, see ``urls``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from fupin.accounts import tokens
 from fupin.accounts.services import user_password_change
 from fupin.core.errors import ApplicationError
 
-from .forms import PasswordChangeForm
+from .forms import PasswordChangeForm, TokenForm
 
 
 @login_required
@@ -36,3 +40,36 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, "密码已修改")
             return redirect("home")
     return render(request, "registration/password_change.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    """One's tokens, a form for a new one (its secret shown on this response only, never again) and revocation."""
+    user: Any = request.user
+    form = TokenForm(request.POST if request.POST.get("form") == "create" else None, read_only=user.is_read_only)
+    secret = ""
+    if request.method == "POST" and request.POST.get("form") == "revoke":
+        try:
+            token = tokens.token_revoke(actor=user, pk=int(request.POST.get("token", "0") or 0))
+        except (ApplicationError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", "令牌不存在"))
+        else:
+            messages.success(request, f"令牌“{token.name}”已吊销，使用它的应用将无法再访问")
+        return redirect("token-list")
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = tokens.token_create(actor=user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(str(exc.extra.get("field", "name")), exc.message)
+        else:
+            form = TokenForm(read_only=user.is_read_only)
+    now = timezone.now()
+    context = {
+        "form": form,
+        "secret": secret,
+        "rows": [(t, t.state(now)) for t in tokens.tokens_of(viewer=user)],
+        "rate": settings.FUPIN_API_TOKEN_RATE,
+    }
+    return render(request, "web/accounts/tokens.html", context)

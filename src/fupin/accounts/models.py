@@ -96,8 +96,8 @@ class AccessToken(models.Model):
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "API 令牌"
-        verbose_name_plural = "API 令牌"
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

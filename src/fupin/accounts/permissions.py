@@ -101,7 +101,7 @@ ACTIONS: dict[str, Permission] = {
     "assessment.campaign": _p("发起攻坚行动、布置五步工作法任务", {POVERTY, ORGANIZATION}, {P, D, T}, ADMIN),
     "assessment.campaign_report": _p("报告攻坚行动任务完成情况（责任单位）", ALL_DEPARTMENTS, {D, T, C}),
     "assessment.unit_grade": _p("评定帮扶单位年度目标考核等次", {ORGANIZATION}, {P, D, T}, ADMIN),
-    "api.token": _p("申请、吊销本人的 API 令牌（移动应用、系统对接）", roles=set(Role.values), write=False),
+    "api.token": _p("申请、吊销本人的接口令牌（移动应用、系统对接）", roles=set(Role.values), write=False),
     "audit.read": _p("查看审计记录", ALL_DEPARTMENTS, {P, D, T}, {Role.INSPECTOR}, write=False),
 }
 

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from .areas import AreaOut
 from .common import viewer_of
 
-router = Router()
+router = Router(tags=["账户"])
 
 
 class MeOut(Schema):

@@ -11,7 +11,7 @@ from fupin.areas import selectors as area_selectors
 
 from .common import viewer_of
 
-router = Router()
+router = Router(tags=["区划"])
 
 
 class AreaOut(Schema):

@@ -13,7 +13,7 @@ from fupin.core.errors import PermissionDeniedError
 
 from .common import viewer_of
 
-router = Router()
+router = Router(tags=["审计记录"])
 
 
 class AuditOut(Schema):

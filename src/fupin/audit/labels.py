@@ -31,8 +31,8 @@ ACTIONS: dict[str, str] = {
     "user.update": "修改用户",
     "user.password_change": "修改本人密码",
     "user.password_reset": "重置用户密码",
-    "token.create": "申请 API 令牌",
-    "token.revoke": "吊销 API 令牌",
+    "token.create": "申请接口令牌",
+    "token.revoke": "吊销接口令牌",
     # policy
     "policy.parameter_set": "修改政策参数",
     # registry

@@ -27,8 +27,8 @@ class Migration(migrations.Migration):
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
             ],
             options={
-                'verbose_name': 'API 令牌',
-                'verbose_name_plural': 'API 令牌',
+                'verbose_name': '接口令牌',
+                'verbose_name_plural': '接口令牌',
                 'ordering': ['-created_at'],
             },
         ),

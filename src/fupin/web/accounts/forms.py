@@ -36,7 +36,6 @@ class TokenForm(forms.Form):
         label="权限",
         initial="read",
         choices=[("read", "只读（查询）"), ("write", "读写（查询并提交走访、申报等）")],
-        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args: Any, read_only: bool = False, **kwargs: Any) -> None:

@@ -70,6 +70,15 @@ def token_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "secret": secret,
         "rows": [(t, t.state(now)) for t in tokens.tokens_of(viewer=user)],
-        "rate": settings.FUPIN_API_TOKEN_RATE,
+        "rate": _rate_in_words(settings.FUPIN_API_TOKEN_RATE),
     }
     return render(request, "web/accounts/tokens.html", context)
+
+
+PERIODS = {"s": "秒", "sec": "秒", "m": "分钟", "min": "分钟", "h": "小时", "hour": "小时", "d": "天", "day": "天"}
+
+
+def _rate_in_words(rate: str) -> str:
+    """"600/min" → "每分钟 600 次" (the setting's form, as ninja reads it)."""
+    count, _, period = rate.partition("/")
+    return f"每{PERIODS.get(period, period)} {count} 次"

@@ -79,6 +79,6 @@ PERIODS = {"s": "秒", "sec": "秒", "m": "分钟", "min": "分钟", "h": "小�
 
 
 def _rate_in_words(rate: str) -> str:
-    """"600/min" → "每分钟 600 次" (the setting's form, as ninja reads it)."""
+    """ "600/min" → "每分钟 600 次" (the setting's form, as ninja reads it)."""
     count, _, period = rate.partition("/")
     return f"每{PERIODS.get(period, period)} {count} 次"

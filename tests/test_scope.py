@@ -65,6 +65,7 @@ from fupin.partyorg.models import (
 )
 from fupin.registry.models import Helper, Household, HouseholdYear, ImportBatch, Member, Procedure, ProcedureStep
 from fupin.stats.models import AreaStatistic, IndicatorDue, IndicatorRefresh, IndicatorValue
+from fupin.submissions.models import Submission
 from tests.factories import make_household, set_year
 from tests.support import COUNTY_A, COUNTY_B, PASSWORD, first_village, make_user, users_in_county
 
@@ -87,6 +88,15 @@ def _make_token() -> models.Model:
     from fupin.accounts.tokens import token_create
 
     return token_create(actor=make_user("token-b", Role.COUNTY_OFFICER, COUNTY_B), name="对接", days=30)[0]
+
+
+def _make_submission() -> models.Model:
+    from fupin.submissions.models import Submission
+
+    user = make_user("device-b", Role.FIRST_SECRETARY, first_village(COUNTY_B))
+    return Submission.objects.create(
+        client_id="uuid:b", channel="odk", form_id="worklog", user=user, area_code=user.area_id, payload="<data/>"
+    )
 
 
 def _make_audit_entry() -> models.Model:
@@ -490,6 +500,7 @@ MAKERS: dict[type[models.Model], Callable[[], models.Model]] = {
     AreaClassification: _make_classification,
     User: _make_user,
     AccessToken: _make_token,
+    Submission: _make_submission,
     AuditEntry: _make_audit_entry,
     Household: _make_household,
     Member: _make_member,
@@ -559,6 +570,7 @@ ADMIN = {
     AreaClassification: "areas/areaclassification",
     User: "accounts/user",
     AccessToken: "accounts/accesstoken",
+    Submission: "submissions/submission",
     AuditEntry: "audit/auditentry",
     Household: "registry/household",
     Member: "registry/member",

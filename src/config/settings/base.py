@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "fupin.accounts",
     "fupin.audit",
     "fupin.jobs",
+    "fupin.submissions",
     "fupin.policy",
     "fupin.registry",
     "fupin.external",

@@ -33,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "user.password_reset": "重置用户密码",
     "token.create": "申请接口令牌",
     "token.revoke": "吊销接口令牌",
+    "submission.receive": "接收设备提交（ODK 采集）",
     # policy
     "policy.parameter_set": "修改政策参数",
     # registry

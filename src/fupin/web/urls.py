@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("fupin.web.assessment.urls")),
     path("", include("fupin.web.audit.urls")),
     path("", include("fupin.web.jobs.urls")),
+    path("", include("fupin.web.odk.urls")),
 ]

@@ -102,7 +102,7 @@ def _posted(request: HttpRequest) -> Any:
     return viewer, posting
 
 
-def _log_input(data: dict[str, Any]) -> LogInput:
+def log_input(data: dict[str, Any]) -> LogInput:
     return LogInput(
         kind=data["kind"],
         date=data["date"],
@@ -130,7 +130,7 @@ def log_new(request: HttpRequest) -> HttpResponse:
     form = WorkLogForm(request.POST or None, initial=initial, households=households)
     if request.method == "POST" and form.is_valid():
         try:
-            log = worklog_add(actor=viewer, data=_log_input(form.cleaned_data))
+            log = worklog_add(actor=viewer, data=log_input(form.cleaned_data))
         except ApplicationError as exc:
             form_error(form, exc)
         else:
@@ -171,7 +171,7 @@ def log_edit(request: HttpRequest, log_id: int) -> HttpResponse:
             raise PermissionDenied(locked)
         if form.is_valid():
             try:
-                worklog_edit(actor=viewer, log=log, data=_log_input(form.cleaned_data))
+                worklog_edit(actor=viewer, log=log, data=log_input(form.cleaned_data))
             except ApplicationError as exc:
                 form_error(form, exc)
             else:

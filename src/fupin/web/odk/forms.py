@@ -1,0 +1,110 @@
+"""The forms a device can fill in: each is a web form (the same fields and rules) with who may have it and what a
+filled-in one does — the same service the web page calls."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from fupin.core import codes, permissions
+from fupin.core.actors import Actor
+from fupin.core.errors import ValidationError
+from fupin.fieldwork import selectors as field_selectors
+from fupin.fieldwork.services import own_posting, worklog_add
+from fupin.monitoring import services as monitoring_services
+from fupin.registry import selectors as registry_selectors
+from fupin.web.common.forms import form_errors_text
+from fupin.web.fieldwork.forms import WorkLogForm
+from fupin.web.fieldwork.views import log_input
+from fupin.web.monitoring.forms import IntakeForm
+
+from .xlsform import XForm, xform_of, xlsform_of
+
+
+@dataclass(frozen=True)
+class DeviceForm:
+    form_id: str
+    title: str
+    build: Callable[[Actor, dict[str, Any] | None], forms.Form | None]  # the viewer's form (bound to data when
+    # given) with their households as choices; None: not theirs
+    save: Callable[[Actor, dict[str, Any]], str]  # cleaned data → the service; returns what it made ("worklog:12")
+
+
+def _village_households(viewer: Actor) -> list[tuple[str, str]] | None:
+    """A village role's households as choices (a township or county types the number: its lists are too long)."""
+    area = getattr(viewer, "area_id", None)
+    if not area or codes.level_of(area) != codes.VILLAGE:
+        return None
+    return field_selectors.household_choices(viewer=viewer, village=area)
+
+
+def _worklog_form(viewer: Actor, data: dict[str, Any] | None) -> forms.Form | None:
+    if not permissions.allowed(viewer, "fieldwork.log"):
+        return None
+    posting = own_posting(viewer)
+    if posting is None:
+        return None
+    households = field_selectors.household_choices(viewer=viewer, village=posting.village_id)
+    return WorkLogForm(data, households=households)
+
+
+def _worklog_save(viewer: Actor, data: dict[str, Any]) -> str:
+    log = worklog_add(actor=viewer, data=log_input(data))
+    return f"worklog:{log.pk}"
+
+
+def _report_form(viewer: Actor, data: dict[str, Any] | None) -> forms.Form | None:
+    if not permissions.allowed(viewer, "monitoring.intake"):
+        return None
+    form = IntakeForm(data)
+    households = _village_households(viewer)
+    if households:
+        old = form.fields["household_no"]
+        form.fields["household_no"] = forms.ChoiceField(label="农户", choices=households, help_text=old.help_text)
+    return form
+
+
+def _report_save(viewer: Actor, data: dict[str, Any]) -> str:
+    household = registry_selectors.household_get(viewer=viewer, household_no=str(data.pop("household_no")).strip())
+    intake = monitoring_services.case_intake(actor=viewer, household=household, **data)
+    return f"monitoring:{intake.case.pk}"
+
+
+FORMS: dict[str, DeviceForm] = {
+    "worklog": DeviceForm("worklog", "民情日记（走访记录）", _worklog_form, _worklog_save),
+    "monitoring_report": DeviceForm("monitoring_report", "防返贫监测线索", _report_form, _report_save),
+}
+
+
+def forms_of(viewer: Actor) -> list[tuple[DeviceForm, XForm]]:
+    """The forms this viewer may fill in, each as its XForm (its version follows its content)."""
+    out = []
+    for spec in FORMS.values():
+        form = spec.build(viewer, None)
+        if form is None:
+            continue
+        sheets = xlsform_of(form, form_id=spec.form_id, title=spec.title, version="")
+        digest = hashlib.sha256(json.dumps(sheets, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        out.append((spec, xform_of(form, form_id=spec.form_id, title=spec.title, version=digest[:12])))
+    return out
+
+
+def save(viewer: Actor, form_id: str, values: dict[str, str]) -> str:
+    """Bind a submission's values to the viewer's form and save it through the service; a refusal names the
+    fields (in Chinese) like the web page does."""
+    from .xlsform import fields_of
+
+    spec = FORMS.get(form_id)
+    form = spec.build(viewer, None) if spec else None
+    if spec is None or form is None:
+        raise ValidationError(f"表单“{form_id[:40]}”不存在或您无权填报")
+    bound = spec.build(viewer, fields_of(form, values))
+    assert bound is not None
+    if not bound.is_valid():
+        raise ValidationError("提交内容有误：" + form_errors_text(bound))
+    return spec.save(viewer, dict(bound.cleaned_data))

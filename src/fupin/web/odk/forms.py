@@ -101,8 +101,10 @@ def save(viewer: Actor, form_id: str, values: dict[str, str]) -> str:
 
     spec = FORMS.get(form_id)
     form = spec.build(viewer, None) if spec else None
-    if spec is None or form is None:
-        raise ValidationError(f"表单“{form_id[:40]}”不存在或您无权填报")
+    if spec is None:
+        raise ValidationError("平台上没有这份表单，请在 ODK Collect 中重新下载空白表单")
+    if form is None:
+        raise ValidationError(f"您的账号不能填报“{spec.title}”（民情日记须由在岗的驻村干部填报）")
     bound = spec.build(viewer, fields_of(form, values))
     assert bound is not None
     if not bound.is_valid():

@@ -1,5 +1,5 @@
-"""Write the documents generated from the code itself: docs/rules.md (every rule, verdict and workflow) and
-docs/permissions.md (who may do what: role × action).
+"""Write the documents generated from the code itself: docs/rules.md (every rule, verdict and workflow),
+docs/permissions.md (who may do what: role × action) and docs/openapi.json (the API's schema, as served).
 
     .venv/bin/python scripts/gen_docs.py          # rewrite both
     .venv/bin/python scripts/gen_docs.py --check  # exit 1 if either is not what the code says
@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DOC = ROOT / "docs" / "rules.md"
 PERMISSIONS_DOC = ROOT / "docs" / "permissions.md"
+OPENAPI_DOC = ROOT / "docs" / "openapi.json"
 
 
 def _file(obj: object) -> str:
@@ -229,13 +230,23 @@ INCOME_LINES = (
 )
 
 
+def render_openapi() -> str:
+    import json
+
+    _setup()
+    from fupin.api.api import api
+
+    return json.dumps(api.get_openapi_schema(path_prefix="/api/"), ensure_ascii=False, indent=1) + "\n"
+
+
 def _doc(fn: object) -> str:
     return " ".join((inspect.getdoc(fn) or "").split("\n\n")[0].split()).replace("|", "/")
 
 
 def main() -> int:
     stale = 0
-    for path, text in ((RULES_DOC, render()), (PERMISSIONS_DOC, render_permissions())):
+    docs = ((RULES_DOC, render()), (PERMISSIONS_DOC, render_permissions()), (OPENAPI_DOC, render_openapi()))
+    for path, text in docs:
         if "--check" not in sys.argv:
             path.write_text(text, encoding="utf-8")
         elif not path.exists() or path.read_text(encoding="utf-8") != text:

@@ -78,8 +78,41 @@ class TokenRateThrottle(SimpleRateThrottle):
         return None if token is None else f"api-token:{token.pk}"
 
 
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details; detail = message (Chinese), code is stable for programs",
+    "required": ["type", "title", "status", "detail", "code", "message"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+class FupinAPI(NinjaAPI):
+    """The schema documents every operation's errors: each may answer the problem details of TITLES' statuses."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        ref = {"$ref": "#/components/schemas/Problem"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, title in TITLES.items():
+                    responses.setdefault(
+                        str(status), {"description": title, "content": {"application/problem+json": {"schema": ref}}}
+                    )
+        return schema
+
+
 # The schema and its docs page are for signed-in users only (they describe every operation).
-api = NinjaAPI(
+api = FupinAPI(
     title="扶贫管理平台 API",
     version="1",
     auth=[TokenAuth(), django_auth],
@@ -173,6 +206,8 @@ def _reason(error: dict[str, Any]) -> str:
         return "应为 true 或 false"
     if "json" in kind:
         return "JSON 格式有误"
+    if kind == "string_pattern_mismatch":
+        return "格式不符合要求（区划代码为 2、4、6、9 或 12 位数字）" if error.get("loc", ())[-1:] == ("area",) else "格式不符合要求"
     return "格式不符合要求"
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.http import HttpRequest
+from ninja import Query
 
 from fupin.core.actors import Actor
 
@@ -12,3 +13,11 @@ from fupin.core.actors import Actor
 def viewer_of(request: HttpRequest) -> Actor:
     """The authenticated user (every operation requires session authentication)."""
     return cast(Actor, request.auth)  # type: ignore[attr-defined]
+
+
+AREA_PATTERN = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$"
+
+
+def area_query() -> Any:
+    """An optional area code in the query (``?area=5205``), its form declared in the schema."""
+    return Query("", pattern=AREA_PATTERN, description="区划代码（2、4、6、9 或 12 位数字；不填为本人辖区）")

@@ -35,7 +35,14 @@ def bearer(db):  # type: ignore[no-untyped-def]
     household = make_household(first_village(COUNTY_A), number=81, size=2)
     Household.objects.filter(pk=household.pk).update(status=Status.EXITED, exit_year=2019)
     household.refresh_from_db()
-    case_intake(actor=officer, household=household, channel=Channel.VISIT, on=timezone.localdate(), risk="illness", detail="住院")
+    case_intake(
+        actor=officer,
+        household=household,
+        channel=Channel.VISIT,
+        on=timezone.localdate(),
+        risk="illness",
+        detail="住院",
+    )
     _, secret = token_create(actor=officer, name="schemathesis", days=30, scope="write")
     return {"Authorization": f"Bearer {secret}"}
 

@@ -123,7 +123,9 @@ def _get(request: HttpRequest, case_id: int) -> Any:
 
 
 @router.get("/monitoring/cases", response=list[CaseOut], summary="监测对象（管辖范围内，按风险评分或发现日期）")
-def case_list(request: HttpRequest, area: str = area_query(), status: str = "open", group: str = "", order: str = "risk") -> Any:
+def case_list(
+    request: HttpRequest, area: str = area_query(), status: str = "open", group: str = "", order: str = "risk"
+) -> Any:
     rows = selectors.cases(viewer=viewer_of(request), area_code=area, status=status, group=group, order=order)
     return [_case(c) for c in rows[:LIMIT]]
 

@@ -1,3 +1,4 @@
+import json
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
@@ -40,9 +41,13 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
-            return HttpResponseBadRequest(
-                "请求中含有非法字符（空字符），已拒绝", content_type="text/plain; charset=utf-8"
-            )
+            message = "请求中含有非法字符（空字符），已拒绝"
+            if request.path.startswith("/api/"):  # the API answers problem details, as for every other error
+                problem = {"type": "urn:fupin:problem:bad_request", "title": "请求有误", "status": 400,
+                           "detail": message, "code": "bad_request", "message": message}  # fmt: skip
+                body = json.dumps(problem, ensure_ascii=False)
+                return HttpResponseBadRequest(body, content_type="application/problem+json; charset=utf-8")
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

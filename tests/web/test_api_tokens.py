@@ -188,3 +188,38 @@ def test_the_docs_page_loads_swagger_from_static_files(client):
     assert "cdn" not in page.lower()
     schema = client.get("/api/openapi.json").json()
     assert "TokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_lists_page_by_cursor_and_an_unchanged_read_is_a_304(client):
+    from fupin.monitoring.choices import Channel
+    from fupin.monitoring.services import case_intake
+
+    officer = make_user("tok-page", Role.COUNTY_OFFICER, COUNTY_A)
+    village = first_village(COUNTY_A)
+    for number in (101, 203, 307, 409, 511):
+        household = make_household(village, number=number)
+        Household.objects.filter(pk=household.pk).update(status=Status.EXITED, exit_year=2019)
+        household.refresh_from_db()
+        case_intake(actor=officer, household=household, channel=Channel.VISIT, on=timezone.localdate(),
+                    risk="illness", detail="住院")  # fmt: skip
+    _, secret = tokens.token_create(actor=officer, name="同步", days=30)
+    for order in ("risk", "opened"):
+        seen, url = [], f"/api/monitoring/cases?order={order}&limit=2"
+        while url:
+            response = client.get(url, **_bearer(secret))
+            assert response.status_code == 200
+            seen += [c["id"] for c in response.json()]
+            link = response.get("Link", "")
+            url = link[1 : link.index(">")] if link else ""
+        assert sorted(seen) == sorted(Case.objects.values_list("pk", flat=True))  # each case once, none missed
+        assert len(seen) == 5
+    first = client.get("/api/monitoring/cases", **_bearer(secret))
+    etag = first["ETag"]
+    assert "private" in first["Cache-Control"]
+    assert "Authorization" in first["Vary"]
+    unchanged = client.get("/api/monitoring/cases", HTTP_IF_NONE_MATCH=etag, **_bearer(secret))
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    Case.objects.update(group="突发严重困难户")
+    changed = client.get("/api/monitoring/cases", HTTP_IF_NONE_MATCH=etag, **_bearer(secret))
+    assert changed.status_code == 200

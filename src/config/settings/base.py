@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "fupin.core.middleware.RefuseNulMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fupin.core.middleware.ApiConditionalGetMiddleware",  # ETags and 304s for the API's reads
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

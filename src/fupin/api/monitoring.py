@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
 
 from fupin.core.errors import NotFoundError
 from fupin.monitoring import selectors, services
@@ -122,12 +122,30 @@ def _get(request: HttpRequest, case_id: int) -> Any:
     return found
 
 
-@router.get("/monitoring/cases", response=list[CaseOut], summary="监测对象（管辖范围内，按风险评分或发现日期）")
+@router.get(
+    "/monitoring/cases",
+    response=list[CaseOut],
+    summary="监测对象（管辖范围内，按风险评分或发现日期；按游标翻页，下一页见 Link 响应头）",
+)
 def case_list(
-    request: HttpRequest, area: str = area_query(), status: str = "open", group: str = "", order: str = "risk"
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    area: str = area_query(),
+    status: str = "open",
+    group: str = "",
+    order: Literal["risk", "opened"] = "risk",
+    after: str = Query("", max_length=40, description="上一页 Link 响应头给出的游标"),
+    limit: int = Query(100, ge=1, le=LIMIT),
 ) -> Any:
-    rows = selectors.cases(viewer=viewer_of(request), area_code=area, status=status, group=group, order=order)
-    return [_case(c) for c in rows[:LIMIT]]
+    rows, cursor = selectors.cases_page(
+        viewer=viewer_of(request), area_code=area, status=status, group=group, order=order, after=after, limit=limit
+    )
+    if cursor:
+        query = request.GET.copy()
+        query["after"] = cursor
+        response["Link"] = f'<{request.path}?{query.urlencode()}>; rel="next"'
+    return [_case(c) for c in rows]
 
 
 @router.get("/monitoring/cases/{case_id}", response=CaseDetailOut, summary="监测对象详情")

@@ -2,7 +2,9 @@ import json
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .errors import ApplicationError, NotFoundError
 
@@ -53,3 +55,17 @@ class RefuseNulMiddleware:
 
 def _has_nul(data: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
+    """ETags for the API's reads: a GET answered before is answered again with 304 Not Modified when the client's
+    ``If-None-Match`` still matches (the body's digest), so a phone re-syncing an unchanged list downloads nothing.
+    The web's pages are left alone (their CSRF tokens make every body different anyway)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            return response
+        # each user sees their own area: never shared by a proxy, always revalidated (cheaply, by the ETag)
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        patch_cache_control(response, private=True, no_cache=True)
+        return super().process_response(request, response)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fupin.core import codes, scoping
@@ -54,6 +55,43 @@ def cases(
     if order == "risk":
         return qs.order_by("-score", "village_id", "village_rank", "pk")
     return qs.order_by("-opened_on", "-pk")
+
+
+def cases_page(
+    *,
+    viewer: Actor,
+    area_code: str = "",
+    status: str = "",
+    group: str = "",
+    order: str = "risk",
+    after: str = "",
+    limit: int = 100,
+) -> tuple[list[Case], str]:
+    """One page of ``cases`` for the API, by keyset (no OFFSET, no COUNT) and the cursor of the next ("" at the end).
+
+    Orders: "risk" — score high to low (unscored last), then the earlier case; "opened" — the newest first. The
+    cursor is the last row's key, ``<score>.<id>`` or ``<YYYY-MM-DD>.<id>``; a malformed one starts over."""
+    qs = cases(viewer=viewer, area_code=area_code, status=status, group=group, order=order)
+    head, _, tail = after.partition(".")
+    if order == "risk":
+        qs = qs.annotate(rank_score=Coalesce("score", -1, output_field=IntegerField())).order_by("-rank_score", "pk")
+        if head.lstrip("-").isdigit() and tail.isdigit():
+            s, pk = int(head), int(tail)
+            qs = qs.filter(Q(rank_score__lt=s) | Q(rank_score=s, pk__gt=pk))
+    elif tail.isdigit():
+        try:
+            day = date.fromisoformat(head)
+        except ValueError:
+            day = None
+        if day is not None:
+            qs = qs.filter(Q(opened_on__lt=day) | Q(opened_on=day, pk__lt=int(tail)))
+    rows = list(qs[: limit + 1])
+    if len(rows) <= limit:
+        return rows, ""
+    rows = rows[:limit]
+    last = rows[-1]
+    key = last.score if last.score is not None else -1
+    return rows, (f"{key}.{last.pk}" if order == "risk" else f"{last.opened_on.isoformat()}.{last.pk}")
 
 
 def case_get(*, viewer: Actor, case_id: int) -> Case | None:

@@ -2,6 +2,7 @@ import json
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http.response import HttpResponseBase
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -62,7 +63,7 @@ class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
     ``If-None-Match`` still matches (the body's digest), so a phone re-syncing an unchanged list downloads nothing.
     The web's pages are left alone (their CSRF tokens make every body different anyway)."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if not request.path.startswith("/api/"):
             return response
         # each user sees their own area: never shared by a proxy, always revalidated (cheaply, by the ETag)

@@ -722,6 +722,8 @@ def test_web_api_and_exports_refuse_another_county(role, client):
     household = make_household(village_b, head="李四海")
     member = household.members.first()
     assert client.get(f"/households/{household.household_no}/").status_code == 404
+    assert client.get(f"/api/registry/households/{household.household_no}").status_code == 404
+    assert household.household_no not in client.get("/api/registry/households").content.decode()
     for q in (household.household_no, "李四海", member.id_number):
         assert f"/households/{household.household_no}/" not in client.get("/households/", {"q": q}).content.decode()
 

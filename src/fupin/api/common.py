@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query
 
 from fupin.core.actors import Actor
@@ -21,3 +21,11 @@ AREA_PATTERN = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$"
 def area_query() -> Any:
     """An optional area code in the query (``?area=5205``), its form declared in the schema."""
     return Query("", pattern=AREA_PATTERN, description="区划代码（2、4、6、9 或 12 位数字；不填为本人辖区）")
+
+
+def next_link(request: HttpRequest, response: HttpResponse, cursor: str) -> None:
+    """The next page's URL in a ``Link: <…>; rel="next"`` header (RFC 8288): the same query, continued after
+    ``cursor``. The body stays a plain list."""
+    query = request.GET.copy()
+    query["after"] = cursor
+    response["Link"] = f'<{request.path}?{query.urlencode()}>; rel="next"'

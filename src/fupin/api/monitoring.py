@@ -14,7 +14,7 @@ from fupin.core.errors import NotFoundError
 from fupin.monitoring import selectors, services
 from fupin.registry import selectors as registry_selectors
 
-from .common import area_query, viewer_of
+from .common import area_query, next_link, viewer_of
 
 router = Router(tags=["防返贫监测"])
 LIMIT = 500
@@ -142,9 +142,7 @@ def case_list(
         viewer=viewer_of(request), area_code=area, status=status, group=group, order=order, after=after, limit=limit
     )
     if cursor:
-        query = request.GET.copy()
-        query["after"] = cursor
-        response["Link"] = f'<{request.path}?{query.urlencode()}>; rel="next"'
+        next_link(request, response, cursor)
     return [_case(c) for c in rows]
 
 

@@ -184,6 +184,19 @@ def accounts(n: int, password: str) -> dict[str, Any]:
     return {"accounts": made}
 
 
+def tokens(n: int) -> dict[str, Any]:
+    """A read-write personal token for each of bench-fs-1 … bench-fs-n (the devices' benchmark), made anew."""
+    from fupin.accounts.models import AccessToken, User
+    from fupin.accounts.tokens import token_create
+
+    out = {}
+    for k in range(1, n + 1):
+        user = User.objects.get(username=f"bench-fs-{k}")
+        AccessToken.objects.filter(user=user).delete()  # an earlier run's
+        out[user.username] = token_create(actor=user, name="基准测试设备", days=30, scope="write")[1]
+    return {"tokens": out}
+
+
 if __name__ == "__main__":
     _django()
     mode, args = sys.argv[1], sys.argv[2:]
@@ -195,6 +208,8 @@ if __name__ == "__main__":
         result = tallies(args[0], int(args[1]))
     elif mode == "accounts":
         result = accounts(int(args[0]), args[1])
+    elif mode == "tokens":
+        result = tokens(int(args[0]))
     else:
         raise SystemExit(f"unknown mode {mode}")
     print(json.dumps(result, ensure_ascii=False))  # noqa: T201

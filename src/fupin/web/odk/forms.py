@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -23,7 +24,7 @@ from fupin.web.fieldwork.forms import WorkLogForm
 from fupin.web.fieldwork.views import log_input
 from fupin.web.monitoring.forms import IntakeForm
 
-from .xlsform import XForm, xform_of, xlsform_of
+from .xlsform import XForm, fields_of, xform_from_sheets, xlsform_of
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class DeviceForm:
     build: Callable[[Actor, dict[str, Any] | None], forms.Form | None]  # the viewer's form (bound to data when
     # given) with their households as choices; None: not theirs
     save: Callable[[Actor, dict[str, Any]], str]  # cleaned data → the service; returns what it made ("worklog:12")
+    holders: str  # who may fill it in, for the refusal of anyone else
 
 
 def _village_households(viewer: Actor) -> list[tuple[str, str]] | None:
@@ -76,8 +78,12 @@ def _report_save(viewer: Actor, data: dict[str, Any]) -> str:
 
 
 FORMS: dict[str, DeviceForm] = {
-    "worklog": DeviceForm("worklog", "民情日记（走访记录）", _worklog_form, _worklog_save),
-    "monitoring_report": DeviceForm("monitoring_report", "防返贫监测线索", _report_form, _report_save),
+    "worklog": DeviceForm(
+        "worklog", "民情日记（走访记录）", _worklog_form, _worklog_save, "在岗的驻村第一书记和工作队员"
+    ),
+    "monitoring_report": DeviceForm(
+        "monitoring_report", "防返贫监测线索", _report_form, _report_save, "乡镇、村和扶贫部门的干部"
+    ),
 }
 
 
@@ -88,23 +94,28 @@ def forms_of(viewer: Actor) -> list[tuple[DeviceForm, XForm]]:
         form = spec.build(viewer, None)
         if form is None:
             continue
-        sheets = xlsform_of(form, form_id=spec.form_id, title=spec.title, version="")
-        digest = hashlib.sha256(json.dumps(sheets, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-        out.append((spec, xform_of(form, form_id=spec.form_id, title=spec.title, version=digest[:12])))
+        sheets = json.dumps(xlsform_of(form, form_id=spec.form_id, title=spec.title, version=""), sort_keys=True)
+        out.append((spec, _xform(sheets, spec.form_id, spec.title)))
     return out
+
+
+@lru_cache(maxsize=256)
+def _xform(sheets: str, form_id: str, title: str) -> XForm:
+    """The XForm of an XLSForm's sheets (as JSON), its version a digest of them: converted once per content, not
+    on every device's every request (a village's form changes when a household is added)."""
+    version = hashlib.sha256(sheets.encode()).hexdigest()[:12]
+    return xform_from_sheets(json.loads(sheets), form_id=form_id, title=title, version=version)
 
 
 def save(viewer: Actor, form_id: str, values: dict[str, str]) -> str:
     """Bind a submission's values to the viewer's form and save it through the service; a refusal names the
     fields (in Chinese) like the web page does."""
-    from .xlsform import fields_of
-
     spec = FORMS.get(form_id)
     form = spec.build(viewer, None) if spec else None
     if spec is None:
         raise ValidationError("平台上没有这份表单，请在 ODK Collect 中重新下载空白表单")
     if form is None:
-        raise ValidationError(f"您的账号不能填报“{spec.title}”（民情日记须由在岗的驻村干部填报）")
+        raise ValidationError(f"您的账号不能填报“{spec.title}”（须由{spec.holders}填报）")
     bound = spec.build(viewer, fields_of(form, values))
     assert bound is not None
     if not bound.is_valid():

@@ -85,8 +85,9 @@ def xlsform_of(form: forms.Form, *, form_id: str, title: str, version: str) -> d
     }
 
 
-def xform_of(form: forms.Form, *, form_id: str, title: str, version: str) -> XForm:
-    sheets: Any = xlsform_of(form, form_id=form_id, title=title, version=version)
+def xform_from_sheets(sheets: dict[str, Any], *, form_id: str, title: str, version: str) -> XForm:
+    """pyxform's conversion of the sheets, with ``version`` set in them."""
+    sheets = {**sheets, "settings": [{**sheets["settings"][0], "version": version}]}
     result = convert(sheets, form_name="data")
     return XForm(form_id, title, version, result.xform)
 

@@ -116,8 +116,9 @@ def save(viewer: Actor, form_id: str, values: dict[str, str]) -> str:
         raise ValidationError("平台上没有这份表单，请在 ODK Collect 中重新下载空白表单")
     if form is None:
         raise ValidationError(f"您的账号不能填报“{spec.title}”（须由{spec.holders}填报）")
-    bound = spec.build(viewer, fields_of(form, values))
-    assert bound is not None
-    if not bound.is_valid():
-        raise ValidationError("提交内容有误：" + form_errors_text(bound))
-    return spec.save(viewer, dict(bound.cleaned_data))
+    # bound to the values now, as Django binds a form at construction (its fields, with the viewer's choices,
+    # are needed first to read the values: a yes/no is a checkbox on the web); built once, queried once
+    form.data, form.is_bound = fields_of(form, values), True
+    if not form.is_valid():
+        raise ValidationError("提交内容有误：" + form_errors_text(form))
+    return spec.save(viewer, dict(form.cleaned_data))

@@ -704,6 +704,7 @@ def test_web_api_and_exports_refuse_another_county(role, client):
         f"/assessment/campaigns/{_assessment('CampaignTask')().campaign_id}/",
         f"/assessment/leaders/?area={COUNTY_B}",
         f"/findings/{(finding := _make_finding()).pk}/case/",
+        f"/api/checks/findings/{finding.pk}",
         f"/monitoring/?area={COUNTY_B}",
         f"/monitoring/{(mon := _monitoring('Case')()).pk}/",
         f"/monitoring/household/{mon.household.household_no}/",

@@ -1,7 +1,7 @@
 """REST API (OpenAPI at /api/docs, served from the project's static files). Every read is scoped.
 
 One NinjaAPI; each domain brings its router and schemas (``areas``, ``accounts``, ``audit``, ``registry``,
-``monitoring``).
+``checks``, ``monitoring``).
 
 Authentication: a personal access token (``Authorization: Bearer fp_…``, made on 导航“接口令牌”) for apps and
 integrations, or the browser's session (with CSRF). A token acts as its user; a read-only one cannot write; each
@@ -33,6 +33,7 @@ from fupin.core.errors import ApplicationError, PermissionDeniedError
 from .accounts import router as accounts_router
 from .areas import router as areas_router
 from .audit import router as audit_router
+from .checks import router as checks_router
 from .monitoring import router as monitoring_router
 from .registry import router as registry_router
 
@@ -216,4 +217,5 @@ api.add_router("", accounts_router)
 api.add_router("", areas_router)
 api.add_router("", audit_router)
 api.add_router("", registry_router)
+api.add_router("", checks_router)
 api.add_router("", monitoring_router)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
@@ -29,7 +31,18 @@ schema.config.generation.update(allow_x00=False)
 
 
 @pytest.fixture
-def bearer(db):  # type: ignore[no-untyped-def]
+def same_connection():  # type: ignore[no-untyped-def]
+    """The WSGI app in this thread keeps the test's database connection, as Django's test client does: a request's
+    end must not close it (PostgreSQL would lose the test's transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(db, same_connection):  # type: ignore[no-untyped-def]
     """A token of a county officer of the poverty office, and a few households (one with a monitoring case)."""
     from fupin.monitoring.choices import Channel
     from fupin.monitoring.services import case_intake

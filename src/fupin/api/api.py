@@ -3,7 +3,7 @@
 One NinjaAPI; each domain brings its router and schemas (``areas``, ``accounts``, ``audit``, ``registry``,
 ``checks``, ``monitoring``).
 
-Authentication: a personal access token (``Authorization: Bearer fp_…``, made on 导航“接口令牌”) for apps and
+Authentication: a personal access token (``Authorization: Bearer fp_…``, made on the page 接口令牌) for apps and
 integrations, or the browser's session (with CSRF). A token acts as its user; a read-only one cannot write; each
 token has its own rate limit (``FUPIN_API_TOKEN_RATE``).
 
@@ -53,7 +53,7 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer fp_…``. No header: the next method (the session) is tried; a bad token is a 401
     that says why, never a fall-through to the session."""
 
-    openapi_description = "个人 API 令牌（在“导航“接口令牌””申请），请求头 Authorization: Bearer fp_…"
+    openapi_description = "个人接口令牌（在页面顶部“接口令牌”申请），请求头 Authorization: Bearer fp_…"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user, access = token_authenticate(token)

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from fupin.analytics.rules import BY_ID
 from fupin.checks import selectors, services
 from fupin.core.errors import NotFoundError
+from fupin.core.paging import keyset_page
 from fupin.registry.selectors import shown_id
 
 from .common import area_query, next_link, viewer_of
@@ -70,10 +71,8 @@ def finding_list(
     qs = selectors.finding_search(
         viewer=viewer_of(request), rule=rule, status=status, area_code=area, year=year, after=after
     )
-    rows = list(qs[: limit + 1])
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_link(request, response, str(rows[-1].pk))
+    rows, cursor = keyset_page(qs, "pk", limit)
+    next_link(request, response, cursor)
     return [_finding(request, f) for f in rows]
 
 

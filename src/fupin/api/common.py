@@ -23,9 +23,12 @@ def area_query() -> Any:
     return Query("", pattern=AREA_PATTERN, description="区划代码（2、4、6、9 或 12 位数字；不填为本人辖区）")
 
 
-def next_link(request: HttpRequest, response: HttpResponse, cursor: str) -> None:
+def next_link(request: HttpRequest, response: HttpResponse, cursor: object) -> None:
     """The next page's URL in a ``Link: <…>; rel="next"`` header (RFC 8288): the same query, continued after
-    ``cursor``. The body stays a plain list."""
+    ``cursor`` (none on the last page: ``cursor`` None or empty, as ``core.paging.keyset_page`` gives it). The body
+    stays a plain list."""
+    if cursor is None or cursor == "":
+        return
     query = request.GET.copy()
-    query["after"] = cursor
+    query["after"] = str(cursor)
     response["Link"] = f'<{request.path}?{query.urlencode()}>; rel="next"'

@@ -141,8 +141,7 @@ def case_list(
     rows, cursor = selectors.cases_page(
         viewer=viewer_of(request), area_code=area, status=status, group=group, order=order, after=after, limit=limit
     )
-    if cursor:
-        next_link(request, response, cursor)
+    next_link(request, response, cursor)
     return [_case(c) for c in rows]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
+from fupin.core.paging import keyset_page
 from fupin.registry import selectors
 
 from .common import area_query, next_link, viewer_of
@@ -69,11 +70,9 @@ def household_list(
     after: str = Query("", max_length=40, description="上一页 Link 响应头给出的游标"),
     limit: int = Query(200, ge=1, le=LIMIT),
 ) -> Any:
-    viewer = viewer_of(request)
-    rows = list(selectors.household_listing(viewer=viewer, area_code=area, status=status, after=after)[: limit + 1])
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_link(request, response, selectors.household_cursor(rows[-1]))
+    qs = selectors.household_listing(viewer=viewer_of(request), area_code=area, status=status, after=after)
+    rows, cursor = keyset_page(qs, selectors.household_cursor, limit)
+    next_link(request, response, cursor)
     return [_household(h) for h in rows]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fupin.core import codes, scoping
 from fupin.core.actors import Actor
+from fupin.core.paging import keyset_page
 from fupin.core.permissions import allowed
 from fupin.policy.selectors import param
 
@@ -85,13 +86,11 @@ def cases_page(
             day = None
         if day is not None:
             qs = qs.filter(Q(opened_on__lt=day) | Q(opened_on=day, pk__lt=int(tail)))
-    rows = list(qs[: limit + 1])
-    if len(rows) <= limit:
-        return rows, ""
-    rows = rows[:limit]
-    last = rows[-1]
-    key = last.score if last.score is not None else -1
-    return rows, (f"{key}.{last.pk}" if order == "risk" else f"{last.opened_on.isoformat()}.{last.pk}")
+    if order == "risk":
+        rows, cursor = keyset_page(qs, lambda c: f"{c.score if c.score is not None else -1}.{c.pk}", limit)
+    else:
+        rows, cursor = keyset_page(qs, lambda c: f"{c.opened_on.isoformat()}.{c.pk}", limit)
+    return rows, cursor or ""
 
 
 def case_get(*, viewer: Actor, case_id: int) -> Case | None:

@@ -89,14 +89,17 @@ FORMS: dict[str, DeviceForm] = {
 
 def forms_of(viewer: Actor) -> list[tuple[DeviceForm, XForm]]:
     """The forms this viewer may fill in, each as its XForm (its version follows its content)."""
-    out = []
-    for spec in FORMS.values():
-        form = spec.build(viewer, None)
-        if form is None:
-            continue
-        sheets = json.dumps(xlsform_of(form, form_id=spec.form_id, title=spec.title, version=""), sort_keys=True)
-        out.append((spec, _xform(sheets, spec.form_id, spec.title)))
-    return out
+    return [(spec, xform) for spec in FORMS.values() if (xform := xform_for(viewer, spec.form_id)) is not None]
+
+
+def xform_for(viewer: Actor, form_id: str) -> XForm | None:
+    """One form as this viewer's XForm (only that form's choices are read); None: no such form, or not theirs."""
+    spec = FORMS.get(form_id)
+    form = spec.build(viewer, None) if spec else None
+    if spec is None or form is None:
+        return None
+    sheets = json.dumps(xlsform_of(form, form_id=spec.form_id, title=spec.title, version=""), sort_keys=True)
+    return _xform(sheets, spec.form_id, spec.title)
 
 
 @lru_cache(maxsize=256)

@@ -98,10 +98,10 @@ def form_list(request: HttpRequest) -> HttpResponse:
 
 
 def _xform(user: Actor, form_id: str) -> Any:
-    for spec, xform in device_forms.forms_of(user):
-        if spec.form_id == form_id:
-            return xform
-    raise Http404("表单不存在或您无权填报")
+    xform = device_forms.xform_for(user, form_id)
+    if xform is None:
+        raise Http404("表单不存在或您无权填报")
+    return xform
 
 
 @csrf_exempt

@@ -845,6 +845,18 @@ FIELD = str(ROOT / "bench" / "fieldwork.py")
 FIELD_YEAR = "2018"
 
 
+def _production_env(env: dict[str, str], extra: dict[str, str] | None = None) -> dict[str, str]:
+    """``env`` under the production settings (fresh keys; behind a simulated TLS proxy, so no redirect), its
+    static files collected: what gunicorn serves in the load benchmarks."""
+    import secrets
+
+    keys = {"FUPIN_SECRET_KEY": secrets.token_urlsafe(40), "FUPIN_AUDIT_KEY": secrets.token_urlsafe(40)}
+    prod = {**env, **keys, "DJANGO_SETTINGS_MODULE": "config.settings.production", "FUPIN_SSL_REDIRECT": "0",
+            **(extra or {})}  # fmt: skip
+    run_child([FUPIN, "collectstatic", "--noinput", "-v0"], prod)
+    return prod
+
+
 def bench_fieldwork(smoke: bool, repeat: int) -> dict[str, object]:
     """The field work (issue 17): the province's year-end review (ratings of every posted cadre, their records,
     the proposals) against the ratings hand-written in one SQL statement; the tallies rebuilt from the work log
@@ -900,9 +912,7 @@ def bench_fieldwork(smoke: bool, repeat: int) -> dict[str, object]:
         # a log entry saved from the phone, N first secretaries at once
         password = secrets.token_urlsafe(12)
         run_child([sys.executable, FIELD, "accounts", str(users), password], env)
-        keys = {"FUPIN_SECRET_KEY": secrets.token_urlsafe(40), "FUPIN_AUDIT_KEY": secrets.token_urlsafe(40)}
-        prod = {**env, **keys, "DJANGO_SETTINGS_MODULE": "config.settings.production", "FUPIN_SSL_REDIRECT": "0"}
-        run_child([FUPIN, "collectstatic", "--noinput", "-v0"], prod)
+        prod = _production_env(env)
         workers = "2" if smoke else "4"
         with _gunicorn(prod, workers) as (base, _):
             loads = []
@@ -947,24 +957,18 @@ def bench_devices(smoke: bool, repeat: int) -> dict[str, object]:
         env = {"FUPIN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
         if smoke:
             env["FUPIN_DATABASE_URL"] = f"sqlite:///{tmp}/devices.sqlite3"
-            for args in (["migrate", "-v0"], ["areas", "load"],
-                         ["synth", "--scale", "tiny", "--seed", "2017", "--into-db"]):  # fmt: skip
-                run_child([FUPIN, *args], env)
-            label = "tiny county 道真 (SQLite)"
+            scale, label = "tiny", "tiny county 道真 (SQLite)"
         else:
             # a county in PostgreSQL: a device's requests touch its own village's rows by index, so the province
             # would add its half hour of loading and nothing per request
             _pg_admin(f"DROP DATABASE IF EXISTS {DEVICES_DB} WITH (FORCE)", f"CREATE DATABASE {DEVICES_DB}")
             env["FUPIN_DATABASE_URL"] = _pg(DEVICES_DB)
-            for args in (["migrate", "-v0"], ["areas", "load"],
-                         ["synth", "--scale", "county", "--seed", "2017", "--into-db"]):  # fmt: skip
-                run_child([FUPIN, *args], env)
-            label = "one county (PostgreSQL)"
+            scale, label = "county", "one county (PostgreSQL)"
+        for args in (["migrate", "-v0"], ["areas", "load"],
+                     ["synth", "--scale", scale, "--seed", "2017", "--into-db"]):  # fmt: skip
+            run_child([FUPIN, *args], env)
         run_child([sys.executable, FIELD, "accounts", str(devices), secrets.token_urlsafe(12)], env)
-        keys = {"FUPIN_SECRET_KEY": secrets.token_urlsafe(40), "FUPIN_AUDIT_KEY": secrets.token_urlsafe(40)}
-        prod = {**env, **keys, "DJANGO_SETTINGS_MODULE": "config.settings.production", "FUPIN_SSL_REDIRECT": "0",
-                "FUPIN_API_TOKEN_RATE": "100000/min"}  # fmt: skip
-        run_child([FUPIN, "collectstatic", "--noinput", "-v0"], prod)
+        prod = _production_env(env, {"FUPIN_API_TOKEN_RATE": "100000/min"})
         workers = "2" if smoke else "4"
         outs = []
         with _gunicorn(prod, workers) as (base, _):

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods
 from fupin.accounts import tokens
 from fupin.accounts.services import user_password_change
 from fupin.core.errors import ApplicationError
+from fupin.core.parsing import ascii_int
+from fupin.web.common.forms import form_error
 
 from .forms import PasswordChangeForm, TokenForm
 
@@ -52,9 +54,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
     secret = ""
     if request.method == "POST" and request.POST.get("form") == "revoke":
         try:
-            token = tokens.token_revoke(actor=user, pk=int(request.POST.get("token", "0") or 0))
-        except (ApplicationError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "令牌不存在"))
+            token = tokens.token_revoke(actor=user, pk=ascii_int(request.POST.get("token"), hi=2**62) or 0)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(request, f"令牌“{token.name}”已吊销，使用它的应用将无法再访问")
         return redirect("token-list")
@@ -62,7 +64,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         try:
             token, secret = tokens.token_create(actor=user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(str(exc.extra.get("field", "name")), exc.message)
+            form_error(form, exc)
         else:
             form = TokenForm(read_only=user.is_read_only)
     now = timezone.now()
